@@ -1,0 +1,162 @@
+"""The SQLite connection: WAL, foreign keys, busy timeout, numbered migrations, online backup."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 5_000
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+Params = Sequence[Any] | dict[str, Any]
+
+
+class StorageError(Exception):
+    """The database cannot be used as it is (its str() is fit for an operator)."""
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """Every migration shipped with kansou as (number, file name, SQL), in order."""
+    found = []
+    for entry in resources.files("bot.storage").joinpath("migrations").iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    found.sort()
+    numbers = [number for number, _, _ in found]
+    if len(set(numbers)) != len(numbers):
+        raise StorageError(f"two migrations share a number: {numbers}")
+    return found
+
+
+def latest_version() -> int:
+    known = migrations()
+    return known[-1][0] if known else 0
+
+
+class Database:
+    """One aiosqlite connection; every statement runs under one lock, so transactions never interleave."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: str | Path, *, migrate: bool = True) -> Database:
+        """Open (creating if needed) and, unless told otherwise, migrate the database at `path`."""
+        path = Path(path)
+        if str(path) != ":memory:" and not path.parent.exists():
+            raise StorageError(f"the directory for the database does not exist: {path.parent}")
+        try:
+            conn = await aiosqlite.connect(path, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot open the database {path}: {exc}") from exc
+        conn.row_factory = sqlite3.Row
+        db = cls(conn, path)
+        try:
+            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+            if migrate:
+                await db.migrate()
+        except sqlite3.DatabaseError as exc:
+            await conn.close()
+            raise StorageError(f"{path} is not a usable SQLite database: {exc}") from exc
+        except BaseException:
+            await conn.close()
+            raise
+        return db
+
+    async def close(self) -> None:
+        async with self._lock:
+            await self._conn.close()
+
+    async def schema_version(self) -> int:
+        row = await self.fetchone("PRAGMA user_version")
+        return int(row[0]) if row else 0
+
+    async def migrate(self) -> list[str]:
+        """Apply every migration newer than the database; refuse a database from a newer kansou."""
+        current = await self.schema_version()
+        known = migrations()
+        latest = known[-1][0] if known else 0
+        if current > latest:
+            raise StorageError(
+                f"the database is at schema version {current}, newer than this kansou knows "
+                f"({latest}); upgrade kansou or use a backup made by this version"
+            )
+        applied = []
+        for number, name, sql in known:
+            if number <= current:
+                continue
+            async with self._lock:
+                # executescript commits on its own; the version bump sits inside the script's
+                # transaction so a failed migration leaves the previous version in place.
+                script = f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;"
+                try:
+                    await self._conn.executescript(script)
+                except sqlite3.Error as exc:
+                    if self._conn.in_transaction:
+                        await self._conn.execute("ROLLBACK")
+                    raise StorageError(f"migration {name} failed: {exc}") from exc
+            log.info("applied migration %s", name)
+            applied.append(name)
+        return applied
+
+    async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        async with self._lock, self._conn.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        async with self._lock, self._conn.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one statement in its own transaction; returns the number of rows changed."""
+        async with self._lock, self._conn.execute(sql, params) as cursor:
+            return cursor.rowcount
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        async with self.transaction() as conn:
+            await conn.executemany(sql, rows)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any error; yields the raw connection."""
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+            else:
+                await self._conn.execute("COMMIT")
+
+    async def backup(self, destination: str | Path) -> Path:
+        """A consistent copy of the live database at `destination` (SQLite's online backup API)."""
+        destination = Path(destination)
+        if destination.exists():
+            raise StorageError(f"{destination} already exists; choose a new file for the backup")
+        if not destination.parent.exists():
+            raise StorageError(f"the directory for the backup does not exist: {destination.parent}")
+        target = await aiosqlite.connect(destination)
+        try:
+            async with self._lock:
+                await self._conn.backup(target)
+        finally:
+            await target.close()
+        return destination

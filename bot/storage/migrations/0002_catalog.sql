@@ -1,0 +1,28 @@
+-- The title catalog, shared by every server.
+CREATE TABLE titles (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    type       TEXT,
+    year       INTEGER,
+    season     TEXT,
+    episodes   INTEGER,
+    picture    TEXT,
+    studios    TEXT NOT NULL DEFAULT '[]',   -- JSON array of names
+    tags       TEXT NOT NULL DEFAULT '[]',   -- JSON array of tags
+    local      INTEGER NOT NULL DEFAULT 0,   -- 1: created by a server, not from the catalog
+    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+
+-- Every other name of a title (synonyms, English, romaji, native, abbreviations).
+CREATE TABLE title_names (
+    title_id INTEGER NOT NULL REFERENCES titles(id) ON DELETE CASCADE,
+    name     TEXT NOT NULL,
+    PRIMARY KEY (title_id, name)
+) WITHOUT ROWID;
+
+-- Page URLs (AniList, MyAnimeList, ...): what keeps a title's id stable across imports.
+CREATE TABLE title_sources (
+    url      TEXT PRIMARY KEY,
+    title_id INTEGER NOT NULL REFERENCES titles(id) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX title_sources_title ON title_sources(title_id);
