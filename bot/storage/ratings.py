@@ -1,0 +1,301 @@
+"""Community scores: one score per member per title per server, and the aggregates kept beside them.
+
+The aggregates (rating_aggregates, rating_totals) are maintained by triggers in 0004_ratings.sql,
+so every write here — and any other — updates them in the same transaction as the score.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+import aiosqlite
+
+from bot.errors import NotFound
+from bot.scores.stats import Aggregate, check_score, weighted_rating
+from bot.storage.db import Database
+
+_HIST = ", ".join(f"h{score}" for score in range(1, 11))
+_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+_SELECT_AGGREGATE = (
+    f"SELECT count, total, total_sq, {_HIST} FROM rating_aggregates WHERE guild_id = ? AND title_id = ?"
+)
+_RECOUNT = (
+    "SELECT guild_id, title_id, COUNT(*) AS count, SUM(score) AS total, SUM(score * score) AS total_sq, "
+    + ", ".join(f"SUM(score = {s}) AS h{s}" for s in range(1, 11))
+    + " FROM ratings GROUP BY guild_id, title_id"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RateResult:
+    """What a write did: the member's score before it (None: had none) and the title's aggregate after."""
+
+    previous: int | None
+    aggregate: Aggregate
+
+
+@dataclass(frozen=True, slots=True)
+class TopRow:
+    rank: int
+    title_id: int
+    title_name: str
+    weighted: float
+    mean: float
+    votes: int
+
+
+@dataclass(frozen=True, slots=True)
+class TopPage:
+    """One page of a server's leaderboard, with how many titles qualify and the server mean C."""
+
+    rows: list[TopRow]
+    total: int
+    server_mean: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class UserRating:
+    title_id: int
+    title_name: str
+    score: int
+    updated_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Drift:
+    """A stored aggregate that differs from the ratings it summarises (title_id None: server totals)."""
+
+    guild_id: int
+    title_id: int | None
+    stored: Aggregate
+    actual: Aggregate
+
+
+def _aggregate_from(row: sqlite3.Row | None) -> Aggregate:
+    if row is None:
+        return Aggregate()
+    return Aggregate(
+        row["count"], row["total"], row["total_sq"], tuple(row[f"h{score}"] for score in range(1, 11))
+    )
+
+
+async def _fetch_aggregate(conn: aiosqlite.Connection, guild_id: int, title_id: int) -> Aggregate:
+    async with conn.execute(_SELECT_AGGREGATE, (guild_id, title_id)) as cursor:
+        return _aggregate_from(await cursor.fetchone())
+
+
+async def _fetch_score(conn: aiosqlite.Connection, guild_id: int, title_id: int, user_id: int) -> int | None:
+    async with conn.execute(
+        "SELECT score FROM ratings WHERE guild_id = ? AND title_id = ? AND user_id = ?",
+        (guild_id, title_id, user_id),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return None if row is None else int(row[0])
+
+
+class RatingRepo:
+    """Scores and their aggregates; every method is scoped to one server except the maintenance ones."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def rate(self, guild_id: int, title_id: int, user_id: int, score: int) -> RateResult:
+        """Record or replace the member's score; committed before this returns."""
+        check_score(score)
+        try:
+            async with self.db.transaction() as conn:
+                previous = await _fetch_score(conn, guild_id, title_id, user_id)
+                await conn.execute(
+                    "INSERT INTO ratings (guild_id, title_id, user_id, score) VALUES (?, ?, ?, ?) "
+                    f"ON CONFLICT (guild_id, title_id, user_id) DO UPDATE SET score = excluded.score, "
+                    f"updated_at = {_NOW}",
+                    (guild_id, title_id, user_id, score),
+                )
+                aggregate = await _fetch_aggregate(conn, guild_id, title_id)
+        except sqlite3.IntegrityError as exc:
+            if "FOREIGN KEY" in str(exc):
+                raise NotFound("That title is not in the catalog.") from exc
+            raise
+        return RateResult(previous, aggregate)
+
+    async def unrate(self, guild_id: int, title_id: int, user_id: int) -> RateResult:
+        """Remove the member's score; `previous` is None when there was nothing to remove."""
+        async with self.db.transaction() as conn:
+            previous = await self._delete(conn, guild_id, title_id, user_id)
+            aggregate = await _fetch_aggregate(conn, guild_id, title_id)
+        return RateResult(previous, aggregate)
+
+    async def _delete(
+        self, conn: aiosqlite.Connection, guild_id: int, title_id: int, user_id: int
+    ) -> int | None:
+        async with conn.execute(
+            "DELETE FROM ratings WHERE guild_id = ? AND title_id = ? AND user_id = ? RETURNING score",
+            (guild_id, title_id, user_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else int(row[0])
+
+    async def get_user_score(self, guild_id: int, title_id: int, user_id: int) -> int | None:
+        row = await self.db.fetchone(
+            "SELECT score FROM ratings WHERE guild_id = ? AND title_id = ? AND user_id = ?",
+            (guild_id, title_id, user_id),
+        )
+        return None if row is None else int(row[0])
+
+    async def aggregate(self, guild_id: int, title_id: int) -> Aggregate:
+        """The title's votes in this server, read from the aggregate row (never a scan of ratings)."""
+        return _aggregate_from(await self.db.fetchone(_SELECT_AGGREGATE, (guild_id, title_id)))
+
+    async def server_mean(self, guild_id: int) -> float | None:
+        """C: the mean of every rating in this server, None without ratings."""
+        row = await self.db.fetchone("SELECT count, total FROM rating_totals WHERE guild_id = ?", (guild_id,))
+        return row["total"] / row["count"] if row and row["count"] else None
+
+    async def top(self, guild_id: int, m: int, min_votes: int, limit: int, offset: int = 0) -> TopPage:
+        """The leaderboard by weighted rating (v·R + m·C)/(v + m); titles under min_votes are left out."""
+        server_mean = await self.server_mean(guild_id)
+        if server_mean is None:
+            return TopPage([], 0, None)
+        # (total + m·C)/(count + m) is the weighted rating with R = total/count, so SQLite orders by it
+        # straight from the aggregate rows.
+        rows = await self.db.fetchall(
+            "SELECT a.title_id, t.name, a.count, a.total, "
+            "(a.total + :m * :c) / (a.count + :m) AS wr, COUNT(*) OVER () AS qualifying "
+            "FROM rating_aggregates AS a JOIN titles AS t ON t.id = a.title_id "
+            "WHERE a.guild_id = :guild AND a.count >= :min_votes "
+            "ORDER BY wr DESC, a.count DESC, a.title_id LIMIT :limit OFFSET :offset",
+            {
+                "m": m,
+                "c": server_mean,
+                "guild": guild_id,
+                "min_votes": min_votes,
+                "limit": limit,
+                "offset": offset,
+            },
+        )
+        total = rows[0]["qualifying"] if rows else await self._count_qualifying(guild_id, min_votes)
+        page = [
+            TopRow(
+                rank=offset + index + 1,
+                title_id=row["title_id"],
+                title_name=row["name"],
+                weighted=weighted_rating(row["total"] / row["count"], row["count"], server_mean, m),
+                mean=row["total"] / row["count"],
+                votes=row["count"],
+            )
+            for index, row in enumerate(rows)
+        ]
+        return TopPage(page, total, server_mean)
+
+    async def _count_qualifying(self, guild_id: int, min_votes: int) -> int:
+        row = await self.db.fetchone(
+            "SELECT COUNT(*) FROM rating_aggregates WHERE guild_id = ? AND count >= ?", (guild_id, min_votes)
+        )
+        return int(row[0]) if row else 0
+
+    async def user_ratings(
+        self, guild_id: int, user_id: int, limit: int, offset: int = 0
+    ) -> list[UserRating]:
+        """A member's scores in this server, highest first (then most recent)."""
+        rows = await self.db.fetchall(
+            "SELECT r.title_id, t.name, r.score, r.updated_at FROM ratings AS r "
+            "JOIN titles AS t ON t.id = r.title_id WHERE r.guild_id = ? AND r.user_id = ? "
+            "ORDER BY r.score DESC, r.updated_at DESC, r.title_id LIMIT ? OFFSET ?",
+            (guild_id, user_id, limit, offset),
+        )
+        return [UserRating(row[0], row[1], row[2], row[3]) for row in rows]
+
+    async def user_rating_count(self, guild_id: int, user_id: int) -> int:
+        row = await self.db.fetchone(
+            "SELECT COUNT(*) FROM ratings WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+        )
+        return int(row[0]) if row else 0
+
+    async def export_rows(self, guild_id: int, user_id: int) -> list[UserRating]:
+        """Every score of the member in this server, highest first, for the CSV export."""
+        return await self.user_ratings(guild_id, user_id, limit=-1)
+
+    async def forget_user(self, guild_id: int, user_id: int) -> int:
+        """Delete all of the member's scores in this server; returns how many there were."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM ratings WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+            )
+            deleted = cursor.rowcount
+            await cursor.close()
+        return deleted
+
+    async def remove_by_moderator(
+        self, guild_id: int, title_id: int, user_id: int, moderator_id: int
+    ) -> bool:
+        """Remove one member's score and record who removed it and when; False if there was none."""
+        async with self.db.transaction() as conn:
+            previous = await self._delete(conn, guild_id, title_id, user_id)
+            if previous is not None:
+                await conn.execute(
+                    "INSERT INTO rating_removals (guild_id, title_id, user_id, score, moderator_id) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (guild_id, title_id, user_id, previous, moderator_id),
+                )
+        return previous is not None
+
+    async def removals(self, guild_id: int, limit: int = 50) -> list[sqlite3.Row]:
+        """The most recent moderator removals in this server (the audit log)."""
+        return await self.db.fetchall(
+            "SELECT title_id, user_id, score, moderator_id, removed_at FROM rating_removals "
+            "WHERE guild_id = ? ORDER BY removed_at DESC, id DESC LIMIT ?",
+            (guild_id, limit),
+        )
+
+    async def rated_title_ids(self, guild_id: int) -> set[int]:
+        rows = await self.db.fetchall(
+            "SELECT title_id FROM rating_aggregates WHERE guild_id = ?", (guild_id,)
+        )
+        return {int(row[0]) for row in rows}
+
+    async def count(self) -> int:
+        """How many scores are stored, in every server."""
+        row = await self.db.fetchone("SELECT COUNT(*) FROM ratings")
+        return int(row[0]) if row else 0
+
+    async def recompute_drift(self) -> list[Drift]:
+        """Recompute every aggregate from the ratings and report where the stored ones differ."""
+        actual_rows = await self.db.fetchall(_RECOUNT)
+        stored_rows = await self.db.fetchall(
+            f"SELECT guild_id, title_id, count, total, total_sq, {_HIST} FROM rating_aggregates"
+        )
+        actual = {(r["guild_id"], r["title_id"]): _aggregate_from(r) for r in actual_rows}
+        stored = {(r["guild_id"], r["title_id"]): _aggregate_from(r) for r in stored_rows}
+        drifts = [
+            Drift(
+                guild, title, stored.get((guild, title), Aggregate()), actual.get((guild, title), Aggregate())
+            )
+            for guild, title in sorted(actual.keys() | stored.keys())
+            if stored.get((guild, title)) != actual.get((guild, title))
+        ]
+        server_actual: dict[int, Aggregate] = {}
+        for (guild, _), agg in actual.items():
+            before = server_actual.get(guild, Aggregate())
+            server_actual[guild] = Aggregate(before.count + agg.count, before.total + agg.total, 0)
+        totals = await self.db.fetchall("SELECT guild_id, count, total FROM rating_totals")
+        server_stored = {r["guild_id"]: Aggregate(r["count"], r["total"], 0) for r in totals}
+        for guild in sorted(server_actual.keys() | server_stored.keys()):
+            have, want = server_stored.get(guild, Aggregate()), server_actual.get(guild, Aggregate())
+            if have != want:
+                drifts.append(Drift(guild, None, have, want))
+        return drifts
+
+    async def rebuild_aggregates(self) -> None:
+        """Recompute every aggregate from the ratings (repair after drift, or after a bulk load)."""
+        async with self.db.transaction() as conn:
+            await conn.execute("DELETE FROM rating_aggregates")
+            await conn.execute("DELETE FROM rating_totals")
+            await conn.execute(
+                f"INSERT INTO rating_aggregates (guild_id, title_id, count, total, total_sq, {_HIST}) "
+                + _RECOUNT
+            )
+            await conn.execute(
+                "INSERT INTO rating_totals (guild_id, count, total) "
+                "SELECT guild_id, COUNT(*), SUM(score) FROM ratings GROUP BY guild_id"
+            )

@@ -1,0 +1,257 @@
+"""RatingRepo on real SQLite files: upserts, aggregates kept in step, isolation, audit, drift."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.errors import NotFound
+from bot.scores.stats import Aggregate, weighted_rating
+from bot.storage.db import Database
+from bot.storage.ratings import RatingRepo
+
+GUILD, OTHER_GUILD = 1001, 2002
+
+
+async def add_titles(db: Database, *names: str) -> list[int]:
+    """Plain catalog rows to score; returns their ids."""
+    ids = []
+    for name in names:
+        await db.execute("INSERT INTO titles (name) VALUES (?)", (name,))
+        row = await db.fetchone("SELECT id FROM titles WHERE name = ? ORDER BY id DESC", (name,))
+        assert row is not None
+        ids.append(int(row[0]))
+    return ids
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = await Database.open(tmp_path / "kansou.db")
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+def repo(db: Database) -> RatingRepo:
+    return RatingRepo(db)
+
+
+async def test_rerating_replaces_the_old_score(db: Database, repo: RatingRepo) -> None:
+    """A second score from the same member replaces the first; the mean is not averaged with it."""
+    (title,) = await add_titles(db, "Frieren")
+    first = await repo.rate(GUILD, title, 1, 4)
+    second = await repo.rate(GUILD, title, 1, 10)
+    assert first.previous is None
+    assert second.previous == 4
+    assert second.aggregate == Aggregate.of([10])
+    assert await repo.get_user_score(GUILD, title, 1) == 10
+    assert await repo.count() == 1
+
+
+async def test_aggregate_follows_rates_and_unrates(db: Database, repo: RatingRepo) -> None:
+    """Count, sum, squares and histogram match the scores after every kind of write."""
+    (title,) = await add_titles(db, "Mushishi")
+    await repo.rate(GUILD, title, 1, 8)
+    await repo.rate(GUILD, title, 2, 6)
+    await repo.rate(GUILD, title, 3, 9)
+    result = await repo.unrate(GUILD, title, 2)
+    assert result.previous == 6
+    assert result.aggregate == Aggregate.of([8, 9])
+    assert await repo.aggregate(GUILD, title) == Aggregate.of([8, 9])
+    assert await repo.server_mean(GUILD) == pytest.approx(8.5)
+
+
+async def test_unrating_without_a_score_changes_nothing(db: Database, repo: RatingRepo) -> None:
+    """previous is None and the aggregate is untouched."""
+    (title,) = await add_titles(db, "Monster")
+    await repo.rate(GUILD, title, 1, 7)
+    result = await repo.unrate(GUILD, title, 99)
+    assert result.previous is None
+    assert result.aggregate == Aggregate.of([7])
+
+
+async def test_last_vote_removed_leaves_no_aggregate_row(db: Database, repo: RatingRepo) -> None:
+    """A title nobody scores any more drops out of rated titles and the leaderboard."""
+    first, second = await add_titles(db, "Ping Pong", "Dorohedoro")
+    await repo.rate(GUILD, first, 1, 7)
+    await repo.rate(GUILD, first, 2, 7)
+    await repo.rate(GUILD, second, 1, 5)
+    await repo.unrate(GUILD, first, 1)
+    assert await repo.aggregate(GUILD, first) == Aggregate.of([7])
+    await repo.unrate(GUILD, first, 2)
+    assert await repo.aggregate(GUILD, first) == Aggregate()
+    assert await repo.rated_title_ids(GUILD) == {second}
+
+
+async def test_scoring_an_unknown_title_is_not_found(repo: RatingRepo) -> None:
+    """The foreign key refuses a title id the catalog lacks, and nothing is stored."""
+    with pytest.raises(NotFound):
+        await repo.rate(GUILD, 424242, 1, 5)
+    assert await repo.count() == 0
+
+
+@pytest.mark.parametrize("bad", [0, 11, 7.5])
+async def test_scores_outside_one_to_ten_are_never_stored(db: Database, repo: RatingRepo, bad: float) -> None:
+    """The repository refuses them before SQL, and the CHECK would refuse them after."""
+    (title,) = await add_titles(db, "Haibane Renmei")
+    with pytest.raises(ValueError):
+        await repo.rate(GUILD, title, 1, bad)  # type: ignore[arg-type]
+    with pytest.raises(Exception, match="CHECK"):
+        await db.execute(
+            "INSERT INTO ratings (guild_id, title_id, user_id, score) VALUES (?, ?, ?, ?)",
+            (GUILD, title, 1, bad),
+        )
+    assert await repo.count() == 0
+
+
+async def test_servers_are_isolated(db: Database, repo: RatingRepo) -> None:
+    """Scores in one server never show in, or change, another server's figures."""
+    (title,) = await add_titles(db, "Odd Taxi")
+    await repo.rate(GUILD, title, 1, 10)
+    await repo.rate(OTHER_GUILD, title, 1, 2)
+    assert await repo.aggregate(GUILD, title) == Aggregate.of([10])
+    assert await repo.aggregate(OTHER_GUILD, title) == Aggregate.of([2])
+    assert await repo.forget_user(OTHER_GUILD, 1) == 1
+    assert await repo.get_user_score(GUILD, title, 1) == 10
+    assert [r.score for r in await repo.user_ratings(GUILD, 1, 10)] == [10]
+    assert (await repo.top(OTHER_GUILD, 3, 1, 10)).rows == []
+
+
+async def test_top_ranks_by_weighted_rating_and_skips_titles_under_min_votes(
+    db: Database, repo: RatingRepo
+) -> None:
+    """Few perfect votes rank below many good ones; titles under min_votes are left out."""
+    a, b, c, d = await add_titles(db, "Two Perfect Votes", "Many Good Votes", "Too Few", "Many Low Votes")
+    await repo.rate(GUILD, a, 1, 10)
+    await repo.rate(GUILD, a, 2, 10)
+    for user in range(1, 21):
+        await repo.rate(GUILD, b, user, 9)
+        await repo.rate(GUILD, d, user, 3)
+    await repo.rate(GUILD, c, 1, 10)
+    page = await repo.top(GUILD, m=3, min_votes=2, limit=10)
+    server_mean = (10 * 2 + 9 * 20 + 10 + 3 * 20) / 43
+    assert page.server_mean == pytest.approx(server_mean)
+    assert [row.title_name for row in page.rows] == ["Many Good Votes", "Two Perfect Votes", "Many Low Votes"]
+    assert page.total == 3
+    assert page.rows[0].rank == 1
+    assert page.rows[0].weighted == pytest.approx(weighted_rating(9.0, 20, server_mean, 3))
+    assert page.rows[1].weighted == pytest.approx(weighted_rating(10.0, 2, server_mean, 3))
+    assert (page.rows[1].mean, page.rows[1].votes) == (10.0, 2)
+
+
+async def test_top_pages_continue_the_ranking(db: Database, repo: RatingRepo) -> None:
+    """The second page starts at rank limit + 1 and the total counts every qualifying title."""
+    ids = await add_titles(db, *(f"Title {n}" for n in range(7)))
+    for score, title in enumerate(ids, start=1):
+        await repo.rate(GUILD, title, 1, score)
+    page = await repo.top(GUILD, m=3, min_votes=1, limit=5, offset=5)
+    assert [row.rank for row in page.rows] == [6, 7]
+    assert [row.title_id for row in page.rows] == [ids[1], ids[0]]
+    assert page.total == 7
+    assert (await repo.top(GUILD, m=3, min_votes=1, limit=5, offset=10)).total == 7
+
+
+async def test_member_ratings_are_listed_highest_first(db: Database, repo: RatingRepo) -> None:
+    """/ratings order, pagination and the export rows."""
+    ids = await add_titles(db, "A", "B", "C")
+    for title, score in zip(ids, [6, 9, 3], strict=True):
+        await repo.rate(GUILD, title, 7, score)
+    assert [r.score for r in await repo.user_ratings(GUILD, 7, limit=2)] == [9, 6]
+    assert [r.title_name for r in await repo.user_ratings(GUILD, 7, limit=2, offset=2)] == ["C"]
+    assert [r.title_name for r in await repo.export_rows(GUILD, 7)] == ["B", "A", "C"]
+    assert await repo.user_rating_count(GUILD, 7) == 3
+
+
+async def test_forget_user_deletes_every_score_and_fixes_aggregates(db: Database, repo: RatingRepo) -> None:
+    """The member's scores are gone and each title's figures no longer count them."""
+    a, b = await add_titles(db, "A", "B")
+    await repo.rate(GUILD, a, 1, 10)
+    await repo.rate(GUILD, b, 1, 2)
+    await repo.rate(GUILD, a, 2, 4)
+    assert await repo.forget_user(GUILD, 1) == 2
+    assert await repo.aggregate(GUILD, a) == Aggregate.of([4])
+    assert await repo.aggregate(GUILD, b) == Aggregate()
+    assert await repo.server_mean(GUILD) == 4
+    assert await repo.recompute_drift() == []
+
+
+async def test_moderator_removal_is_audited(db: Database, repo: RatingRepo) -> None:
+    """Who removed whose score, which score, and when; a missing score is not audited."""
+    (title,) = await add_titles(db, "Kaiba")
+    await repo.rate(GUILD, title, 5, 1)
+    assert await repo.remove_by_moderator(GUILD, title, 5, moderator_id=77) is True
+    assert await repo.remove_by_moderator(GUILD, title, 5, moderator_id=77) is False
+    (entry,) = await repo.removals(GUILD)
+    assert (entry["title_id"], entry["user_id"], entry["score"], entry["moderator_id"]) == (title, 5, 1, 77)
+    assert entry["removed_at"]
+    assert await repo.aggregate(GUILD, title) == Aggregate()
+
+
+async def test_drift_is_reported_and_repaired(db: Database, repo: RatingRepo) -> None:
+    """A tampered aggregate shows up in the check, and a rebuild puts it right."""
+    (title,) = await add_titles(db, "Texhnolyze")
+    await repo.rate(GUILD, title, 1, 6)
+    await repo.rate(GUILD, title, 2, 8)
+    assert await repo.recompute_drift() == []
+    await db.execute("UPDATE rating_aggregates SET count = 5, h6 = 4")
+    await db.execute("UPDATE rating_totals SET total = 1")
+    drifts = await repo.recompute_drift()
+    assert [(d.guild_id, d.title_id) for d in drifts] == [(GUILD, title), (GUILD, None)]
+    assert drifts[0].stored.count == 5
+    assert drifts[0].actual == Aggregate.of([6, 8])
+    await repo.rebuild_aggregates()
+    assert await repo.recompute_drift() == []
+    assert await repo.aggregate(GUILD, title) == Aggregate.of([6, 8])
+
+
+async def test_scores_survive_reopening_the_database(tmp_path: Path) -> None:
+    """A score acknowledged by rate() is committed: a new connection sees it."""
+    db = await Database.open(tmp_path / "k.db")
+    (title,) = await add_titles(db, "Planetes")
+    await RatingRepo(db).rate(GUILD, title, 1, 9)
+    await db.close()
+    reopened = await Database.open(tmp_path / "k.db")
+    try:
+        assert await RatingRepo(reopened).aggregate(GUILD, title) == Aggregate.of([9])
+    finally:
+        await reopened.close()
+
+
+async def test_concurrent_rates_rerates_and_unrates_give_exact_figures(
+    db: Database, repo: RatingRepo
+) -> None:
+    """500 interleaved operations from 100 members on one title end exactly where a Python model does."""
+    (title,) = await add_titles(db, "Metallic Rouge")
+    rng = random.Random(20261126)
+    members = [rng.randrange(100) for _ in range(500)]
+    ops = [(user, rng.choice([None, *range(1, 11)])) for user in members]  # None: unrate
+    # The model applies each member's operations in that member's order; different members interleave,
+    # and one member's last operation decides their final score whatever the interleaving.
+    model: dict[int, int] = {}
+    for user, score in ops:
+        if score is None:
+            model.pop(user, None)
+        else:
+            model[user] = score
+    by_member: dict[int, list[int | None]] = {}
+    for user, score in ops:
+        by_member.setdefault(user, []).append(score)
+
+    async def member(user: int, scores: list[int | None]) -> None:
+        for score in scores:
+            await asyncio.sleep(0)  # let the other members' operations interleave
+            if score is None:
+                await repo.unrate(GUILD, title, user)
+            else:
+                await repo.rate(GUILD, title, user, score)
+
+    await asyncio.gather(*(member(user, scores) for user, scores in by_member.items()))
+    expected = Aggregate.of(list(model.values()))
+    assert await repo.aggregate(GUILD, title) == expected
+    assert await repo.count() == len(model)
+    assert await repo.server_mean(GUILD) == pytest.approx(expected.mean)
+    assert await repo.recompute_drift() == []
