@@ -1,0 +1,1 @@
+"""Comparison titles: the comparison graph, member-score similarity, /similar ranking and /compare data."""

@@ -1,0 +1,113 @@
+"""Adjusted-cosine similarity of member scores on small hand-built data with known answers."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from bot.comparisons.similarity import MemberRatings, neighbours, shrink
+
+T, A, B, C = 1, 2, 3, 4
+
+# Four members who scored the target T, plus one who did not.
+#   u1: T=9 A=9 B=3  mean 7  deviations T+2 A+2 B-4
+#   u2: T=8 A=6 B=4  mean 6  deviations T+2 A 0 B-2
+#   u3: T=2 A=4 B=6  mean 4  deviations T-2 A 0 B+2
+#   u4: T=5 A=3 B=7  mean 5  deviations T 0 A-2 B+2
+#   u5:      A=5 C=5         (never scored T: ignored)
+# sim(T,A) = (2·2 + 2·0 + -2·0 + 0·-2) / sqrt((4+4+4+0)·(4+0+0+4)) = 4/sqrt(96)    ≈ 0.408248
+# sim(T,B) = (2·-4 + 2·-2 + -2·2 + 0·2) / sqrt(12·(16+4+4+4))      = -16/sqrt(336) ≈ -0.872872
+# shrunk with n=4, λ=10: × 4/14.  Fans of T (scored it 8+): u1, u2 -> A: (9+6)/2 = 7.5, B: 3.5.
+ROWS = [
+    (11, T, 9), (11, A, 9), (11, B, 3),
+    (12, T, 8), (12, A, 6), (12, B, 4),
+    (13, T, 2), (13, A, 4), (13, B, 6),
+    (14, T, 5), (14, A, 3), (14, B, 7),
+    (15, A, 5), (15, C, 5),
+]  # fmt: skip
+
+
+def by_title(found):
+    return {n.title_id: n for n in found}
+
+
+def test_adjusted_cosine_matches_the_hand_computed_values():
+    found = by_title(neighbours(T, MemberRatings.from_rows(ROWS)))
+    assert found[A].raw_similarity == pytest.approx(4 / math.sqrt(96))
+    assert found[B].raw_similarity == pytest.approx(-16 / math.sqrt(336))
+    assert found[A].similarity == pytest.approx(4 / math.sqrt(96) * 4 / 14)
+    assert found[A].overlap == 4 and found[B].overlap == 4
+
+
+def test_neighbours_are_ordered_most_similar_first_and_skip_the_target():
+    found = neighbours(T, MemberRatings.from_rows(ROWS))
+    assert [n.title_id for n in found] == [A, B]
+
+
+def test_a_title_only_scored_by_members_who_skipped_the_target_is_not_a_neighbour():
+    assert C not in by_title(neighbours(T, MemberRatings.from_rows(ROWS)))
+
+
+def test_fans_figure_is_the_mean_score_of_members_who_scored_the_target_highly():
+    found = by_title(neighbours(T, MemberRatings.from_rows(ROWS)))
+    assert (found[A].fans, found[A].fans_mean) == (2, 7.5)
+    assert found[A].fans_text == "gave it 7.5 on average (2 members)"
+    assert found[B].fans_mean == 3.5
+
+
+def test_pairs_below_the_minimum_overlap_get_no_similarity():
+    ratings = MemberRatings.from_rows(ROWS)
+    assert neighbours(T, ratings, min_overlap=5) == []
+    assert {n.title_id for n in neighbours(T, ratings, min_overlap=4)} == {A, B}
+
+
+def test_two_co_raters_are_below_the_default_minimum_overlap():
+    rows = [(1, T, 9), (1, A, 9), (1, B, 1), (2, T, 2), (2, A, 2), (2, B, 8)]
+    assert neighbours(T, MemberRatings.from_rows(rows)) == []
+
+
+def test_shrinkage_pulls_small_overlaps_toward_zero():
+    assert shrink(1.0, 3) == pytest.approx(3 / 13)
+    assert shrink(1.0, 90) == pytest.approx(0.9)
+    assert shrink(-0.5, 10, shrinkage=0) == -0.5
+
+
+def test_members_who_score_everything_alike_add_nothing():
+    # u1 gives 7 to all: deviations are all zero, so only u2..u4 shape sim(T,A) = +1.
+    rows = [(1, T, 7), (1, A, 7), (1, B, 7)]
+    rows += [(2, T, 9), (2, A, 9), (2, B, 3), (3, T, 3), (3, A, 3), (3, B, 9)]
+    rows += [(4, T, 8), (4, A, 8), (4, B, 2)]
+    found = by_title(neighbours(T, MemberRatings.from_rows(rows)))
+    assert found[A].raw_similarity == pytest.approx(1.0)
+    assert found[B].raw_similarity == pytest.approx(-1.0)
+    assert found[A].overlap == 4
+
+
+def test_no_spread_at_all_gives_zero_similarity_rather_than_an_error():
+    rows = [(u, t, 6) for u in (1, 2, 3) for t in (T, A)]
+    assert by_title(neighbours(T, MemberRatings.from_rows(rows)))[A].raw_similarity == 0.0
+
+
+def test_equal_similarities_break_ties_on_title_id_after_the_stronger_title():
+    # Titles 5 and 6 are scored identically (a tie); 7 agrees with T over one more co-rater, so
+    # its shrinkage is milder and it comes first.
+    rows = []
+    for user, (t, x) in enumerate([(9, 9), (2, 2), (8, 8)], start=1):
+        rows += [(user, T, t), (user, 6, x), (user, 5, x), (user, 7, x), (user, 99, 5)]
+    rows += [(4, T, 3), (4, 7, 3), (4, 99, 5)]
+    found = neighbours(T, MemberRatings.from_rows(rows))
+    assert [n.title_id for n in found][:3] == [7, 5, 6]
+    assert found[1].similarity == found[2].similarity
+
+
+def test_sorted_rows_and_unsorted_rows_build_the_same_matrix():
+    unsorted = list(reversed(ROWS))
+    from_any = MemberRatings.from_rows(unsorted)
+    from_sorted = MemberRatings.from_sorted_rows(sorted(ROWS))
+    assert neighbours(T, from_any) == neighbours(T, from_sorted)
+    assert from_sorted.members == 5 and len(from_sorted) == len(ROWS)
+
+
+def test_limit_keeps_only_the_best():
+    assert [n.title_id for n in neighbours(T, MemberRatings.from_rows(ROWS), limit=1)] == [A]
