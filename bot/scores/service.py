@@ -1,0 +1,133 @@
+"""Community score rules, enforced before anything is stored; /rate and the review panel both call this."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+
+from bot.errors import InvalidInput, NotFound, OnCooldown, PermissionDenied
+from bot.scores.stats import MAX_SCORE, MIN_SCORE, Aggregate, format_mean
+from bot.storage.ratings import RateResult, RatingRepo
+from bot.storage.settings import GuildSettings, SettingsRepo
+
+# Cooldown stamps older than the longest allowed cooldown (guild_settings CHECK) can never block anyone.
+_MAX_COOLDOWN = 86_400
+_PRUNE_AT = 10_000
+
+
+def _monotonic() -> float:
+    # Looked up on each call, not bound once, so a test harness that patches time.monotonic is honoured.
+    return time.monotonic()
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreView:
+    """What /score shows from the ratings: the title's aggregate and the asking member's own score."""
+
+    aggregate: Aggregate
+    own_score: int | None
+
+
+def check_user_score(score: object) -> int:
+    """The score if it is a whole number 1..10, else InvalidInput (the client-side range is only a hint)."""
+    if isinstance(score, bool) or not isinstance(score, int) or not MIN_SCORE <= score <= MAX_SCORE:
+        raise InvalidInput(f"A score is a whole number from {MIN_SCORE} to {MAX_SCORE}.")
+    return score
+
+
+def community_text(aggregate: Aggregate) -> str:
+    """One line for a review post's Community field, e.g. `7.67 / 10 from 12 votes`."""
+    if not aggregate.count:
+        return "No community scores yet"
+    votes = "vote" if aggregate.count == 1 else "votes"
+    return f"{format_mean(aggregate.mean)} / 10 from {aggregate.count} {votes}"
+
+
+class RatingService:
+    """Scores a member may give, checked (score, membership, rating role, cooldown) and then stored."""
+
+    def __init__(
+        self, repo: RatingRepo, settings: SettingsRepo, *, clock: Callable[[], float] | None = None
+    ) -> None:
+        self.repo = repo
+        self.settings = settings
+        self._clock = clock or _monotonic
+        self._last_rated: dict[tuple[int, int], float] = {}
+
+    async def check_may_rate(
+        self, guild_id: int, user_id: int, role_ids: Collection[int] | None
+    ) -> GuildSettings:
+        """PermissionDenied unless the member may score here (role_ids None: no longer a member)."""
+        if role_ids is None:
+            raise PermissionDenied(
+                "You are no longer a member of this server, so you cannot score titles here."
+            )
+        settings = await self.settings.get(guild_id)
+        if settings.rating_role_id is not None and settings.rating_role_id not in role_ids:
+            raise PermissionDenied(
+                f"Only members with the <@&{settings.rating_role_id}> role can score titles in this server."
+            )
+        return settings
+
+    async def rate(
+        self, guild_id: int, title_id: int, user_id: int, score: object, role_ids: Collection[int] | None
+    ) -> RateResult:
+        """Record or replace the member's score; returns only once it is committed."""
+        checked = check_user_score(score)
+        settings = await self.check_may_rate(guild_id, user_id, role_ids)
+        key = (guild_id, user_id)
+        # Check and stamp with no await in between, so two quick clicks cannot both pass the cooldown.
+        earlier = self._take_cooldown(key, settings.rating_cooldown)
+        try:
+            return await self.repo.rate(guild_id, title_id, user_id, checked)
+        except BaseException:
+            # Nothing was stored, so the member may try again at once.
+            self._restore_cooldown(key, earlier)
+            raise
+
+    def _take_cooldown(self, key: tuple[int, int], cooldown: int) -> float | None:
+        now = self._clock()
+        earlier = self._last_rated.get(key)
+        if cooldown and earlier is not None and now - earlier < cooldown:
+            raise OnCooldown(cooldown - (now - earlier))
+        if len(self._last_rated) >= _PRUNE_AT:
+            self._last_rated = {k: t for k, t in self._last_rated.items() if now - t < _MAX_COOLDOWN}
+        self._last_rated[key] = now
+        return earlier
+
+    def _restore_cooldown(self, key: tuple[int, int], earlier: float | None) -> None:
+        if earlier is None:
+            self._last_rated.pop(key, None)
+        else:
+            self._last_rated[key] = earlier
+
+    async def unrate(self, guild_id: int, title_id: int, user_id: int) -> RateResult:
+        """Remove the member's own score; NotFound if they had none."""
+        result = await self.repo.unrate(guild_id, title_id, user_id)
+        if result.previous is None:
+            raise NotFound("You have not scored that title in this server.")
+        return result
+
+    async def score_view(self, guild_id: int, title_id: int, user_id: int) -> ScoreView:
+        """The title's aggregate and the member's own score, for /score."""
+        aggregate = await self.repo.aggregate(guild_id, title_id)
+        own = await self.repo.get_user_score(guild_id, title_id, user_id) if aggregate.count else None
+        return ScoreView(aggregate, own)
+
+    async def community_line(self, guild_id: int, title_id: int) -> str:
+        """The review post's Community field text for this title in this server."""
+        return community_text(await self.repo.aggregate(guild_id, title_id))
+
+    async def forget(self, guild_id: int, user_id: int) -> int:
+        """Delete every score of the member in this server (after they confirmed); returns how many."""
+        removed = await self.repo.forget_user(guild_id, user_id)
+        self._last_rated.pop((guild_id, user_id), None)
+        return removed
+
+    async def remove_by_moderator(
+        self, guild_id: int, title_id: int, user_id: int, moderator_id: int
+    ) -> None:
+        """Remove one member's score on a moderator's behalf (audited); NotFound if there was none."""
+        if not await self.repo.remove_by_moderator(guild_id, title_id, user_id, moderator_id):
+            raise NotFound("That member has no score for that title in this server.")
