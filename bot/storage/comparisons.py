@@ -1,0 +1,183 @@
+"""The comparison graph's edges, and the reads of community scores that similarity and /compare need."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+
+from bot.comparisons.graph import ComparisonEdge, EdgeKind
+from bot.comparisons.similarity import MemberRatings
+from bot.storage.db import Database
+
+_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+_EDGE_COLUMNS = "guild_id, review_id, title_id, other_title_id, kind, sentence, source, removed"
+# Raters of one title whose ratings /similar reads. A title most of a big server scored would
+# otherwise pull in most of the ratings table; the most recent raters speak for current taste,
+# and the cap bounds the work per request (see benchmarks/similar_bench.py).
+MAX_RATERS = 1500
+
+
+def _edge(row: sqlite3.Row) -> ComparisonEdge:
+    return ComparisonEdge(
+        guild_id=row["guild_id"],
+        review_id=row["review_id"],
+        title_id=row["title_id"],
+        other_title_id=row["other_title_id"],
+        sentence=row["sentence"],
+        kind=row["kind"],
+        source=row["source"],
+        removed=bool(row["removed"]),
+    )
+
+
+class ComparisonRepo:
+    """Edges of the comparison graph per server, and the member-score reads behind /similar and /compare."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # -- the graph -------------------------------------------------------------------------------
+
+    async def replace_review_edges(
+        self,
+        guild_id: int,
+        review_id: int,
+        title_id: int,
+        refs: Iterable[tuple[int, EdgeKind, str]],
+    ) -> None:
+        """Store what a (re)published review names as (other title id, kind, sentence).
+
+        Parsed edges no longer named are dropped; moderator additions stay, and a link a
+        moderator removed stays removed even if the new text still names the title.
+        """
+        wanted = {other: (kind, sentence) for other, kind, sentence in refs if other != title_id}
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "DELETE FROM comparison_edges WHERE guild_id = ? AND review_id = ? AND source = 'review' "
+                "AND removed = 0",
+                (guild_id, review_id),
+            )
+            await conn.executemany(
+                "INSERT INTO comparison_edges "
+                "(guild_id, review_id, title_id, other_title_id, kind, sentence) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (guild_id, review_id, other_title_id) DO UPDATE SET "
+                f"kind = excluded.kind, sentence = excluded.sentence, updated_at = {_NOW} "
+                "WHERE comparison_edges.source = 'review'",
+                [(guild_id, review_id, title_id, other, kind, s) for other, (kind, s) in wanted.items()],
+            )
+
+    async def add_comparison(
+        self, guild_id: int, review_id: int, title_id: int, other_title_id: int, moderator_id: int
+    ) -> bool:
+        """A moderator's `/review compare`: link the review's title to another; False if already linked."""
+        async with self.db.transaction() as conn:
+            async with conn.execute(
+                "SELECT kind, removed FROM comparison_edges "
+                "WHERE guild_id = ? AND review_id = ? AND other_title_id = ?",
+                (guild_id, review_id, other_title_id),
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is not None and row["kind"] == "comparison" and not row["removed"]:
+                return False
+            if row is None:
+                await conn.execute(
+                    "INSERT INTO comparison_edges (guild_id, review_id, title_id, other_title_id, source, "
+                    "moderator_id) VALUES (?, ?, ?, ?, 'moderator', ?)",
+                    (guild_id, review_id, title_id, other_title_id, moderator_id),
+                )
+            else:
+                # A link taken out earlier, or a studio credit a moderator says is a comparison: from
+                # now on the moderator owns it, so a re-parse of the review leaves it alone.
+                await conn.execute(
+                    "UPDATE comparison_edges SET kind = 'comparison', removed = 0, source = 'moderator', "
+                    "moderator_id = ?, "
+                    f"updated_at = {_NOW} WHERE guild_id = ? AND review_id = ? AND other_title_id = ?",
+                    (moderator_id, guild_id, review_id, other_title_id),
+                )
+            return True
+
+    async def remove_comparison(
+        self, guild_id: int, review_id: int, other_title_id: int, moderator_id: int
+    ) -> bool:
+        """A moderator's `/review uncompare`: False if the review had no such live comparison."""
+        async with self.db.transaction() as conn:
+            async with conn.execute(
+                "SELECT 1 FROM comparison_edges WHERE guild_id = ? AND review_id = ? "
+                "AND other_title_id = ? AND kind = 'comparison' AND removed = 0",
+                (guild_id, review_id, other_title_id),
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                return False
+            # Marked, not deleted: a re-parse of the review must not bring the link back.
+            await conn.execute(
+                f"UPDATE comparison_edges SET removed = 1, moderator_id = ?, updated_at = {_NOW} "
+                "WHERE guild_id = ? AND review_id = ? AND other_title_id = ?",
+                (moderator_id, guild_id, review_id, other_title_id),
+            )
+            return True
+
+    async def delete_review(self, guild_id: int, review_id: int) -> int:
+        """Forget every edge of a deleted review; returns how many went."""
+        return await self.db.execute(
+            "DELETE FROM comparison_edges WHERE guild_id = ? AND review_id = ?", (guild_id, review_id)
+        )
+
+    async def edges_of(self, guild_id: int, title_id: int) -> list[ComparisonEdge]:
+        """Live edges touching the title in either direction (comparisons and studio credits)."""
+        rows = await self.db.fetchall(
+            f"SELECT {_EDGE_COLUMNS} FROM comparison_edges "
+            "WHERE guild_id = ? AND title_id = ? AND removed = 0 "
+            f"UNION ALL SELECT {_EDGE_COLUMNS} FROM comparison_edges "
+            "WHERE guild_id = ? AND other_title_id = ? AND removed = 0 "
+            "ORDER BY review_id, other_title_id",
+            (guild_id, title_id, guild_id, title_id),
+        )
+        return [_edge(row) for row in rows]
+
+    async def edges_of_review(self, guild_id: int, review_id: int) -> list[ComparisonEdge]:
+        """Live edges of one review: its "Compared to:" links and studio credits."""
+        rows = await self.db.fetchall(
+            f"SELECT {_EDGE_COLUMNS} FROM comparison_edges "
+            "WHERE guild_id = ? AND review_id = ? AND removed = 0 "
+            "ORDER BY id",
+            (guild_id, review_id),
+        )
+        return [_edge(row) for row in rows]
+
+    # -- member scores -----------------------------------------------------------------------------
+
+    async def member_ratings(
+        self, guild_id: int, title_id: int, max_raters: int = MAX_RATERS
+    ) -> MemberRatings:
+        """All ratings of the (at most `max_raters` most recent) members who scored the title, by member."""
+        rows = await self.db.fetchall(
+            "SELECT user_id, title_id, score FROM ratings WHERE guild_id = ? AND user_id IN ("
+            "  SELECT user_id FROM ratings WHERE guild_id = ? AND title_id = ? "
+            "  ORDER BY updated_at DESC, user_id LIMIT ?"
+            ") ORDER BY user_id",
+            (guild_id, guild_id, title_id, max_raters),
+        )
+        return MemberRatings.from_sorted_rows(rows)
+
+    async def paired_scores(self, guild_id: int, first: int, second: int) -> list[tuple[int, int]]:
+        """(score for first, score for second) of every member who scored both."""
+        rows = await self.db.fetchall(
+            "SELECT a.score, b.score FROM ratings AS a JOIN ratings AS b "
+            "ON b.guild_id = a.guild_id AND b.user_id = a.user_id AND b.title_id = ? "
+            "WHERE a.guild_id = ? AND a.title_id = ?",
+            (second, guild_id, first),
+        )
+        return [(row[0], row[1]) for row in rows]
+
+    async def scored_by(self, guild_id: int, user_id: int, title_ids: Iterable[int]) -> set[int]:
+        """Which of these titles the member has scored (to mark them in /similar)."""
+        wanted = sorted(set(title_ids))
+        if not wanted:
+            return set()
+        marks = ", ".join("?" * len(wanted))
+        rows = await self.db.fetchall(
+            f"SELECT title_id FROM ratings WHERE guild_id = ? AND user_id = ? AND title_id IN ({marks})",
+            (guild_id, user_id, *wanted),
+        )
+        return {row[0] for row in rows}

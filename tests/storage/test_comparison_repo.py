@@ -1,0 +1,123 @@
+"""ComparisonRepo on a real SQLite file: review edges, moderator edits, and the score reads for similarity."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.comparisons.similarity import neighbours
+from bot.storage.comparisons import ComparisonRepo
+from bot.storage.db import Database
+
+GUILD, OTHER_GUILD = 10, 20
+REVIEW = 500
+
+
+@pytest.fixture
+async def repo(tmp_path: Path):
+    db = await Database.open(tmp_path / "kansou.db")
+    await db.executemany(
+        "INSERT INTO titles (id, name) VALUES (?, ?)", [(i, f"Show {i}") for i in range(1, 10)]
+    )
+    yield ComparisonRepo(db)
+    await db.close()
+
+
+async def rate(repo: ComparisonRepo, rows: list[tuple[int, int, int]], guild: int = GUILD) -> None:
+    await repo.db.executemany(
+        "INSERT INTO ratings (guild_id, user_id, title_id, score) VALUES (?, ?, ?, ?)",
+        [(guild, user, title, score) for user, title, score in rows],
+    )
+
+
+def pairs(edges):
+    return sorted((e.title_id, e.other_title_id, e.kind, e.source) for e in edges)
+
+
+async def test_review_edges_are_found_from_both_ends(repo):
+    await repo.replace_review_edges(
+        GUILD, REVIEW, 1, [(2, "comparison", "Like Two."), (3, "studio_credit", "By Three.")]
+    )
+    await repo.replace_review_edges(GUILD, 600, 4, [(1, "comparison", "Four owes One.")])
+    assert pairs(await repo.edges_of(GUILD, 1)) == [
+        (1, 2, "comparison", "review"),
+        (1, 3, "studio_credit", "review"),
+        (4, 1, "comparison", "review"),
+    ]
+    assert [e.sentence for e in await repo.edges_of(GUILD, 2)] == ["Like Two."]
+    assert await repo.edges_of(OTHER_GUILD, 1) == []
+
+
+async def test_republishing_a_review_replaces_its_parsed_edges(repo):
+    await repo.replace_review_edges(GUILD, REVIEW, 1, [(2, "comparison", "Old."), (3, "comparison", "Old.")])
+    await repo.replace_review_edges(GUILD, REVIEW, 1, [(3, "comparison", "New."), (4, "comparison", "New.")])
+    edges = await repo.edges_of_review(GUILD, REVIEW)
+    assert sorted((e.other_title_id, e.sentence) for e in edges) == [(3, "New."), (4, "New.")]
+
+
+async def test_a_review_never_links_its_own_title(repo):
+    await repo.replace_review_edges(
+        GUILD, REVIEW, 1, [(1, "comparison", "One is One."), (2, "comparison", "x")]
+    )
+    assert [e.other_title_id for e in await repo.edges_of_review(GUILD, REVIEW)] == [2]
+
+
+async def test_moderator_can_add_a_comparison_that_survives_a_reparse(repo):
+    await repo.replace_review_edges(GUILD, REVIEW, 1, [(2, "comparison", "Like Two.")])
+    assert await repo.add_comparison(GUILD, REVIEW, 1, 5, moderator_id=77) is True
+    assert await repo.add_comparison(GUILD, REVIEW, 1, 5, moderator_id=77) is False
+    await repo.replace_review_edges(GUILD, REVIEW, 1, [(2, "comparison", "Like Two, still.")])
+    assert pairs(await repo.edges_of_review(GUILD, REVIEW)) == [
+        (1, 2, "comparison", "review"),
+        (1, 5, "comparison", "moderator"),
+    ]
+
+
+async def test_uncompare_hides_a_parsed_edge_even_after_a_reparse(repo):
+    await repo.replace_review_edges(GUILD, REVIEW, 1, [(2, "comparison", "Like Two.")])
+    assert await repo.remove_comparison(GUILD, REVIEW, 2, moderator_id=77) is True
+    assert await repo.remove_comparison(GUILD, REVIEW, 2, moderator_id=77) is False
+    await repo.replace_review_edges(GUILD, REVIEW, 1, [(2, "comparison", "Like Two.")])
+    assert await repo.edges_of(GUILD, 2) == []
+    assert await repo.add_comparison(GUILD, REVIEW, 1, 2, moderator_id=77) is True
+    assert [e.other_title_id for e in await repo.edges_of(GUILD, 1)] == [2]
+
+
+async def test_compare_turns_a_studio_credit_into_a_comparison(repo):
+    await repo.replace_review_edges(GUILD, REVIEW, 1, [(3, "studio_credit", "By the studio of Three.")])
+    assert await repo.remove_comparison(GUILD, REVIEW, 3, moderator_id=77) is False  # not a comparison
+    assert await repo.add_comparison(GUILD, REVIEW, 1, 3, moderator_id=77) is True
+    (edge,) = await repo.edges_of_review(GUILD, REVIEW)
+    assert (edge.kind, edge.sentence) == ("comparison", "By the studio of Three.")
+
+
+async def test_deleting_a_review_forgets_its_edges(repo):
+    await repo.replace_review_edges(GUILD, REVIEW, 1, [(2, "comparison", "x"), (3, "comparison", "y")])
+    assert await repo.delete_review(GUILD, REVIEW) == 2
+    assert await repo.edges_of(GUILD, 1) == []
+
+
+async def test_member_ratings_hold_every_rating_of_the_targets_raters_in_this_server_only(repo):
+    # Same numbers as tests/comparisons/test_similarity.py: sim(1, 2) = 4/sqrt(96) before shrinkage.
+    await rate(repo, [(11, 1, 9), (11, 2, 9), (11, 3, 3), (12, 1, 8), (12, 2, 6), (12, 3, 4)])
+    await rate(repo, [(13, 1, 2), (13, 2, 4), (13, 3, 6), (14, 1, 5), (14, 2, 3), (14, 3, 7), (15, 2, 5)])
+    await rate(repo, [(11, 4, 1), (99, 1, 10)], guild=OTHER_GUILD)
+    ratings = await repo.member_ratings(GUILD, 1)
+    assert list(ratings.user_ids) == [11, 12, 13, 14] and len(ratings) == 12
+    found = {n.title_id: n for n in neighbours(1, ratings)}
+    assert found[2].raw_similarity == pytest.approx(4 / 96**0.5)
+
+
+async def test_member_ratings_keep_only_the_most_recent_raters_past_the_cap(repo):
+    await rate(repo, [(user, 1, 5) for user in range(1, 6)])
+    await repo.db.execute("UPDATE ratings SET updated_at = '2030-01-01' WHERE user_id IN (2, 4)")
+    ratings = await repo.member_ratings(GUILD, 1, max_raters=2)
+    assert list(ratings.user_ids) == [2, 4]
+
+
+async def test_paired_scores_and_scored_by(repo):
+    await rate(repo, [(1, 1, 9), (1, 2, 7), (2, 1, 4), (2, 2, 8), (3, 1, 6)])
+    assert sorted(await repo.paired_scores(GUILD, 1, 2)) == [(4, 8), (9, 7)]
+    assert await repo.scored_by(GUILD, 1, [1, 2, 3]) == {1, 2}
+    assert await repo.scored_by(GUILD, 3, []) == set()
