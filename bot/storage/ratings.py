@@ -71,6 +71,14 @@ class Drift:
     stored: Aggregate
     actual: Aggregate
 
+    def describe(self) -> str:
+        """One line for `python -m bot check`."""
+        where = f"server {self.guild_id}" + ("" if self.title_id is None else f", title {self.title_id}")
+        return (
+            f"aggregates drifted ({where}): stored {self.stored.count} votes / sum {self.stored.total}, "
+            f"ratings say {self.actual.count} votes / sum {self.actual.total}"
+        )
+
 
 def _aggregate_from(row: sqlite3.Row | None) -> Aggregate:
     if row is None:

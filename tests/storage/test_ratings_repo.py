@@ -203,6 +203,8 @@ async def test_drift_is_reported_and_repaired(db: Database, repo: RatingRepo) ->
     assert [(d.guild_id, d.title_id) for d in drifts] == [(GUILD, title), (GUILD, None)]
     assert drifts[0].stored.count == 5
     assert drifts[0].actual == Aggregate.of([6, 8])
+    assert "stored 5 votes" in drifts[0].describe()
+    assert "ratings say 2 votes" in drifts[0].describe()
     await repo.rebuild_aggregates()
     assert await repo.recompute_drift() == []
     assert await repo.aggregate(GUILD, title) == Aggregate.of([6, 8])
