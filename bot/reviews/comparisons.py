@@ -1,0 +1,195 @@
+"""Other titles a review names: comparisons ("a bit of Gundam") and credits ("from the studio behind FMA").
+
+A name the catalog finder resolves becomes a ``ComparisonRef``; a capitalised phrase in a
+comparison context that it does not resolve is only offered to the moderator as a suggestion.
+Names inside spoiler bars are left out: showing them would spoil.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from bot.catalog.models import Mention, Title
+from bot.text import clip, plain, split_sentences, spoiler_spans
+
+ComparisonKind = Literal["comparison", "studio_credit"]
+COMPARISON_SENTENCE_MAX = 300
+MAX_SUGGESTIONS = 10
+
+# Wording right before a title that credits the makers rather than compares the show.
+_CREDIT_BEFORE_RE = re.compile(
+    r"(?:studio|studios|team|people|folks|staff|director|creator|creators|makers|mangaka|author|writer|animators?)"
+    r"\b[^.!?\n]{0,40}?\b(?:behind|brought\s+us|gave\s+us|that\s+made|who\s+made|which\s+made|made|did|produced"
+    r"|animated|responsible\s+for|of|also\s+made|also\s+did)\s+(?:the\s+)?[\"'“*_]*$"
+    r"|\b(?:from|by)\s+the\s+(?:same\s+)?(?:studio|team|people|director|creator|makers)\s+(?:of|behind|that\s+made)"
+    r"\s+(?:the\s+)?[\"'“*_]*$"
+    r"|\bsame\s+(?:studio|team|director|staff)\s+as\s+(?:the\s+)?[\"'“*_]*$",
+    re.IGNORECASE,
+)
+# "animated by MAPPA (Jujutsu Kaisen, Chainsaw Man)": titles listed in brackets after a studio.
+_CREDIT_BRACKET_RE = re.compile(
+    r"(?:studio|animated\s+by|produced\s+by)\s+[\w.&' -]{1,30}\([^()]*$", re.IGNORECASE
+)
+
+_CONNECTORS = r"(?:of|the|no|in|to|a|an|wa|ga|wo|and|&|x|de|on|for)"
+_WORD = r"[A-Z0-9][\w'’!?.:;★☆×-]*"
+_PHRASE = rf"{_WORD}(?:[ \t]+(?:{_CONNECTORS}[ \t]+)*{_WORD}){{0,6}}"
+_LIST_SEPARATOR = r"(?:[ \t]*,[ \t]*(?:and[ \t]+|or[ \t]+)?|[ \t]+and[ \t]+|[ \t]+or[ \t]+|[ \t]*/[ \t]*)"
+_LIST = rf"({_PHRASE}(?:{_LIST_SEPARATOR}{_PHRASE})*)"
+_CONTEXT_RE = re.compile(
+    r"(?:\ba\s+(?:bit|little|touch|dash|hint|lot)\s+of|\bfans\s+of|\breminds?\s+me\s+of|\breminded\s+me\s+of"
+    r"|\breminiscent\s+of|\bshades\s+of|\bechoes\s+of|\bin\s+the\s+vein\s+of|\bsimilar\s+to|\bcompar(?:ed|isons?)\s+to"
+    r"|\bif\s+you\s+(?:liked|loved|enjoyed)|\b(?:feels|felt|looks|looked|plays|played|sounds|something|much|just)"
+    r"\s+like|\bbrought\s+us|\bgave\s+us|\bbehind|\bthe\s+next|\bspiritual\s+successor\s+to|\bmeets)"
+    r"\s+(?:the\s+)?[\"'“*_]*" + _LIST,
+)
+_MEETS_RE = re.compile(rf"({_PHRASE})[ \t]+meets[ \t]+")
+_QUOTED_RE = re.compile(
+    r"(?<![\w*])(?:\*([A-Z0-9][^*\n]{1,60}?)\*|_([A-Z0-9][^_\n]{1,60}?)_"
+    r"|[\"“]([A-Z0-9][^\"”\n]{1,60}?)[\"”])(?![\w*])"
+)
+_CONNECTOR_WORDS = frozenset(
+    {"of", "the", "no", "in", "to", "a", "an", "wa", "ga", "wo", "and", "&", "x", "de", "on", "for"}
+)
+_NOT_TITLES = frozenset(
+    {
+        "i", "i'm", "i've", "it", "it's", "this", "that", "the", "they", "he", "she", "we", "you", "his",
+        "her", "its", "their", "my", "our", "japan", "japanese", "netflix", "crunchyroll", "hidive",
+        "funimation", "amazon", "disney", "youtube", "twitter", "anime", "manga", "english", "sub", "dub",
+        "season", "part", "episode", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+        "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september",
+        "october", "november", "december", "ost", "op", "ed",
+    }
+)
+
+
+class MentionFinder(Protocol):
+    """Anything that finds catalog titles named in free text (the catalog index does)."""
+
+    def find_mentions(self, text: str) -> list[Mention]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonRef:
+    """Another title the review names, how it names it, and the sentence that does."""
+
+    title: Title
+    kind: ComparisonKind
+    sentence: str
+    matched: str
+
+
+def _fold(name: str) -> str:
+    return re.sub(r"[^\w]+", " ", name.casefold()).strip()
+
+
+def _inside(start: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= start < e for s, e in spans)
+
+
+def classify_mention(text: str, start: int) -> ComparisonKind:
+    """Whether the words just before a title credit its makers or compare the show to it."""
+    line_start = max(text.rfind("\n", 0, start) + 1, start - 120)
+    before = text[line_start:start]
+    if _CREDIT_BEFORE_RE.search(before) or _CREDIT_BRACKET_RE.search(before):
+        return "studio_credit"
+    # Lists: "the studio behind Death Note and Hunter x Hunter" credits both.
+    list_lead = re.sub(rf"(?:{_PHRASE})(?:[ \t]*,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+)$", "", before)
+    while list_lead != before:
+        if _CREDIT_BEFORE_RE.search(list_lead):
+            return "studio_credit"
+        before = list_lead
+        list_lead = re.sub(rf"(?:{_PHRASE})(?:[ \t]*,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+)$", "", before)
+    return "comparison"
+
+
+def _sentence_at(sentences: list[tuple[int, int, str]], position: int) -> str:
+    for start, end, text in sentences:
+        if start <= position < end:
+            return text
+    return ""
+
+
+def find_comparisons(text: str, reviewed_title_id: int | None, finder: MentionFinder) -> list[ComparisonRef]:
+    """Every other catalog title the review names, once per title, in order of first mention."""
+    mentions = finder.find_mentions(text)
+    spoilers = spoiler_spans(text)
+    reviewed_names: set[str] = set()
+    for mention in mentions:
+        if mention.title.id == reviewed_title_id:
+            reviewed_names.update(
+                _fold(n) for n in (mention.title.name, *mention.title.aliases, mention.matched)
+            )
+    sentences = [(s.start, s.end, s.text) for s in split_sentences(text)]
+    refs: dict[int, ComparisonRef] = {}
+    for mention in sorted(mentions, key=lambda m: m.start):
+        title = mention.title
+        if title.id == reviewed_title_id or title.id in refs or _fold(mention.matched) in reviewed_names:
+            continue
+        if _inside(mention.start, spoilers):
+            continue
+        sentence = _sentence_at(sentences, mention.start) or mention.sentence
+        refs[title.id] = ComparisonRef(
+            title=title,
+            kind=classify_mention(text, mention.start),
+            sentence=clip(plain(sentence), COMPARISON_SENTENCE_MAX),
+            matched=mention.matched,
+        )
+    return list(refs.values())
+
+
+def _split_list(names: str) -> list[str]:
+    parts = re.split(
+        r"[ \t]*,[ \t]*(?:and[ \t]+|or[ \t]+)?|[ \t]+and[ \t]+(?=[A-Z0-9])|[ \t]+or[ \t]+|[ \t]*/[ \t]*",
+        names,
+    )
+    return [p for p in parts if p]
+
+
+def _tidy_name(name: str) -> str:
+    # A phrase may run past the end of its sentence ("… and Evangelion. It"): keep the first part.
+    name = re.split(r"[.!?;:,][ \t]", name)[0].strip(" \t.,;:'’\"“”*_")
+    words = name.split()
+    # Titles do not end on a connector ("Gundam and") or a trailing clause word.
+    while words and words[-1].lower() in _CONNECTOR_WORDS:
+        words.pop()
+    return " ".join(words).strip(" \t.,;:")
+
+
+def suggest_unknown_titles(text: str, mentions: list[Mention]) -> list[str]:
+    """Capitalised names in comparison contexts the finder did not resolve: suggestions for a moderator."""
+    spoilers = spoiler_spans(text)
+    resolved = [(m.start, m.end) for m in mentions]
+    resolved_names = {_fold(m.matched) for m in mentions} | {_fold(m.title.name) for m in mentions}
+    found: dict[str, None] = {}
+
+    def consider(name: str, start: int) -> None:
+        name = _tidy_name(name)
+        folded = _fold(name)
+        if len(name) < 3 or not folded or folded in resolved_names or folded in _NOT_TITLES:
+            return
+        if _inside(start, spoilers) or any(
+            s <= start < e or start <= s < start + len(name) for s, e in resolved
+        ):
+            return
+        if not any(c.isalpha() for c in name) or len(name.split()) > 7:
+            return
+        found.setdefault(name, None)
+
+    for match in _CONTEXT_RE.finditer(text):
+        offset = match.start(1)
+        for part in _split_list(match.group(1)):
+            position = text.find(part, offset)
+            consider(part, position if position >= 0 else offset)
+            offset = max(offset, position + len(part))
+    for match in _MEETS_RE.finditer(text):
+        consider(match.group(1), match.start(1))
+    for match in _QUOTED_RE.finditer(text):
+        name = next(g for g in match.groups() if g)
+        words = [w for w in name.split() if w.lower() not in _CONNECTOR_WORDS]
+        # Quoted dialogue is not a title: every word of a title is capitalised.
+        if words and all(w[0].isupper() or w[0].isdigit() for w in words) and not name.rstrip().endswith(","):
+            consider(name, match.start())
+    return list(found)[:MAX_SUGGESTIONS]
