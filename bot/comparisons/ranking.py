@@ -15,6 +15,7 @@ is listed only when its blend is above zero; ties break on title id, so the answ
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -97,26 +98,28 @@ def rank_related(
     for neighbour in neighbours:
         if neighbour.title_id != target_id and neighbour.similarity > 0:
             of(neighbour.title_id).neighbour = neighbour
-    if tags:
-        target_tags = tags.get(target_id, ())
+    target_tags = tags.get(target_id, ()) if tags else ()
+    if tags and target_tags:
         folded = {tag.casefold() for tag in target_tags}
         for title_id, own in tags.items():
             if title_id == target_id or not own:
                 continue
-            share = jaccard(target_tags, own)
-            if share > 0:
-                found = of(title_id)
-                found.jaccard = share
-                mine = {tag.casefold() for tag in own}
-                found.shared_tags = tuple(t for t in target_tags if t.casefold() in folded & mine)
+            mine = {tag.casefold() for tag in own}
+            common = len(folded & mine)
+            if common:
+                of(title_id).jaccard = common / len(folded | mine)
 
+    # Reasons are worded only for the few titles shown, not for every candidate.
+    scored = [(round(_blend(found), 6), title_id) for title_id, found in signals.items()]
+    best = heapq.nsmallest(limit, ((-score, title_id) for score, title_id in scored if score > 0))
     ranked = []
-    for title_id, found in signals.items():
-        score = _blend(found)
-        if score > 0:
-            ranked.append(Related(title_id, round(score, 6), _reasons(target_id, title_id, found, names)))
-    ranked.sort(key=lambda r: (-r.score, r.title_id))
-    return ranked[:limit]
+    for negative, title_id in best:
+        found = signals[title_id]
+        if found.jaccard:
+            mine = {tag.casefold() for tag in tags[title_id]} if tags else set()
+            found.shared_tags = tuple(t for t in target_tags if t.casefold() in mine)
+        ranked.append(Related(title_id, -negative, _reasons(target_id, title_id, found, names)))
+    return ranked
 
 
 def _blend(found: _Signals) -> float:

@@ -14,7 +14,7 @@ _EDGE_COLUMNS = "guild_id, review_id, title_id, other_title_id, kind, sentence, 
 # Raters of one title whose ratings /similar reads. A title most of a big server scored would
 # otherwise pull in most of the ratings table; the most recent raters speak for current taste,
 # and the cap bounds the work per request (see benchmarks/similar_bench.py).
-MAX_RATERS = 1500
+MAX_RATERS = 1000
 
 
 def _edge(row: sqlite3.Row) -> ComparisonEdge:

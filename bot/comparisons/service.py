@@ -1,0 +1,145 @@
+"""What /similar and /compare do, apart from Discord: read the graph and the scores, then rank or compare."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.catalog.models import Title
+from bot.comparisons.cache import NeighbourCache
+from bot.comparisons.compare import TitleComparison, compare_titles, side
+from bot.comparisons.graph import ComparisonEdge
+from bot.comparisons.ranking import Related, rank_related
+from bot.comparisons.similarity import Neighbour, neighbours
+from bot.errors import InvalidInput, NotFound
+from bot.storage.comparisons import ComparisonRepo
+from bot.storage.ratings import RatingRepo
+
+# The official review's score of a title in a server, as the review states it ("8.5/10"), if any.
+OfficialScore = Callable[[int, int], Awaitable[str | None]]
+# Below this many ratings read, computing is cheaper than being stale: only bigger results are cached.
+CACHE_MIN_RATINGS = 10_000
+
+
+class TitleLookup(Protocol):
+    """Where titles come from: the in-memory catalog index, or a dict in tests."""
+
+    def get(self, title_id: int, /) -> Title | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SimilarResult:
+    """/similar's answer: the target, its related titles best first, and which of them the asker scored."""
+
+    target: Title
+    related: list[Related]
+    titles: dict[int, Title]
+    scored: set[int]
+
+
+class ComparisonService:
+    """Reads comparisons and scores for one server and turns them into /similar and /compare answers."""
+
+    def __init__(
+        self,
+        repo: ComparisonRepo,
+        ratings: RatingRepo,
+        titles: TitleLookup,
+        *,
+        official_score: OfficialScore | None = None,
+        cache: NeighbourCache | None = None,
+    ) -> None:
+        self.repo = repo
+        self.ratings = ratings
+        self.titles = titles
+        self.official_score = official_score
+        self.cache = cache if cache is not None else NeighbourCache()
+
+    def title(self, title_id: int) -> Title:
+        """The title, or NotFound with a sentence a user understands."""
+        found = self.titles.get(title_id)
+        if found is None:
+            raise NotFound("I do not know that title; pick one from the suggestions.")
+        return found
+
+    async def similar(self, guild_id: int, title_id: int, user_id: int) -> SimilarResult:
+        """Up to ten titles related to this one in this server, with reasons; NotFound when none is."""
+        target = self.title(title_id)
+        edges = await self.repo.edges_of(guild_id, title_id)
+        found = await self.neighbours(guild_id, title_id)
+        linked = {edge.other_end(title_id) for edge in edges}
+        # Tag matches come from the titles this server knows (scored, or linked by a review), not from
+        # the whole catalog: a stranger sharing two tags says little about taste here.
+        pool = linked | {n.title_id for n in found}
+        if target.tags:
+            pool |= await self.ratings.rated_title_ids(guild_id)
+        known = self._known(pool | {title_id})
+        tags = _sharing_tags(target, known.values()) if target.tags else {}
+        related = rank_related(
+            title_id,
+            names={tid: t.name for tid, t in known.items()},
+            edges=edges,
+            neighbours=(n for n in found if n.title_id in known),
+            tags=tags,
+        )
+        if not related:
+            raise NotFound(
+                f"Nothing related to {target.name} yet: no review compares it, not enough members "
+                "scored it together with other titles, and no title here shares its tags."
+            )
+        scored = await self.repo.scored_by(guild_id, user_id, [r.title_id for r in related])
+        return SimilarResult(target, related, known, scored)
+
+    async def neighbours(self, guild_id: int, title_id: int) -> list[Neighbour]:
+        """The title's member-score neighbours, from the cache while the target's votes are unchanged."""
+        stamp = await self.ratings.aggregate(guild_id, title_id)
+        found = self.cache.get(guild_id, title_id, stamp)
+        if found is None:
+            ratings = await self.repo.member_ratings(guild_id, title_id)
+            found = neighbours(title_id, ratings)
+            if len(ratings) >= CACHE_MIN_RATINGS:
+                self.cache.put(guild_id, title_id, stamp, found)
+        return found
+
+    async def compare(self, guild_id: int, first_id: int, second_id: int, *, m: int) -> TitleComparison:
+        """/compare's data for two titles in this server (`m`: the weighted rating's minimum votes)."""
+        if first_id == second_id:
+            raise InvalidInput(f"Pick two different titles: both are {self.title(first_id).name}.")
+        first, second = self.title(first_id), self.title(second_id)
+        server_mean = await self.ratings.server_mean(guild_id)
+        sides = []
+        for title in (first, second):
+            official = await self.official_score(guild_id, title.id) if self.official_score else None
+            aggregate = await self.ratings.aggregate(guild_id, title.id)
+            sides.append(
+                side(title, official_score=official, aggregate=aggregate, server_mean=server_mean, m=m)
+            )
+        return compare_titles(
+            sides[0],
+            sides[1],
+            pairs=await self.repo.paired_scores(guild_id, first_id, second_id),
+            edges=await self.repo.edges_of(guild_id, first_id),
+        )
+
+    async def compared_to(self, guild_id: int, review_id: int) -> list[ComparisonEdge]:
+        """A review's live links ("Compared to:" and studio credits), for its post and /review show."""
+        return await self.repo.edges_of_review(guild_id, review_id)
+
+    def _known(self, title_ids: Iterable[int]) -> dict[int, Title]:
+        found = {}
+        for title_id in title_ids:
+            title = self.titles.get(title_id)
+            if title is not None:
+                found[title_id] = title
+        return found
+
+
+def _sharing_tags(target: Title, titles: Iterable[Title]) -> dict[int, tuple[str, ...]]:
+    """Tags of the target and of the titles sharing at least one of them (the rest score 0 anyway)."""
+    wanted = {tag.casefold() for tag in target.tags}
+    tags = {target.id: target.tags}
+    for title in titles:
+        if title.tags and any(tag.casefold() in wanted for tag in title.tags):
+            tags[title.id] = title.tags
+    return tags
