@@ -115,8 +115,9 @@ class TitleRepo:
             if existing is None:
                 cursor = await conn.execute("INSERT INTO titles (name, local) VALUES (?, 1)", (name,))
                 existing = cursor.lastrowid
-        title = await self.get(int(existing))  # type: ignore[arg-type]
-        assert title is not None
+        title = await self.get(int(existing or 0))
+        if title is None:  # only if someone deleted it between the two statements
+            raise RuntimeError(f"local title {existing} vanished right after it was written")
         return title
 
     async def find_local_matches(self) -> list[tuple[int, int]]:
