@@ -40,6 +40,12 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", "".join(out))).strip()
 
 
+def fold_keep_case(text: str) -> str:
+    """Like fold() but keeping letter case and accents: "FMA:B" -> "FMA B", "AoT" stays "AoT"."""
+    plain = unicodedata.normalize("NFKC", text).translate(_DROP_APOSTROPHES)
+    return " ".join("".join(char if char.isalnum() else " " for char in plain).split())
+
+
 def fold_tokens(text: str) -> list[str]:
     """The folded words of a text."""
     folded = fold(text)
