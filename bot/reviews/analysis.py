@@ -66,8 +66,11 @@ def understand_review(text: str, *, finder: MentionFinder, reviewed_title_id: in
     skip = ((score.start, score.end),) if score else ()
     metadata = _best_effort("metadata", warnings, Metadata(), lambda: extract_metadata(clean))
     empty = Summary((), (), (), (), None)
-    summary = _best_effort("summary", warnings, empty, lambda: summarize(clean, skip_spans=skip))
     mentions = _best_effort("title mentions", warnings, [], lambda: finder.find_mentions(clean))
+    names = tuple(m.matched for m in mentions)
+    summary = _best_effort(
+        "summary", warnings, empty, lambda: summarize(clean, skip_spans=skip, title_names=names)
+    )
     comparisons = _best_effort(
         "comparison titles",
         warnings,

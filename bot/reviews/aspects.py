@@ -40,15 +40,15 @@ _HEADING_RE = re.compile(r"^[#>*_\s-]*([A-Za-z;&\- ]{2,24}?)[*_\s]*(?:[:\-–—
 
 _KEYWORDS: dict[Aspect, tuple[str, ...]] = {
     "story": ("story", "plot", "storyline", "narrative", "twist", "twists", "premise", "writing", "script",
-              "mystery", "themes", "theme", "finale", "conclusion", "storytelling", "arc", "arcs", "ending"),
+              "mystery", "themes", "finale", "conclusion", "storytelling"),
     "characters": ("character", "characters", "protagonist", "protagonists", "cast", "heroine", "hero",
                    "villain", "villains", "antagonist", "lead", "leads", "duo", "chemistry", "mc",
-                   "relationship", "relationships", "characterisation", "characterization"),
+                   "relationship", "relationships", "characterisation", "characterization", "backstory"),
     "setting": ("world", "setting", "worldbuilding", "world-building", "lore", "city", "universe",
                 "atmosphere", "society", "dystopia", "future", "mars", "backdrop"),
     "animation": ("animation", "animated", "art", "visuals", "visual", "designs", "design", "sakuga",
                   "cgi", "cg", "cinematography", "colours", "colors", "backgrounds", "choreography",
-                  "framing", "art style", "fight scenes"),
+                  "framing", "art style", "fight scenes", "action scenes"),
     "music": ("music", "soundtrack", "ost", "opening", "op", "ed", "songs", "song", "voice", "voices",
               "vocals", "sound", "composer", "seiyuu", "dub", "score"),
     "pacing": ("pacing", "paced", "pace", "rushed", "drags", "dragged", "drag", "filler", "slow",
@@ -66,7 +66,9 @@ POSITIVE_WORDS: dict[str, float] = {
                      "interesting", "rich", "detailed", "vivid", "heartfelt", "satisfying",
                      "effective", "gripping", "polished", "worth", "recommend", "love", "loved", "enjoyed",
                      "liked", "impressive", "impressed", "sharp", "earned", "balanced", "warm",
-                     "delightful", "genuine", "best", "better", "grounded", "nuanced", "haunting"), 1.0),
+                     "delightful", "genuine", "best", "better", "grounded", "nuanced", "haunting", "loving",
+                     "thrilling", "creative", "sincere", "confident", "stylish", "funniest", "charm",
+                     "nuance"), 1.0),
     **dict.fromkeys(("excellent", "amazing", "stunning", "gorgeous", "brilliant", "masterpiece",
                      "fantastic", "superb", "incredible", "phenomenal", "outstanding", "wonderful",
                      "breathtaking", "perfect", "flawless", "exceptional", "unforgettable", "masterful",
@@ -80,7 +82,8 @@ NEGATIVE_WORDS: dict[str, float] = {
                      "clichéd", "jarring", "filler", "meandering", "sluggish", "overstuffed", "muddled",
                      "hollow", "repetitive", "worse", "problem", "problems", "issue", "issues", "lacks",
                      "fails", "missing", "mediocre", "unfortunately", "sadly", "overlong", "drag",
-                     "off-putting", "rough", "janky", "inconsistent", "convoluted", "incoherent"), 1.0),
+                     "off-putting", "rough", "janky", "inconsistent", "convoluted", "incoherent", "arbitrary",
+                     "underwritten", "underused", "underdeveloped", "weaker", "rushes", "complaint"), 1.0),
     **dict.fromkeys(("terrible", "awful", "horrible", "worst", "trash", "garbage", "unwatchable", "mess",
                      "atrocious", "painful", "dreadful", "abysmal", "insufferable"), 2.0),
 }  # fmt: skip
@@ -136,7 +139,9 @@ def sentiment(words: list[str]) -> tuple[float, float]:
     positive = negative = 0.0
     flip_until = -1
     for index, word in enumerate(words):
-        if word in _NEGATORS or word.endswith(("n't", "n’t")):
+        # "rather than earned" denies what follows, like "not".
+        rather_than = word == "than" and index > 0 and words[index - 1] == "rather"
+        if word in _NEGATORS or rather_than or word.endswith(("n't", "n’t")):
             flip_until = index + _NEGATION_REACH
             continue
         weight_pos = POSITIVE_WORDS.get(word, 0.0)
@@ -153,24 +158,25 @@ def _aspects_in(words: list[str], lowered: str) -> tuple[Aspect, ...]:
     for word in words:
         for aspect in _KEYWORD_INDEX.get(word, ()):
             found.setdefault(aspect, None)
-    for phrase in ("art style", "fight scenes"):
+    for phrase in ("art style", "fight scenes", "action scenes"):
         if phrase in lowered:
             found.setdefault("animation", None)
     return tuple(found)
 
 
-def read_clauses(sentence: Sentence, section: Aspect | None) -> list[ClauseReading]:
-    """The clauses of a sentence with their aspects and sentiment."""
+def read_clauses(
+    sentence: Sentence, section: Aspect | None, ignore: frozenset[str] = frozenset()
+) -> list[ClauseReading]:
+    """The clauses of a sentence with aspects and sentiment; ``ignore`` words (title names) count for none."""
     readings: list[ClauseReading] = []
     previous: tuple[Aspect, ...] = (section,) if section else ()
     for clause in _CLAUSE_RE.split(sentence.text):
         if not clause.strip():
             continue
         lowered = clause.lower()
-        words = _TOKEN_RE.findall(lowered)
-        aspects = _aspects_in(words, lowered) or previous
-        if section and section not in aspects:
-            aspects = (section, *aspects)
+        words = [w for w in _TOKEN_RE.findall(lowered) if w not in ignore]
+        # Under an aspect heading every clause is about that aspect ("fight scenes in the exam arc" is Art).
+        aspects = (section,) if section else _aspects_in(words, lowered) or previous
         positive, negative = sentiment(words)
         readings.append(ClauseReading(sentence, clause.strip(), aspects, positive, negative))
         previous = aspects

@@ -25,7 +25,9 @@ _CREDIT_BEFORE_RE = re.compile(
     r"|animated|responsible\s+for|of|also\s+made|also\s+did)\s+(?:the\s+)?[\"'“*_]*$"
     r"|\b(?:from|by)\s+the\s+(?:same\s+)?(?:studio|team|people|director|creator|makers)\s+(?:of|behind|that\s+made)"
     r"\s+(?:the\s+)?[\"'“*_]*$"
-    r"|\bsame\s+(?:studio|team|director|staff)\s+as\s+(?:the\s+)?[\"'“*_]*$",
+    r"|\bsame\s+(?:studio|team|director|staff)\s+as\s+(?:the\s+)?[\"'“*_]*$"
+    # "Madhouse, who also made Perfect Blue" / "From Bones, who gave us FMA".
+    r"|\b(?:who|which)\s+(?:also\s+)?(?:brought\s+us|gave\s+us|made|did|produced|animated)\s+(?:the\s+)?[\"'“*_]*$",
     re.IGNORECASE,
 )
 # "animated by MAPPA (Jujutsu Kaisen, Chainsaw Man)": titles listed in brackets after a studio.
@@ -39,7 +41,7 @@ _PHRASE = rf"{_WORD}(?:[ \t]+(?:{_CONNECTORS}[ \t]+)*{_WORD}){{0,6}}"
 _LIST_SEPARATOR = r"(?:[ \t]*,[ \t]*(?:and[ \t]+|or[ \t]+)?|[ \t]+and[ \t]+|[ \t]+or[ \t]+|[ \t]*/[ \t]*)"
 _LIST = rf"({_PHRASE}(?:{_LIST_SEPARATOR}{_PHRASE})*)"
 _CONTEXT_RE = re.compile(
-    r"(?:\ba\s+(?:bit|little|touch|dash|hint|lot)\s+of|\bfans\s+of|\breminds?\s+me\s+of|\breminded\s+me\s+of"
+    r"(?:\ba\s+(?:bit|little|touch|dash|hint|lot)\s+of|\bfans?\s+of|\breminds?\s+me\s+of|\breminded\s+me\s+of"
     r"|\breminiscent\s+of|\bshades\s+of|\bechoes\s+of|\bin\s+the\s+vein\s+of|\bsimilar\s+to|\bcompar(?:ed|isons?)\s+to"
     r"|\bif\s+you\s+(?:liked|loved|enjoyed)|\b(?:feels|felt|looks|looked|plays|played|sounds|something|much|just)"
     r"\s+like|\bbrought\s+us|\bgave\s+us|\bbehind|\bthe\s+next|\bspiritual\s+successor\s+to|\bmeets)"
@@ -190,6 +192,9 @@ def suggest_unknown_titles(text: str, mentions: list[Mention]) -> list[str]:
         name = next(g for g in match.groups() if g)
         words = [w for w in name.split() if w.lower() not in _CONNECTOR_WORDS]
         # Quoted dialogue is not a title: every word of a title is capitalised.
-        if words and all(w[0].isupper() or w[0].isdigit() for w in words) and not name.rstrip().endswith(","):
+        # A quoted single word is a nickname or a term far more often than a title.
+        one_quoted_word = match.group(3) is not None and len(words) < 2
+        title_case = all(w[0].isupper() or w[0].isdigit() for w in words)
+        if words and title_case and not one_quoted_word and not name.rstrip().endswith(","):
             consider(name, match.start())
     return list(found)[:MAX_SUGGESTIONS]

@@ -17,6 +17,10 @@ _STUDIO = rf"(?:{_LOWERCASE_STUDIOS}|(?:Studio[ \t]+)?{_NAME})"
 _STUDIO_RES = (
     re.compile(rf"\b(?i:studios?)[ \t]*:[ \t]*\**[ \t]*({_STUDIO})"),
     re.compile(rf"\bfrom[ \t]+(?i:studio)[ \t]+({_NAME})"),
+    re.compile(
+        r"\b(?:anime|series|show|film|movie|adaptation|production)[ \t]+from[ \t]+"
+        rf"({_STUDIO})(?=[ \t]*[,.;(]|[ \t]+(?:and|with|under))"
+    ),
     re.compile(rf"\b(?i:animated|animation(?:[ \t]+is)?|produced)[ \t]+by[ \t]+(?:studio[ \t]+)?({_STUDIO})"),
     re.compile(
         rf"\b(?:animation[ \t]+)?studio[ \t]+({_NAME})(?:'s|’s)?[ \t]+"

@@ -72,7 +72,9 @@ class _Body:
     readings: tuple[ClauseReading, ...]
 
 
-def _read_body(text: str, skip_spans: tuple[tuple[int, int], ...]) -> tuple[list[_Body], set[Aspect]]:
+def _read_body(
+    text: str, skip_spans: tuple[tuple[int, int], ...], ignore: frozenset[str]
+) -> tuple[list[_Body], set[Aspect]]:
     """Content sentences with their section and clause readings; headings, fact and score lines set aside."""
     bodies: list[_Body] = []
     headed: set[Aspect] = set()
@@ -93,9 +95,23 @@ def _read_body(text: str, skip_spans: tuple[tuple[int, int], ...]) -> tuple[list
         prose = plain(sentence.text)
         if sum(c.isalpha() for c in prose) < 3 or (len(prose) < 90 and _FACT_LINE_RE.match(prose)):
             continue
-        readings = tuple(read_clauses(Sentence(prose, sentence.start, sentence.end), section))
+        if _is_title_line(text, sentence, prose):
+            continue
+        readings = tuple(read_clauses(Sentence(prose, sentence.start, sentence.end), section, ignore))
         bodies.append(_Body(sentence, prose, section, verdict_section, readings))
     return bodies, headed
+
+
+def _is_title_line(text: str, sentence: Sentence, prose: str) -> bool:
+    """A short line of its own without closing punctuation ("Chainsaw Man (season 1)") is a title."""
+    whole_line = (sentence.start == 0 or text[sentence.start - 1] == "\n") and (
+        sentence.end == len(text) or text[sentence.end] == "\n"
+    )
+    return whole_line and len(prose) < 80 and not prose.endswith((".", "!", "?", "…", '"', "”"))
+
+
+def _is_question(text: str) -> bool:
+    return text.rstrip("\"”)' ").endswith("?")
 
 
 def _content_words(text: str) -> set[str]:
@@ -118,7 +134,11 @@ def _tldr(bodies: list[_Body]) -> tuple[str, ...]:
         verdict = 0.8 if _VERDICT_RE.search(body.text) else 0.0
         length = len(body.text)
         fit = -1.0 if length < 40 else -0.6 if length > 300 else 0.0
-        return position + 0.5 * centrality + 0.3 * len(aspects) + 0.2 * strength + verdict + fit
+        # A TL;DR carries opinions: a question or a sentence of bare facts says little on its own.
+        flat = -0.8 if strength == 0 else 0.0
+        question = -2.0 if _is_question(body.text) else 0.0
+        opinion = 0.35 * strength + verdict + flat + question
+        return position + 0.5 * centrality + 0.3 * len(aspects) + opinion + fit
 
     ranked = sorted(range(count), key=lambda i: (-rank(i), i))
     chosen: list[tuple[int, str]] = []
@@ -183,18 +203,33 @@ def _pick_clauses(readings: list[ClauseReading], *, positive: bool, limit: int) 
 def _verdict(bodies: list[_Body]) -> str | None:
     best: tuple[float, int] | None = None
     for index, body in enumerate(bodies):
-        hits = len(_VERDICT_RE.findall(body.text))
-        if not hits:
+        if _is_question(body.text):
             continue
-        weight = hits + (1.0 if body.in_verdict_section else 0.0) + index / max(1, len(bodies))
+        hits = len(_VERDICT_RE.findall(body.text))
+        # The sentence right after "Is it worth watching?" is its answer.
+        asked = bodies[index - 1].text if index > 0 else ""
+        answers = _is_question(asked) and _VERDICT_RE.search(asked) is not None
+        if not hits and not answers:
+            continue
+        weight = hits + (1.5 if answers else 0.0) + (1.0 if body.in_verdict_section else 0.0)
+        weight += index / max(1, len(bodies))
         if best is None or weight > best[0]:
             best = (weight, index)
-    return clip(bodies[best[1]].text, VERDICT_MAX) if best else None
+    if best is None:
+        return None
+    text = bodies[best[1]].text
+    # A bare "Yes." answers the question; the sentence after it says why.
+    if len(text) < 25 and best[1] + 1 < len(bodies):
+        text = f"{text} {bodies[best[1] + 1].text}"
+    return clip(text, VERDICT_MAX)
 
 
-def summarize(text: str, *, skip_spans: tuple[tuple[int, int], ...] = ()) -> Summary:
-    """The extractive summary of a review; skip_spans (e.g. the score line) are left out of it."""
-    bodies, headed = _read_body(text, skip_spans)
+def summarize(
+    text: str, *, skip_spans: tuple[tuple[int, int], ...] = (), title_names: tuple[str, ...] = ()
+) -> Summary:
+    """The extractive summary of a review; skip_spans (the score) are left out, title names carry no mood."""
+    ignore = frozenset(word for name in title_names for word in re.findall(r"[a-z][a-z'’-]*", name.lower()))
+    bodies, headed = _read_body(text, skip_spans, ignore)
     readings = [reading for body in bodies for reading in body.readings]
     lines = tuple(
         AspectLine(line.aspect, line.polarity, clip(line.sentence, ASPECT_SENTENCE_MAX))
