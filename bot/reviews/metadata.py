@@ -72,7 +72,7 @@ _SOURCE = (
 _ADAPTATION_RES = (
     re.compile(
         r"\b(?:adaptation|adapts|adapted|based)[ \t]+(?:of|from|on)[ \t]+(?:the[ \t]+|a[ \t]+|an[ \t]+)?"
-        rf"(?:[\w'’ .-]{{0,40}}?[ \t])?{_SOURCE}",
+        rf"(?:[\w'’ .-]{{0,40}}?[ \t])??{_SOURCE}",
         re.IGNORECASE,
     ),
     re.compile(rf"\b{_SOURCE}[ \t]+adaptation\b", re.IGNORECASE),
