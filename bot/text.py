@@ -14,8 +14,9 @@ from dataclasses import dataclass
 SPOILER_BAR = "||"
 _SPOILER_RE = re.compile(r"\|\|(.*?)\|\|", re.DOTALL)
 
-# A sentence ends after . ! ? … (plus closing quotes/brackets) followed by whitespace, or at a newline.
-_BOUNDARY_RE = re.compile(r"[.!?…]+[\"'”’)\]*_]*(?=\s)|\n")
+# A sentence ends after . ! ? … (plus closing quotes/brackets) followed by whitespace, or at a line break,
+# except a single line break before a lower-case word: that is a hard-wrapped sentence going on.
+_BOUNDARY_RE = re.compile(r"[.!?…]+[\"'”’)\]*_]*(?=\s)|\n(?![ \t]*[a-z])")
 _ABBREVIATIONS = frozenset(
     {"e.g", "i.e", "etc", "vs", "mr", "mrs", "ms", "dr", "st", "jr", "sr", "no", "vol", "ep", "approx", "cf"}
 )

@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 
 _T = TypeVar("_T")
 _WORD_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+_MENTION_RE = re.compile(r"<(?:@[!&]?|#)\d+>|@everyone|@here")
 LONG_REVIEW_CHARS = 12_000
 
 
@@ -51,7 +52,7 @@ def validate_review_text(text: str) -> str:
     if not text or not text.strip():
         raise InvalidInput("The review is empty: paste or upload the review text.")
     clean = sanitize(text)
-    if not any(char.isalpha() for char in clean):
+    if not any(char.isalpha() for char in _MENTION_RE.sub("", text)):
         raise InvalidInput(
             "That text has no words in it: paste the review itself, not only numbers or emoji."
         )

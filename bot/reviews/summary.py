@@ -34,7 +34,8 @@ _VERDICT_RE = re.compile(
     r"|\bcheck\s+(?:it|this)\s+out|\bis\s+it\s+worth",
     re.IGNORECASE,
 )
-_FACT_LINE_RE = re.compile(r"^\W*[A-Za-z][\w /&'-]{0,24}:\s*\S.{0,60}$")
+# "Studio: Bones", "Episodes: 12": a label and a value, without the closing stop of a sentence.
+_FACT_LINE_RE = re.compile(r"^\W*[A-Za-z][\w /&'-]{0,24}:\s*\S.{0,60}(?<![.!?])$")
 _LEADING_JOINER_RE = re.compile(
     r"^(?:and|so|also|plus|then|still|and yet|even so)\b[\s,]*|^[\s,;:–—-]+", re.IGNORECASE
 )
