@@ -2,7 +2,8 @@
 
 Spoiler bars are counted the way Discord pairs them: non-overlapping ``||`` tokens read left to
 right, the first opening a spoiler and the next closing it. A string is *balanced* when it holds an
-even number of them.
+even number of them. A bar that is never closed most likely hides what follows it (the writer forgot
+to close it), so the review helpers treat everything after it as spoiler too.
 """
 
 from __future__ import annotations
@@ -51,9 +52,12 @@ class Sentence:
         return SPOILER_BAR in self.text
 
 
-def spoiler_spans(text: str) -> list[tuple[int, int]]:
-    """Spans (bars included) of every closed ``||spoiler||`` in the text."""
-    return [(m.start(), m.end()) for m in _SPOILER_RE.finditer(text)]
+def spoiler_spans(text: str, *, unclosed: bool = True) -> list[tuple[int, int]]:
+    """Spans (bars included) of every ``||spoiler||``, plus an unclosed one running to the end of the text."""
+    spans = [(m.start(), m.end()) for m in _SPOILER_RE.finditer(text)]
+    if unclosed and not is_balanced(text):
+        spans.append((text.rfind(SPOILER_BAR), len(text)))
+    return spans
 
 
 def has_spoiler(text: str) -> bool:
@@ -62,8 +66,10 @@ def has_spoiler(text: str) -> bool:
 
 
 def strip_spoilers(text: str, replacement: str = "") -> str:
-    """The text with every closed spoiler (bars and content) replaced, and stray bars removed."""
-    return _SPOILER_RE.sub(replacement, text).replace(SPOILER_BAR, "")
+    """The text with every spoiler replaced, an unclosed one included (to the end of the text)."""
+    if not is_balanced(text):
+        text = text[: text.rfind(SPOILER_BAR)] + replacement
+    return _SPOILER_RE.sub(replacement, text)
 
 
 def is_balanced(text: str) -> bool:
@@ -72,11 +78,10 @@ def is_balanced(text: str) -> bool:
 
 
 def balance_spoilers(text: str) -> str:
-    """The text with an unpaired trailing ``||`` removed so nothing after it turns into a spoiler."""
+    """The text without an unclosed spoiler: everything from the unpaired ``||`` on is dropped."""
     if is_balanced(text):
         return text
-    cut = text.rfind(SPOILER_BAR)
-    return text[:cut] + text[cut + 2 :]
+    return text[: text.rfind(SPOILER_BAR)].rstrip()
 
 
 def _in_spans(position: int, spans: list[tuple[int, int]], hint: int) -> tuple[bool, int]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from bot.catalog.models import Mention, Title
-from bot.text import clip, plain, split_sentences, spoiler_spans
+from bot.text import balance_spoilers, clip, plain, split_sentences, spoiler_spans
 
 ComparisonKind = Literal["comparison", "studio_credit"]
 COMPARISON_SENTENCE_MAX = 300
@@ -132,7 +132,8 @@ def find_comparisons(text: str, reviewed_title_id: int | None, finder: MentionFi
             continue
         if _inside(mention.start, spoilers):
             continue
-        sentence = _sentence_at(sentences, mention.start) or mention.sentence
+        # Cut an unclosed spoiler off the sentence: what follows a forgotten closing bar is hidden.
+        sentence = balance_spoilers(_sentence_at(sentences, mention.start) or mention.sentence)
         refs[title.id] = ComparisonRef(
             title=title,
             kind=classify_mention(text, mention.start),

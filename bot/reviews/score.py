@@ -133,7 +133,8 @@ def _rank(text: str, start: int, end: int, last_lines_from: int, *, needs_contex
 
 
 def _candidates(text: str) -> list[_Candidate]:
-    spans = spoiler_spans(text)
+    # A forgotten closing bar must not hide the score line at the end of the review.
+    spans = spoiler_spans(text, unclosed=False)
     last_lines_from = _start_of_last_lines(text)
     found: list[_Candidate] = []
 

@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from bot.reviews.aspects import Aspect, AspectLine, ClauseReading, aspect_lines, heading_aspect, read_clauses
-from bot.text import Sentence, clip, has_spoiler, plain, split_sentences, strip_spoilers
+from bot.text import SPOILER_BAR, Sentence, clip, plain, split_sentences, strip_spoilers
 
 TLDR_MAX_SENTENCES = 3
 TLDR_MAX_CHARS = 350
@@ -91,7 +91,8 @@ def _read_body(
             if aspect:
                 headed.add(aspect)
             continue
-        if has_spoiler(sentence.text) or any(s < sentence.end and sentence.start < e for s, e in skip_spans):
+        skipped = any(s < sentence.end and sentence.start < e for s, e in skip_spans)
+        if SPOILER_BAR in sentence.text or skipped:
             continue
         prose = plain(sentence.text)
         if sum(c.isalpha() for c in prose) < 3 or (len(prose) < 90 and _FACT_LINE_RE.match(prose)):
@@ -238,7 +239,7 @@ def summarize(
     )
     tldr = _tldr(bodies)
     if not tldr:
-        fallback = clip(plain(strip_spoilers(text)), TLDR_MAX_CHARS)
+        fallback = clip(plain(strip_spoilers(text, " ")), TLDR_MAX_CHARS)
         tldr = (fallback,) if any(c.isalnum() for c in fallback) else ()
     return Summary(
         tldr=tldr,

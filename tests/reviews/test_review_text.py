@@ -15,6 +15,7 @@ from bot.text import (
     plain,
     sanitize,
     split_sentences,
+    spoiler_spans,
     strip_spoilers,
 )
 
@@ -76,8 +77,10 @@ def test_clip_keeps_a_whole_spoiler_that_fits() -> None:
 def test_spoiler_helpers() -> None:
     """has_spoiler, strip_spoilers and balance_spoilers agree on what a spoiler is."""
     assert has_spoiler("a ||b|| c") and not has_spoiler("a || b")
-    assert strip_spoilers("a ||b|| c ||d") == "a  c d"
-    assert balance_spoilers("a ||b|| c || d") == "a ||b|| c  d"
+    assert strip_spoilers("a ||b|| c ||d") == "a  c "  # an unclosed bar hides the rest
+    assert spoiler_spans("a ||b|| c ||d") == [(2, 7), (10, 13)]
+    assert spoiler_spans("a ||b|| c ||d", unclosed=False) == [(2, 7)]
+    assert balance_spoilers("a ||b|| c || d") == "a ||b|| c"
 
 
 def test_sanitize_defuses_mentions_and_removes_zalgo_and_controls() -> None:
