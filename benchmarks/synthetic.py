@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -149,21 +150,23 @@ def write_catalog(path: Path | str, n_titles: int = 40_000, seed: int = 0, fmt: 
     return path
 
 
-def titles_from_entries(entries: Sequence[dict]) -> list[Title]:
+def titles_from_entries(entries: Sequence[dict], first_id: int = 1) -> list[Title]:
     """Titles (ids 1..n in order) from anime-offline-database entries; a stand-in for the real importer."""
     titles = []
-    for number, entry in enumerate(entries, start=1):
+    # Tags, types and seasons repeat across 40,000 titles: one shared string each saves tens of MB.
+    shared = sys.intern
+    for number, entry in enumerate(entries, start=first_id):
         season = entry.get("animeSeason") or {}
         titles.append(
             Title(
                 id=number,
                 name=entry["title"],
                 aliases=tuple(entry.get("synonyms", ())),
-                type=entry.get("type"),
+                type=shared(entry["type"]) if entry.get("type") else None,
                 year=season.get("year"),
-                season=season.get("season"),
+                season=shared(season["season"]) if season.get("season") else None,
                 episodes=entry.get("episodes"),
-                tags=tuple(entry.get("tags", ())),
+                tags=tuple(shared(tag) for tag in entry.get("tags", ())),
                 picture=entry.get("picture"),
                 sources=tuple(entry.get("sources", ())),
             )
@@ -173,12 +176,21 @@ def titles_from_entries(entries: Sequence[dict]) -> list[Title]:
 
 def titles_from_catalog(path: Path | str) -> list[Title]:
     """Read a file written by write_catalog (any fmt) into Titles."""
-    text = Path(path).read_text(encoding="utf-8")
-    try:
-        return titles_from_entries(json.loads(text)["data"])
-    except json.JSONDecodeError:  # JSON Lines: a metadata line, then one entry per line
-        lines = [json.loads(line) for line in text.splitlines() if line.strip()]
-        return titles_from_entries([line for line in lines if "title" in line and "sources" in line])
+    path = Path(path)
+    with path.open(encoding="utf-8") as lines:
+        first = lines.readline()
+        try:
+            head = json.loads(first)
+        except json.JSONDecodeError:  # a pretty-printed document
+            return titles_from_entries(json.loads(path.read_text(encoding="utf-8"))["data"])
+        if "data" in head:  # a minified document: all on the first line
+            return titles_from_entries(head["data"])
+        # JSON Lines, read line by line so a big file never sits in memory whole (as the bot would load).
+        titles: list[Title] = []
+        for line in lines:
+            if line.strip():
+                titles += titles_from_entries([json.loads(line)], first_id=len(titles) + 1)
+        return titles
 
 
 _FILLER = (

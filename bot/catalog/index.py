@@ -39,7 +39,7 @@ FUZZY_SCALE = 0.88
 _PREFIX_SCAN = 200
 _WORD_PREFIX_KEYS = 600
 _VOCAB_PREFIX_TOKENS = 60
-_FUZZY_CANDIDATES = 3000
+_FUZZY_CANDIDATES = 1200
 _PREFERRED_SCAN = 5000
 
 
@@ -52,14 +52,13 @@ class CatalogIndex:
         self._title_keys: dict[int, tuple[int, ...]] = {}  # title id -> its key ids
         self._keys: list[str] = []  # key id -> folded name
         self._key_ids: dict[str, int] = {}
-        self._key_hits: list[tuple[int, ...]] = []  # key id -> packed (title id, kind) pairs
+        # key id -> packed (title id << 2 | kind) hits: a bare int for the usual single hit saves memory.
+        self._key_hits: list[int | tuple[int, ...]] = []
         self._sorted_keys: list[str] = []
         self._postings: dict[str, array] = {}  # folded word -> key ids of names holding it
         self._sorted_vocab: list[str] = []
         self._vocab_buckets: dict[tuple[str, int], list[str]] = defaultdict(list)  # (first char, len)
         self._span_buckets: dict[tuple[str, int], list[str]] = defaultdict(list)  # (first 2 chars, words)
-        self._cased: dict[str, set[int]] = defaultdict(set)  # short names as written -> title ids
-        self._title_cased: dict[int, tuple[str, ...]] = {}
         self._popular: list[int] | None = None  # recomputed lazily after changes
         bulk = list(titles)
         for title in bulk:
@@ -95,9 +94,7 @@ class CatalogIndex:
             return
         self._prominence.pop(title_id, None)
         for key_id in self._title_keys.pop(title_id, ()):
-            self._key_hits[key_id] = tuple(hit for hit in self._key_hits[key_id] if hit >> 2 != title_id)
-        for form in self._title_cased.pop(title_id, ()):
-            self._cased[form].discard(title_id)
+            self._set_hits(key_id, tuple(hit for hit in self._hits(key_id) if hit >> 2 != title_id))
         self._popular = None
 
     # ----- building -----------------------------------------------------------------------------
@@ -107,26 +104,19 @@ class CatalogIndex:
         names = [(title.name, CANONICAL)]
         names += [(alias, ABBREVIATION if is_abbreviation(alias) else ALIAS) for alias in title.aliases]
         kinds: dict[str, int] = {}
-        cased: set[str] = set()
         for name, kind in names:
             folded = fold(name)
             if folded and kind < kinds.get(folded, INITIALS + 1):
                 kinds[folded] = kind
-            if folded and is_short_alias(name):
-                cased.update((fold_keep_case(name), fold_keep_case(name).upper()))
             if name.isascii():
                 for abbr in initials(name):
                     if abbr not in kinds and abbr not in COMMON_WORDS:
                         kinds[abbr] = INITIALS
-                cased.update(cased_initials(name))
-        for form in cased:
-            self._cased[form].add(title.id)
-        self._title_cased[title.id] = tuple(cased)
         self._popular = None
         key_ids = []
         for folded, kind in kinds.items():
             key_id = self._key_id(folded, bulk=bulk)
-            self._key_hits[key_id] = (*self._key_hits[key_id], title.id << 2 | kind)
+            self._set_hits(key_id, (*self._hits(key_id), title.id << 2 | kind))
             key_ids.append(key_id)
         self._title_keys[title.id] = tuple(key_ids)
         # Titles known by many names are the well-known ones; they win ties.
@@ -156,6 +146,17 @@ class CatalogIndex:
         self._span_buckets[folded[:2], len(words)].append(folded)
         return key_id
 
+    def _hits(self, key_id: int) -> tuple[int, ...]:
+        hits = self._key_hits[key_id]
+        return (hits,) if isinstance(hits, int) else hits
+
+    def _set_hits(self, key_id: int, hits: tuple[int, ...]) -> None:
+        self._key_hits[key_id] = hits[0] if len(hits) == 1 else hits
+
+    def _live(self, key_id: int) -> bool:
+        """Whether any title still has this name (removed titles leave their names behind)."""
+        return self._key_hits[key_id] != ()
+
     def _popular_ids(self) -> list[int]:
         if self._popular is None:
             ranked = sorted(self._prominence, key=lambda tid: (-self._prominence[tid], tid))
@@ -169,12 +170,21 @@ class CatalogIndex:
         key_id = self._key_ids.get(folded)
         if key_id is None:
             return []
-        hits = [(self._titles[hit >> 2], hit & 3) for hit in self._key_hits[key_id]]
+        hits = [(self._titles[hit >> 2], hit & 3) for hit in self._hits(key_id)]
         return sorted(hits, key=lambda pair: (pair[1], -self._prominence[pair[0].id], pair[0].id))
 
-    def cased_hits(self, written: str) -> set[int]:
-        """Ids of titles with a short name or abbreviation written exactly so ("Eva", "FMA", "AoT")."""
-        return self._cased.get(fold_keep_case(written), set())
+    @staticmethod
+    def written_as_named(title: Title, written: str) -> bool:
+        """Whether text spells a short name or initials of the title in the right case ("Eva", "AoT")."""
+        form = fold_keep_case(written)
+        for name in (title.name, *title.aliases):
+            if is_short_alias(name):
+                cased = fold_keep_case(name)
+                if form == cased or (len(form) > 1 and form == cased.upper()):
+                    return True
+            if name.isascii() and form in cased_initials(name):
+                return True
+        return False
 
     def fuzzy_span(self, folded: str, n_words: int, cutoff: float) -> tuple[str, float] | None:
         """The closest name with the same word count and first two letters, if it scores at least cutoff."""
@@ -212,7 +222,7 @@ class CatalogIndex:
                 best.setdefault(title.id, (confidence, folded))
         if len(best) < limit:
             for key, score in self._fuzzy(folded, prefix_last=False, limit=limit * 4):
-                for hit in self._key_hits[self._key_ids[key]]:
+                for hit in self._hits(self._key_ids[key]):
                     confidence = FUZZY_SCALE * score / 100
                     if confidence > best.get(hit >> 2, (0.0, ""))[0]:
                         best[hit >> 2] = (confidence, key)
@@ -231,7 +241,8 @@ class CatalogIndex:
             similar = {word} if word in self._postings else set()
             if prefix_last and position == len(words) - 1:
                 similar.update(self._vocab_with_prefix(word, _VOCAB_PREFIX_TOKENS))
-            if len(word) >= 4:
+            if len(word) >= 4 and not similar:
+                # A word the catalog knows is taken as written; only unknown words are looked up fuzzily.
                 similar.update(self._similar_words(word))
             if similar:
                 groups.append((sum(len(self._postings[w]) for w in similar), similar))
@@ -242,7 +253,7 @@ class CatalogIndex:
                 candidates.update(self._postings[word][:_FUZZY_CANDIDATES])
             if len(candidates) >= _FUZZY_CANDIDATES:
                 break
-        choices = [self._keys[key_id] for key_id in candidates if self._key_hits[key_id]]
+        choices = [self._keys[key_id] for key_id in candidates if self._live(key_id)]
         found = process.extract(folded, choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=60)
         return [(choice, score) for choice, score, _ in found]
 
@@ -278,7 +289,7 @@ class CatalogIndex:
 
         def offer(key: str, tier: int) -> None:
             rank = (tier, len(key), key)
-            for hit in self._key_hits[self._key_ids[key]]:
+            for hit in self._hits(self._key_ids[key]):
                 if rank < found.get(hit >> 2, (9, 0, "")):
                     found[hit >> 2] = rank
 
@@ -309,7 +320,7 @@ class CatalogIndex:
         for key in self._sorted_keys[start : start + _PREFIX_SCAN]:
             if not key.startswith(folded):
                 break
-            if self._key_hits[self._key_ids[key]]:
+            if self._live(self._key_ids[key]):
                 keys.append(key)
         return keys
 
@@ -325,12 +336,12 @@ class CatalogIndex:
             rarest = min(postings, key=len)
             for key_id in rarest[:_WORD_PREFIX_KEYS]:
                 key = self._keys[key_id]
-                if needle in " " + key and self._key_hits[key_id]:
+                if needle in " " + key and self._live(key_id):
                     keys.append(key)
             return keys
         for word in self._vocab_with_prefix(partial, _VOCAB_PREFIX_TOKENS):
-            for key_id in self._postings[word]:
-                if self._key_hits[key_id]:
+            for key_id in self._postings[word][: _WORD_PREFIX_KEYS - len(keys)]:
+                if self._live(key_id):
                     keys.append(self._keys[key_id])
             if len(keys) >= _WORD_PREFIX_KEYS:
                 break
@@ -339,18 +350,23 @@ class CatalogIndex:
     def _offer_preferred(
         self, folded: str, preferred: Collection[int], offer: Callable[[str, int], None]
     ) -> None:
+        """Preferred titles beyond the global scan caps: prefix, word-prefix, then partial fuzzy matches."""
+        title_keys, keys = self._title_keys, self._keys
+        ids = preferred if len(preferred) <= _PREFERRED_SCAN else list(preferred)[:_PREFERRED_SCAN]
+        names = [keys[key_id] for title_id in ids for key_id in title_keys.get(title_id, ())]
         needle = " " + folded
-        for count, title_id in enumerate(preferred):
-            if count >= _PREFERRED_SCAN:
-                break
-            for key_id in self._title_keys.get(title_id, ()):
-                key = self._keys[key_id]
-                if key.startswith(folded):
-                    offer(key, 1)
-                elif needle in " " + key:
-                    offer(key, 2)
-                elif fuzz.partial_ratio(folded, key, score_cutoff=80):
-                    offer(key, 3)
+        unmatched = []
+        for key in names:
+            if key.startswith(folded):
+                offer(key, 1)
+            elif needle in key:
+                offer(key, 2)
+            else:
+                unmatched.append(key)
+        if len(folded) >= 3 and unmatched:
+            found = process.extract(folded, unmatched, scorer=fuzz.partial_ratio, score_cutoff=80, limit=50)
+            for key, _, _ in found:
+                offer(key, 3)
 
     # ----- free text ----------------------------------------------------------------------------
 

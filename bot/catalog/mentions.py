@@ -154,8 +154,7 @@ def _judge(
     written = text[tokens[first].start : tokens[last - 1].end]
     if len(compact) <= 4 or all(kind == 3 for _, kind in hits):
         # Short names and made-up initials only count written exactly so: "Eva", "FMA", "AoT".
-        allowed = index.cased_hits(written)
-        hits = [(title, kind) for title, kind in hits if title.id in allowed]
+        hits = [(title, kind) for title, kind in hits if index.written_as_named(title, written)]
         if not hits:
             return None
     title, kind = hits[0]

@@ -21,7 +21,7 @@ FUNCTION_WORDS = frozenset(
 )
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=16_384)
 def fold(text: str) -> str:
     """Fold text for comparison: NFKC, casefold, accents stripped, punctuation to spaces, `&` to `and`."""
     text = unicodedata.normalize("NFKC", text)
