@@ -204,7 +204,7 @@ def _limit_combining_runs(text: str) -> str:
     out: list[str] = []
     run = 0
     for char in text:
-        if unicodedata.combining(char) or unicodedata.category(char) == "Me":
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me"):
             run += 1
             if run > MAX_COMBINING_RUN:
                 continue

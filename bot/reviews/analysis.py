@@ -85,7 +85,8 @@ def understand_review(text: str, *, finder: MentionFinder, reviewed_title_id: in
         warnings.append("No score found: add a line such as `Score: 7/10` if the review has one.")
     if not summary.verdict:
         warnings.append("No sentence says whether the show is worth watching.")
-    hidden = sum(1 for m in mentions if any(s <= m.start < e for s, e in spoiler_spans(clean)))
+    spoilers = spoiler_spans(clean)
+    hidden = sum(1 for m in mentions if any(s <= m.start < e for s, e in spoilers))
     if hidden:
         warnings.append(f"{hidden} title name(s) inside spoiler bars were left out of the comparison titles.")
     if len(clean) > LONG_REVIEW_CHARS:

@@ -8,11 +8,12 @@ Names inside spoiler bars are left out: showing them would spoil.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from bot.catalog.models import Mention, Title
-from bot.text import balance_spoilers, clip, plain, split_sentences, spoiler_spans
+from bot.text import Sentence, balance_spoilers, clip, plain, split_sentences, spoiler_spans
 
 ComparisonKind = Literal["comparison", "studio_credit"]
 COMPARISON_SENTENCE_MAX = 300
@@ -107,10 +108,10 @@ def classify_mention(text: str, start: int) -> ComparisonKind:
     return "comparison"
 
 
-def _sentence_at(sentences: list[tuple[int, int, str]], position: int) -> str:
-    for start, end, text in sentences:
-        if start <= position < end:
-            return text
+def _sentence_at(sentences: list[Sentence], starts: list[int], position: int) -> str:
+    index = bisect_right(starts, position) - 1
+    if index >= 0 and position < sentences[index].end:
+        return sentences[index].text
     return ""
 
 
@@ -124,7 +125,8 @@ def find_comparisons(text: str, reviewed_title_id: int | None, finder: MentionFi
             reviewed_names.update(
                 _fold(n) for n in (mention.title.name, *mention.title.aliases, mention.matched)
             )
-    sentences = [(s.start, s.end, s.text) for s in split_sentences(text)]
+    sentences = split_sentences(text)
+    starts = [s.start for s in sentences]
     refs: dict[int, ComparisonRef] = {}
     for mention in sorted(mentions, key=lambda m: m.start):
         title = mention.title
@@ -133,7 +135,7 @@ def find_comparisons(text: str, reviewed_title_id: int | None, finder: MentionFi
         if _inside(mention.start, spoilers):
             continue
         # Cut an unclosed spoiler off the sentence: what follows a forgotten closing bar is hidden.
-        sentence = balance_spoilers(_sentence_at(sentences, mention.start) or mention.sentence)
+        sentence = balance_spoilers(_sentence_at(sentences, starts, mention.start) or mention.sentence)
         refs[title.id] = ComparisonRef(
             title=title,
             kind=classify_mention(text, mention.start),

@@ -86,6 +86,9 @@ _ORIGINAL_RE = re.compile(
     re.IGNORECASE,
 )
 _TRAILING_NOISE = (" and", " with", " in", " The", " It", " This")
+# Facts sit in the intro or in a closing facts block; a 200 KB review's middle is not searched.
+_HEAD_CHARS = 20_000
+_TAIL_CHARS = 5_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +140,8 @@ def _origin(text: str) -> tuple[Origin | None, str | None]:
 
 def extract_metadata(text: str) -> Metadata:
     """The production facts stated in the review text."""
+    if len(text) > _HEAD_CHARS + _TAIL_CHARS:
+        text = f"{text[:_HEAD_CHARS]}\n\n{text[-_TAIL_CHARS:]}"
     studio = _first(_STUDIO_RES, text)
     director = _first(_DIRECTOR_RES, text)
     writers = _first(_WRITER_RES, text)

@@ -26,6 +26,10 @@ MAX_PROS = 4
 MAX_CONS = 4
 VERDICT_MAX = 300
 _MIN_PRO_CON = 12
+# A very long review is summarised from its opening and its closing, where intro and verdict live.
+WINDOW_HEAD_CHARS = 40_000
+WINDOW_TAIL_CHARS = 10_000
+_HAS_WORD_RE = re.compile(r"[^\W\d_]{3}|[^\W\d_].*[^\W\d_].*[^\W\d_]")
 
 _VERDICT_RE = re.compile(
     r"\bworth\s+(?:watching|a\s+watch|your\s+time|it|the\s+time|checking\s+out|seeing)|\brecommend"
@@ -95,7 +99,7 @@ def _read_body(
         if SPOILER_BAR in sentence.text or skipped:
             continue
         prose = plain(sentence.text)
-        if sum(c.isalpha() for c in prose) < 3 or (len(prose) < 90 and _FACT_LINE_RE.match(prose)):
+        if not _HAS_WORD_RE.search(prose) or (len(prose) < 90 and _FACT_LINE_RE.match(prose)):
             continue
         if _is_title_line(text, sentence, prose):
             continue
@@ -129,7 +133,8 @@ def _tldr(bodies: list[_Body]) -> tuple[str, ...]:
     def rank(index: int) -> float:
         body = bodies[index]
         words = _content_words(body.text)
-        centrality = sum(frequency[w] - 1 for w in words) / (len(words) + 4)
+        # Capped, so a sentence pasted a hundred times does not outweigh everything else.
+        centrality = sum(min(frequency[w], 8) - 1 for w in words) / (len(words) + 4)
         position = 1.2 if index == 0 else 0.8 if index == 1 else 0.5 if index >= count - 3 else 0.0
         aspects = {a for r in body.readings for a in r.aspects}
         strength = min(3.0, sum(r.positive + r.negative for r in body.readings))
@@ -144,11 +149,15 @@ def _tldr(bodies: list[_Body]) -> tuple[str, ...]:
 
     ranked = sorted(range(count), key=lambda i: (-rank(i), i))
     chosen: list[tuple[int, str]] = []
+    seen: set[str] = set()
     budget = TLDR_MAX_CHARS
     for index in ranked:
         if len(chosen) == TLDR_MAX_SENTENCES:
             break
         text = bodies[index].text
+        if text.casefold() in seen:
+            continue
+        seen.add(text.casefold())
         separator = 1 if chosen else 0
         if len(text) + separator <= budget:
             chosen.append((index, clip(text, budget - separator)))
@@ -226,11 +235,33 @@ def _verdict(bodies: list[_Body]) -> str | None:
     return clip(text, VERDICT_MAX)
 
 
+def _window(
+    text: str, skip_spans: tuple[tuple[int, int], ...]
+) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """The opening and closing of a very long review, cut at line breaks, with skip spans moved to match."""
+    if len(text) <= WINDOW_HEAD_CHARS + WINDOW_TAIL_CHARS:
+        return text, skip_spans
+    head_end = text.rfind("\n", WINDOW_HEAD_CHARS // 2, WINDOW_HEAD_CHARS)
+    head_end = WINDOW_HEAD_CHARS if head_end == -1 else head_end
+    tail_start = text.find("\n", len(text) - WINDOW_TAIL_CHARS)
+    tail_start = len(text) - WINDOW_TAIL_CHARS if tail_start == -1 else tail_start
+    # The paragraph break keeps the seam from gluing two sentences together.
+    seam = "\n\n"
+    shift = head_end + len(seam) - tail_start
+    moved = tuple(
+        (start, end) if end <= head_end else (start + shift, end + shift)
+        for start, end in skip_spans
+        if end <= head_end or start >= tail_start
+    )
+    return text[:head_end] + seam + text[tail_start:], moved
+
+
 def summarize(
     text: str, *, skip_spans: tuple[tuple[int, int], ...] = (), title_names: tuple[str, ...] = ()
 ) -> Summary:
     """The extractive summary of a review; skip_spans (the score) are left out, title names carry no mood."""
     ignore = frozenset(word for name in title_names for word in re.findall(r"[a-z][a-z'’-]*", name.lower()))
+    text, skip_spans = _window(text, skip_spans)
     bodies, headed = _read_body(text, skip_spans, ignore)
     readings = [reading for body in bodies for reading in body.readings]
     lines = tuple(

@@ -70,3 +70,14 @@ def test_one_giant_sentence_is_clipped_at_a_word() -> None:
     assert len(summary.tldr) == 1
     assert len(summary.tldr[0]) <= TLDR_MAX_CHARS and summary.tldr[0].endswith("…")
     assert summary.tldr[0][:-1].split()[-1] in {"the", "story", "is", "great", "and"}
+
+
+def test_a_very_long_review_is_summarised_from_its_opening_and_closing() -> None:
+    """A 200 KB review keeps its intro and verdict; the middle is skipped, the score line still left out."""
+    middle = "The middle episodes are fine and the side plots are fine too.\n" * 3200
+    text = f"The story is brilliant and moving.\n\n{middle}\nIs it worth watching? Yes, watch it.\n9/10"
+    score_at = text.index("9/10")
+    summary = summarize(text, skip_spans=((score_at, score_at + 4),))
+    assert summary.verdict == "Yes, watch it."
+    assert "The story is brilliant and moving." in summary.tldr
+    assert not any("9/10" in s for s in (*summary.tldr, *summary.pros, *summary.cons))
