@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from bot.catalog.models import Mention
 from bot.errors import InvalidInput
 from bot.reviews.comparisons import ComparisonRef, MentionFinder, find_comparisons, suggest_unknown_titles
 from bot.reviews.metadata import Metadata, extract_metadata
@@ -108,8 +109,8 @@ def understand_review(text: str, *, finder: MentionFinder, reviewed_title_id: in
 class _Known:
     """A finder that hands back mentions already found, so the catalog is searched once per review."""
 
-    def __init__(self, mentions: list) -> None:
+    def __init__(self, mentions: list[Mention]) -> None:
         self._mentions = mentions
 
-    def find_mentions(self, text: str) -> list:
+    def find_mentions(self, text: str) -> list[Mention]:
         return self._mentions
