@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.catalog.links import shorten
 from bot.catalog.models import Title
 from bot.comparisons.cache import NeighbourCache
 from bot.comparisons.compare import TitleComparison, compare_titles, side
@@ -20,6 +21,8 @@ from bot.storage.ratings import RatingRepo
 OfficialScore = Callable[[int, int], Awaitable[str | None]]
 # Below this many ratings read, computing is cheaper than being stale: only bigger results are cached.
 CACHE_MIN_RATINGS = 10_000
+# Names inside reason lines ("compared in the official review of …") stay short enough to read.
+REASON_NAME_CHARS = 60
 
 
 class TitleLookup(Protocol):
@@ -78,7 +81,7 @@ class ComparisonService:
         tags = _sharing_tags(target, known.values()) if target.tags else {}
         related = rank_related(
             title_id,
-            names={tid: t.name for tid, t in known.items()},
+            names={tid: shorten(t.name, REASON_NAME_CHARS) for tid, t in known.items()},
             edges=edges,
             neighbours=(n for n in found if n.title_id in known),
             tags=tags,
