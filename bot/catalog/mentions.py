@@ -226,13 +226,22 @@ def _without_overlaps(found: list[_Found]) -> list[_Found]:
 
 
 def _fuzzy_pass(index: CatalogIndex, text: str, tokens: list[_Token], accepted: list[_Found]) -> list[_Found]:
-    """Misspelled names: capitalised spans no exact hit covers, matched against names of the same shape."""
-    taken = {position for found in accepted for position in range(found.first, found.last)}
+    """Misspelled names: capitalised spans with a word no exact hit covers, matched against similar names.
+
+    A span may swallow exact hits it fully contains: "Fullmetal Alchemist Brotherhod" beats the exact
+    "Fullmetal Alchemist" inside it, because the longer name wins when overlaps are settled.
+    """
+    owner: dict[int, _Found] = {}
+    for item in accepted:
+        for position in range(item.first, item.last):
+            owner[position] = item
     found: list[_Found] = []
-    for first, last in _capitalised_runs(text, tokens, taken):
+    for first, last in _capitalised_runs(text, tokens):
+        if all(position in owner for position in range(first, last) if tokens[position].capital):
+            continue
         position = first
         while position < last:
-            hit = _best_fuzzy_span(index, text, tokens, position, last)
+            hit = _best_fuzzy_span(index, tokens, position, last, owner)
             if hit is None:
                 position += 1
                 continue
@@ -241,16 +250,16 @@ def _fuzzy_pass(index: CatalogIndex, text: str, tokens: list[_Token], accepted: 
     return found
 
 
-def _capitalised_runs(text: str, tokens: list[_Token], taken: set[int]) -> list[tuple[int, int]]:
-    """Maximal runs of free capitalised words, allowing lowercase particles inside ("Made in Abyss")."""
+def _capitalised_runs(text: str, tokens: list[_Token]) -> list[tuple[int, int]]:
+    """Maximal runs of capitalised words, allowing lowercase particles inside ("Made in Abyss")."""
     runs: list[tuple[int, int]] = []
     position = 0
     while position < len(tokens):
-        if position in taken or not tokens[position].capital:
+        if not tokens[position].capital:
             position += 1
             continue
         end = position + 1
-        while end < len(tokens) and end not in taken and _adjacent(text, tokens[end - 1], tokens[end]):
+        while end < len(tokens) and _adjacent(text, tokens[end - 1], tokens[end]):
             inner = end + 1 < len(tokens) and tokens[end + 1].capital
             particle = inner and tokens[end].folded in FUNCTION_WORDS
             if not (tokens[end].capital or particle):
@@ -262,7 +271,7 @@ def _capitalised_runs(text: str, tokens: list[_Token], taken: set[int]) -> list[
 
 
 def _best_fuzzy_span(
-    index: CatalogIndex, text: str, tokens: list[_Token], first: int, run_end: int
+    index: CatalogIndex, tokens: list[_Token], first: int, run_end: int, owner: dict[int, _Found]
 ) -> _Found | None:
     """The longest span starting at first that closely matches a catalog name."""
     head = tokens[first]
@@ -270,8 +279,10 @@ def _best_fuzzy_span(
         return None  # "The", "Honestly": a sentence opener, not the start of a title
     for last in range(min(run_end, first + MAX_WORDS), first, -1):
         span = tokens[first:last]
-        if not span[-1].capital:
+        if not span[-1].capital or not _cuts_no_mention(first, last, owner):
             continue
+        if all(position in owner for position in range(first, last)):
+            continue  # already found word for word
         folded = " ".join(token.folded for token in span)
         if len(folded) < FUZZY_MIN_CHARS or all(token.folded in COMMON_WORDS for token in span):
             continue
@@ -284,6 +295,15 @@ def _best_fuzzy_span(
             continue
         return _Found(first, last, hits[0][0], FUZZY_SCALE * score / 100)
     return None
+
+
+def _cuts_no_mention(first: int, last: int, owner: dict[int, _Found]) -> bool:
+    """A span may contain exact mentions whole, but not cut one in two."""
+    return all(
+        owner[position].first >= first and owner[position].last <= last
+        for position in (first, last - 1)
+        if position in owner
+    )
 
 
 def _sentence_ends(text: str) -> list[int]:

@@ -26,6 +26,7 @@ def fold(text: str) -> str:
     """Fold text for comparison: NFKC, casefold, accents stripped, punctuation to spaces, `&` to `and`."""
     text = unicodedata.normalize("NFKC", text)
     out: list[str] = []
+    base = " "
     for char in unicodedata.normalize("NFD", text.casefold()):
         if char in _WORD_SYMBOLS:
             out.append(_WORD_SYMBOLS[char])
@@ -33,11 +34,21 @@ def fold(text: str) -> str:
         if char in _APOSTROPHES:
             continue
         category = unicodedata.category(char)
-        if category == "Mn":  # combining accent left by NFD
+        if category == "Mn":
+            # Accents on Latin, Greek and Cyrillic letters go ("é" -> "e"); marks that are part of
+            # other scripts stay ("ぼ" is "ほ" plus a voicing mark, and must not become "ほ").
+            if not _is_accentable(base):
+                out.append(char)
             continue
+        base = char
         out.append(char if category[0] in "LN" else " ")
     # NFC again so letters without an ASCII base (e.g. Hangul jamo) recombine after NFD.
     return _SPACES.sub(" ", unicodedata.normalize("NFC", "".join(out))).strip()
+
+
+def _is_accentable(char: str) -> bool:
+    code = ord(char)
+    return code < 0x0530 or 0x1E00 <= code <= 0x1FFF
 
 
 def fold_keep_case(text: str) -> str:
