@@ -14,7 +14,7 @@ from bot.catalog.normalize import FUNCTION_WORDS, fold
 if TYPE_CHECKING:
     from bot.catalog.index import CatalogIndex
 
-MAX_WORDS = 6  # longest name, in words, looked up as written
+MAX_WORDS = 8  # longest name, in words, looked up as written ("X no Y ni Z Season 2")
 FUZZY_CUTOFF = 86.0  # rapidfuzz ratio a misspelled, capitalised span needs ("Death Parada" scores 92)
 FUZZY_MIN_CHARS = 6
 # By kind of name hit: canonical, alias, abbreviation, initials.

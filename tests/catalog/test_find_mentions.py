@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.catalog.index import CatalogIndex
 from bot.catalog.models import Mention
@@ -165,3 +167,20 @@ def test_no_mentions_overlap(index: CatalogIndex) -> None:
     assert spans == sorted(spans)
     assert all(a_end <= b_start for (_, a_end), (b_start, _) in itertools.pairwise(spans))
     assert len(mentions) == 5
+
+
+_PIECES = [*"aAeEvVoOtT nNFMs.,!'\"*&-:;\n", "Eva", "Monster", "Death ", "Note", "AoT", "Another"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join))
+def test_any_text_gives_ordered_valid_spans(text: str) -> None:
+    mentions = _SHARED.find_mentions(text)
+    for mention in mentions:
+        assert 0 <= mention.start < mention.end <= len(text)
+        assert text[mention.start : mention.end] == mention.matched
+        assert mention.matched in mention.sentence
+    assert all(a.end <= b.start for a, b in itertools.pairwise(mentions))
+
+
+_SHARED = CatalogIndex(sample_titles())

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.catalog.normalize import (
     cased_initials,
@@ -107,3 +109,12 @@ def test_abbreviations_are_short_or_mostly_capitals() -> None:
     assert is_abbreviation("TTGL")
     assert not is_abbreviation("Frieren")
     assert not is_abbreviation("Gurren Lagann")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60))
+def test_fold_is_idempotent_and_trimmed(text: str) -> None:
+    folded = fold(text)
+    assert fold(folded) == folded
+    assert folded == folded.strip()
+    assert "  " not in folded
