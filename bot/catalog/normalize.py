@@ -37,11 +37,11 @@ def fold(text: str) -> str:
         if category == "Mn":
             # Accents on Latin, Greek and Cyrillic letters go ("é" -> "e"); marks that are part of
             # other scripts stay ("ぼ" is "ほ" plus a voicing mark, and must not become "ほ").
-            if not _is_accentable(base):
+            if base != " " and not _is_accentable(base):
                 out.append(char)
             continue
-        base = char
-        out.append(char if category[0] in "LN" else " ")
+        base = char if category[0] in "LN" else " "
+        out.append(base)
     # NFC again so letters without an ASCII base (e.g. Hangul jamo) recombine after NFD.
     return _SPACES.sub(" ", unicodedata.normalize("NFC", "".join(out))).strip()
 
