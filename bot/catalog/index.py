@@ -11,6 +11,7 @@ from rapidfuzz import fuzz, process
 
 from bot.catalog.common_words import COMMON_WORDS
 from bot.catalog.links import shorten
+from bot.catalog.mentions import find_mentions as find_mentions_in
 from bot.catalog.models import Candidate, Mention, Title
 from bot.catalog.normalize import (
     cased_initials,
@@ -371,10 +372,8 @@ class CatalogIndex:
     # ----- free text ----------------------------------------------------------------------------
 
     def find_mentions(self, text: str) -> list[Mention]:
-        """Catalog titles named in free text, in text order, without overlaps."""
-        from bot.catalog.mentions import find_mentions
-
-        return find_mentions(self, text)
+        """Catalog titles named in free text, in text order, without overlaps (see bot.catalog.mentions)."""
+        return find_mentions_in(self, text)
 
 
 def choice_label(candidate: Candidate, max_chars: int = MAX_CHOICE_NAME) -> str:
