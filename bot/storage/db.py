@@ -66,10 +66,15 @@ class Database:
         conn.row_factory = sqlite3.Row
         db = cls(conn, path)
         try:
-            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            await conn.execute("PRAGMA journal_mode = WAL")
-            await conn.execute("PRAGMA foreign_keys = ON")
-            await conn.execute("PRAGMA synchronous = NORMAL")
+            for pragma in (
+                f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
+                "PRAGMA journal_mode = WAL",
+                "PRAGMA foreign_keys = ON",
+                "PRAGMA synchronous = NORMAL",
+            ):
+                # Drain each cursor: a pragma's pending result row would block the next COMMIT.
+                async with conn.execute(pragma) as cursor:
+                    await cursor.fetchall()
             if migrate:
                 await db.migrate()
         except sqlite3.DatabaseError as exc:

@@ -1,0 +1,153 @@
+"""Command line: `python -m bot [run]`, `check`, `db backup PATH`, `catalog import|update`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+
+import discord
+
+from bot import __version__
+from bot.config import MISSING_TOKEN_HELP, ConfigError, Settings, load_settings
+from bot.storage.db import Database, StorageError, latest_version
+from bot.storage.state import StateRepo
+
+EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
+
+Command = Callable[[argparse.Namespace, Settings], Awaitable[int]]
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level,
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+        datefmt="%Y-%m-%d %H:%M:%S",
+    )
+    logging.getLogger("discord.http").setLevel(max(logging.getLevelName(level), logging.INFO))
+
+
+async def run_bot(args: argparse.Namespace, settings: Settings) -> int:
+    """Run until Ctrl-C or SIGTERM; the database is opened in setup_hook and closed on the way out."""
+    from bot.client import create_bot
+
+    if not settings.token:
+        print(MISSING_TOKEN_HELP, file=sys.stderr)
+        return EXIT_USAGE
+    bot = create_bot(settings)
+    loop = asyncio.get_running_loop()
+    with contextlib.suppress(NotImplementedError):  # signal handlers are not available on Windows
+        loop.add_signal_handler(signal.SIGTERM, lambda: asyncio.ensure_future(bot.close()))
+    try:
+        async with bot:
+            await bot.start(settings.token)
+    except discord.LoginFailure:
+        print("Discord rejected the token in DISCORD_TOKEN: copy it again from the developer portal "
+              "(Bot tab, Reset Token) into .env.", file=sys.stderr)
+        return EXIT_USAGE
+    except StorageError as exc:
+        print(f"kansou cannot use its database: {exc}", file=sys.stderr)
+        return EXIT_PROBLEM
+    return EXIT_OK
+
+
+async def check(args: argparse.Namespace, settings: Settings) -> int:
+    """Validate the configuration and the database; print what was found; non-zero on a problem."""
+    problems: list[str] = []
+    print(f"kansou {__version__}")
+    print(f"token: {'set' if settings.token else 'MISSING'}")
+    if not settings.token:
+        problems.append("DISCORD_TOKEN is not set (see .env.example)")
+    print(f"database: {settings.db_path}")
+    print(f"development server: {settings.dev_guild or 'none (global commands)'}")
+    if not settings.db_path.exists():
+        print("database file does not exist yet: it is created on the first start")
+    else:
+        try:
+            db = await Database.open(settings.db_path, migrate=False)
+        except StorageError as exc:
+            problems.append(str(exc))
+        else:
+            try:
+                problems.extend(await check_database(db))
+            finally:
+                await db.close()
+    for problem in problems:
+        print(f"PROBLEM: {problem}")
+    print("ok" if not problems else f"{len(problems)} problem(s)")
+    return EXIT_OK if not problems else EXIT_PROBLEM
+
+
+async def check_database(db: Database) -> list[str]:
+    problems = []
+    version, latest = await db.schema_version(), latest_version()
+    print(f"schema version: {version} (this kansou: {latest})")
+    if version > latest:
+        problems.append(f"the database is from a newer kansou (schema {version} > {latest})")
+        return problems
+    if version < latest:
+        print("the database will be upgraded in place on the next start")
+    state = StateRepo(db)
+    integrity = await state.integrity()
+    print(f"integrity: {integrity}")
+    if integrity != "ok":
+        problems.append(f"SQLite integrity check failed: {integrity}")
+    if version == latest:
+        for label, count in (await state.counts()).items():
+            print(f"{label}: {count:,}")
+    return problems
+
+
+async def backup(args: argparse.Namespace, settings: Settings) -> int:
+    if not settings.db_path.exists():
+        print(f"there is no database at {settings.db_path} to back up", file=sys.stderr)
+        return EXIT_PROBLEM
+    db = await Database.open(settings.db_path, migrate=False)
+    try:
+        target = await db.backup(args.path)
+    except StorageError as exc:
+        print(f"backup failed: {exc}", file=sys.stderr)
+        return EXIT_PROBLEM
+    finally:
+        await db.close()
+    print(f"backed up {settings.db_path} to {target}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kansou", description="kansou, a Discord bot for anime communities.")
+    parser.add_argument("--version", action="version", version=f"kansou {__version__}")
+    parser.add_argument("--env-file", default=".env", help="settings file to read (default: .env)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("run", help="run the bot (the default)").set_defaults(func=run_bot)
+    sub.add_parser("check", help="validate the configuration and the database").set_defaults(func=check)
+    db_parser = sub.add_parser("db", help="database maintenance")
+    db_sub = db_parser.add_subparsers(dest="db_command", metavar="DB_COMMAND", required=True)
+    backup_parser = db_sub.add_parser("backup", help="a consistent copy of the database, safe while the bot runs")
+    backup_parser.add_argument("path", type=Path, help="the new file to write")
+    backup_parser.set_defaults(func=backup)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    func: Command = getattr(args, "func", run_bot)
+    try:
+        settings = load_settings(args.env_file)
+    except ConfigError as exc:
+        print(f"kansou's configuration has a problem:\n{exc}", file=sys.stderr)
+        return EXIT_USAGE
+    configure_logging(settings.log_level)
+    try:
+        return asyncio.run(func(args, settings))
+    except KeyboardInterrupt:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,37 @@
+"""Who may do what, enforced in the commands and buttons themselves (default_permissions is only a hint)."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.errors import PermissionDenied
+from bot.storage.settings import GuildSettings
+
+
+def role_ids(interaction: discord.Interaction) -> set[int]:
+    return {role.id for role in getattr(interaction.user, "roles", ())}
+
+
+def require_guild(interaction: discord.Interaction) -> int:
+    if interaction.guild_id is None:
+        raise PermissionDenied("This only works in a server, not in direct messages.")
+    return interaction.guild_id
+
+
+def is_moderator(interaction: discord.Interaction, settings: GuildSettings) -> bool:
+    """Manage Messages, or the server's reviewer role."""
+    if interaction.permissions.manage_messages or interaction.permissions.administrator:
+        return True
+    return settings.reviewer_role_id is not None and settings.reviewer_role_id in role_ids(interaction)
+
+
+def require_moderator(interaction: discord.Interaction, settings: GuildSettings) -> None:
+    if not is_moderator(interaction, settings):
+        raise PermissionDenied(
+            "Only moderators can do this: members with Manage Messages or the server's reviewer role."
+        )
+
+
+def require_admin(interaction: discord.Interaction) -> None:
+    if not (interaction.permissions.manage_guild or interaction.permissions.administrator):
+        raise PermissionDenied("Only admins (members with Manage Server) can change kansou's settings.")

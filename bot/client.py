@@ -1,0 +1,114 @@
+"""The Bot subclass: opens storage, loads the cogs, syncs commands by policy, routes errors to one handler."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import __version__
+from bot.config import Settings
+from bot.handler import NO_MENTIONS, describe, elapsed_ms, handle_error, mark_start
+from bot.storage.db import Database
+from bot.storage.state import StateRepo
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS: tuple[str, ...] = (
+    "cogs.meta",
+    "cogs.settings",
+)
+
+COMMAND_HASH_KEY = "command_tree_hash"
+
+
+class KansouTree(app_commands.CommandTree["KansouBot"]):
+    """Times every command and sends every failure to the central handler."""
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        mark_start(interaction)
+        return True
+
+    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        await handle_error(interaction, error)
+
+
+class KansouBot(commands.Bot):
+    """kansou: slash commands only, no privileged intents, never pings on behalf of user text."""
+
+    db: Database
+
+    def __init__(self, settings: Settings) -> None:
+        intents = discord.Intents.none()
+        intents.guilds = True  # channels and threads for posting; not privileged
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            help_command=None,
+            allowed_mentions=NO_MENTIONS,
+            tree_cls=KansouTree,
+            activity=discord.CustomActivity(name="Reading reviews · /help"),
+        )
+        self.settings = settings
+        self.version = __version__
+        self.started_monotonic = time.monotonic()
+
+    async def setup_hook(self) -> None:
+        self.db = await Database.open(self.settings.db_path)
+        self.started_monotonic = time.monotonic()
+        for extension in EXTENSIONS:
+            try:
+                await self.load_extension(extension)
+            except Exception:
+                log.exception("failed to load extension %s", extension)
+                raise
+        await self.sync_commands()
+
+    async def close(self) -> None:
+        await super().close()
+        db = getattr(self, "db", None)
+        if db is not None:
+            await db.close()
+            log.info("database closed")
+
+    def command_tree_hash(self) -> str:
+        payload = [command.to_dict(self.tree) for command in self.tree.get_commands()]
+        canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    async def sync_commands(self) -> str:
+        """To the development server when set; globally only when the tree changed since the last sync."""
+        if self.settings.dev_guild is not None:
+            guild = discord.Object(id=self.settings.dev_guild)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to development server %s", len(synced), guild.id)
+            return "guild"
+        state = StateRepo(self.db)
+        digest = self.command_tree_hash()
+        if await state.get(COMMAND_HASH_KEY) == digest:
+            log.info("command tree unchanged since the last sync; not syncing")
+            return "unchanged"
+        synced = await self.tree.sync()
+        await state.set(COMMAND_HASH_KEY, digest)
+        log.info("synced %d global commands", len(synced))
+        return "global"
+
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction, command: app_commands.Command | app_commands.ContextMenu
+    ) -> None:
+        logging.getLogger("kansou.commands").info("%s ok in %.1f ms", describe(interaction), elapsed_ms(interaction))
+
+    @property
+    def uptime_seconds(self) -> float:
+        return time.monotonic() - self.started_monotonic
+
+
+def create_bot(settings: Settings) -> KansouBot:
+    """The one way to build kansou: tests, the command line and tools all call this."""
+    return KansouBot(settings)

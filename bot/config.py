@@ -1,0 +1,105 @@
+"""Settings from the environment and `.env` (python-dotenv). Pure: no Discord, no I/O beyond reading .env."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+DEFAULT_DB = "kansou.db"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+MISSING_TOKEN_HELP = """\
+kansou needs a Discord bot token, and DISCORD_TOKEN is not set.
+
+  1. Create an application at https://discord.com/developers/applications
+     and add a bot to it (Bot tab).
+  2. Copy the bot token into a file named .env beside where you run kansou:
+         DISCORD_TOKEN=your-token-here
+     (.env.example lists every setting.)
+  3. Invite the bot with the `bot` and `applications.commands` scopes
+     (OAuth2 > URL Generator; the README lists the permissions to tick).
+
+Then start kansou again."""
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; str() lists every problem, one per line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything kansou reads from its environment."""
+
+    token: str | None
+    db_path: Path
+    dev_guild: int | None = None
+    log_level: str = "INFO"
+    anilist: bool = True
+
+    @property
+    def log_level_number(self) -> int:
+        return logging.getLevelName(self.log_level)
+
+
+def _flag(value: str) -> bool | None:
+    folded = value.strip().lower()
+    if folded in ("1", "true", "yes", "on"):
+        return True
+    if folded in ("0", "false", "no", "off"):
+        return False
+    return None
+
+
+def settings_from(values: Mapping[str, str | None]) -> Settings:
+    """Validate raw values (already merged from .env and the environment) into Settings."""
+    problems: list[str] = []
+
+    token = (values.get("DISCORD_TOKEN") or "").strip() or None
+
+    db_path = Path((values.get("KANSOU_DB") or "").strip() or DEFAULT_DB).expanduser()
+    if db_path.exists() and db_path.is_dir():
+        problems.append(f"KANSOU_DB points at a directory, not a file: {db_path}")
+    elif not db_path.parent.exists():
+        problems.append(f"KANSOU_DB: the directory {db_path.parent} does not exist (create it first)")
+
+    dev_guild = None
+    raw_guild = (values.get("KANSOU_DEV_GUILD") or "").strip()
+    if raw_guild:
+        if raw_guild.isdigit() and 0 < int(raw_guild) < 2**64:
+            dev_guild = int(raw_guild)
+        else:
+            problems.append(
+                f"KANSOU_DEV_GUILD must be a server id (a number such as 123456789012345678), "
+                f"not {raw_guild!r}"
+            )
+
+    log_level = (values.get("KANSOU_LOG_LEVEL") or "INFO").strip().upper()
+    if log_level not in LOG_LEVELS:
+        problems.append(f"KANSOU_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {log_level!r}")
+
+    anilist = True
+    raw_anilist = values.get("KANSOU_ANILIST")
+    if raw_anilist is not None and raw_anilist.strip():
+        parsed = _flag(raw_anilist)
+        if parsed is None:
+            problems.append(f"KANSOU_ANILIST must be 1 or 0, not {raw_anilist!r}")
+        else:
+            anilist = parsed
+
+    if problems:
+        raise ConfigError("\n".join(problems))
+    return Settings(token=token, db_path=db_path, dev_guild=dev_guild, log_level=log_level, anilist=anilist)
+
+
+def load_settings(env_file: str | Path | None = ".env", environ: Mapping[str, str] | None = None) -> Settings:
+    """Settings from `.env` overlaid by the process environment (the environment wins)."""
+    values: dict[str, str | None] = {}
+    if env_file is not None and Path(env_file).is_file():
+        values.update(dotenv_values(env_file))
+    values.update(os.environ if environ is None else environ)
+    return settings_from(values)

@@ -1,0 +1,48 @@
+"""Per-server settings (one row per server in guild_settings)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from bot.storage.db import Database
+
+
+@dataclass(frozen=True, slots=True)
+class GuildSettings:
+    guild_id: int
+    reviews_channel_id: int | None = None
+    reviewer_role_id: int | None = None
+    rating_role_id: int | None = None
+    min_votes: int = 3
+    rating_cooldown: int = 0
+
+
+_COLUMNS = tuple(f.name for f in fields(GuildSettings) if f.name != "guild_id")
+
+
+class SettingsRepo:
+    """Read and change one server's settings; an unknown server has the defaults."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def get(self, guild_id: int) -> GuildSettings:
+        row = await self.db.fetchone(
+            f"SELECT guild_id, {', '.join(_COLUMNS)} FROM guild_settings WHERE guild_id = ?", (guild_id,)
+        )
+        return GuildSettings(**dict(row)) if row else GuildSettings(guild_id=guild_id)
+
+    async def update(self, guild_id: int, **changes: int | None) -> GuildSettings:
+        unknown = set(changes) - set(_COLUMNS)
+        if unknown:
+            raise ValueError(f"unknown settings: {sorted(unknown)}")
+        if changes:
+            names = list(changes)
+            assignments = ", ".join(f"{name} = excluded.{name}" for name in names)
+            await self.db.execute(
+                f"INSERT INTO guild_settings (guild_id, {', '.join(names)}) "
+                f"VALUES (?, {', '.join('?' for _ in names)}) "
+                f"ON CONFLICT(guild_id) DO UPDATE SET {assignments}",
+                (guild_id, *changes.values()),
+            )
+        return await self.get(guild_id)

@@ -1,0 +1,92 @@
+"""/settings: per-server configuration (admins: Manage Server)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.checks import require_admin, require_guild
+from bot.handler import reply
+from bot.storage.settings import GuildSettings, SettingsRepo
+
+if TYPE_CHECKING:
+    from bot.client import KansouBot
+
+
+def settings_embed(settings: GuildSettings) -> discord.Embed:
+    def channel(value: int | None) -> str:
+        return f"<#{value}>" if value else "*not set: the channel where the review is posted*"
+
+    def role(value: int | None, default: str) -> str:
+        return f"<@&{value}>" if value else default
+
+    embed = discord.Embed(title="kansou settings", colour=discord.Colour.blurple())
+    embed.add_field(name="Reviews channel", value=channel(settings.reviews_channel_id), inline=False)
+    embed.add_field(
+        name="Reviewer role",
+        value=role(settings.reviewer_role_id, "*not set: moderators are members with Manage Messages*"),
+        inline=False,
+    )
+    embed.add_field(
+        name="Rating role", value=role(settings.rating_role_id, "*not set: every member may score*"), inline=False
+    )
+    embed.add_field(name="Minimum votes (m)", value=str(settings.min_votes))
+    cooldown = f"{settings.rating_cooldown} s" if settings.rating_cooldown else "none"
+    embed.add_field(name="Rating cooldown", value=cooldown)
+    return embed
+
+
+class Settings(commands.Cog, name="Settings"):
+    """Server configuration."""
+
+    group = app_commands.Group(
+        name="settings",
+        description="Configure kansou for this server (Manage Server)",
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_guild=True),
+        extras={"audience": "admins"},
+    )
+
+    def __init__(self, bot: KansouBot) -> None:
+        self.bot = bot
+        self.repo = SettingsRepo(bot.db)
+
+    async def _update(self, interaction: discord.Interaction, message: str, **changes: int | None) -> None:
+        require_admin(interaction)
+        guild_id = require_guild(interaction)
+        settings = await self.repo.update(guild_id, **changes)
+        await reply(interaction, message, embed=settings_embed(settings))
+
+    @group.command(name="show", description="Show this server's kansou settings")
+    async def show(self, interaction: discord.Interaction) -> None:
+        require_admin(interaction)
+        settings = await self.repo.get(require_guild(interaction))
+        await reply(interaction, embed=settings_embed(settings))
+
+    @group.command(name="reviews-channel", description="Where official review summaries are posted")
+    @app_commands.describe(channel="The channel for review posts; leave empty to post where the command is used")
+    async def reviews_channel(
+        self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
+    ) -> None:
+        if channel is None:
+            await self._update(interaction, "Reviews will be posted where `/review post` is used.",
+                               reviews_channel_id=None)
+            return
+        await self._update(interaction, f"Reviews will be posted in {channel.mention}.",
+                           reviews_channel_id=channel.id)
+
+    @group.command(name="reviewer-role", description="Members with this role may post official reviews")
+    @app_commands.describe(role="The reviewer role; leave empty to allow only members with Manage Messages")
+    async def reviewer_role(self, interaction: discord.Interaction, role: discord.Role | None = None) -> None:
+        if role is None:
+            await self._update(interaction, "Reviewer role cleared.", reviewer_role_id=None)
+            return
+        await self._update(interaction, f"Members with {role.mention} may now post reviews.",
+                           reviewer_role_id=role.id)
+
+
+async def setup(bot: KansouBot) -> None:
+    await bot.add_cog(Settings(bot))
