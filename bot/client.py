@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
@@ -12,10 +13,15 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import __version__
+from bot.catalog.anilist import AniListClient
+from bot.catalog.index import CatalogIndex
+from bot.catalog.service import CatalogService
 from bot.config import Settings
 from bot.handler import NO_MENTIONS, describe, elapsed_ms, handle_error, mark_start
+from bot.storage.anilist_cache import AniListCache
 from bot.storage.db import Database
 from bot.storage.state import StateRepo
+from bot.storage.titles import TitleRepo
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +48,8 @@ class KansouBot(commands.Bot):
     """kansou: slash commands only, no privileged intents, never pings on behalf of user text."""
 
     db: Database
+    catalog: CatalogService
+    anilist: AniListClient
 
     def __init__(self, settings: Settings) -> None:
         intents = discord.Intents.none()
@@ -61,6 +69,8 @@ class KansouBot(commands.Bot):
     async def setup_hook(self) -> None:
         self.db = await Database.open(self.settings.db_path)
         self.started_monotonic = time.monotonic()
+        await self.load_catalog()
+        self.anilist = AniListClient(enabled=self.settings.anilist, cache=AniListCache(self.db))
         for extension in EXTENSIONS:
             try:
                 await self.load_extension(extension)
@@ -69,8 +79,23 @@ class KansouBot(commands.Bot):
                 raise
         await self.sync_commands()
 
+    async def load_catalog(self) -> None:
+        """Build the in-memory title index from the store (autocomplete must answer from memory)."""
+        titles = TitleRepo(self.db)
+        started = time.perf_counter()
+        index = CatalogIndex(await titles.load_all())
+        # The index is about a million long-lived objects: keep the cyclic GC from walking them on
+        # every collection, which would stall an occasional query by ~150 ms.
+        gc.collect()
+        gc.freeze()
+        self.catalog = CatalogService(index, create_local=titles.create_local, guild_titles=titles.guild_title_ids)
+        log.info("catalog loaded: %d titles in %.1f s", len(index), time.perf_counter() - started)
+
     async def close(self) -> None:
         await super().close()
+        anilist = getattr(self, "anilist", None)
+        if anilist is not None:
+            await anilist.close()
         db = getattr(self, "db", None)
         if db is not None:
             await db.close()

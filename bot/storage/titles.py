@@ -120,6 +120,15 @@ class TitleRepo:
             raise RuntimeError(f"local title {existing} vanished right after it was written")
         return title
 
+    async def guild_title_ids(self, guild_id: int) -> set[int]:
+        """Titles a server has reviewed or rated (what its autocomplete ranks first)."""
+        rows = await self.db.fetchall(
+            "SELECT title_id FROM rating_aggregates WHERE guild_id = ? "
+            "UNION SELECT title_id FROM reviews WHERE guild_id = ? AND status = 'current'",
+            (guild_id, guild_id),
+        )
+        return {int(row[0]) for row in rows}
+
     async def find_local_matches(self) -> list[tuple[int, int]]:
         """(local id, real id) for each local title whose folded name matches exactly one real title.
 

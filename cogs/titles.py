@@ -1,0 +1,78 @@
+"""The title option every command shares: autocomplete from memory, and resolution of what was typed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+import discord
+from discord import app_commands
+
+from bot.catalog.index import choice_label
+from bot.catalog.links import escape_markdown, shorten
+from bot.catalog.models import Candidate, Title
+from bot.catalog.validate import clean_title_name
+from bot.errors import NotFound
+
+if TYPE_CHECKING:
+    from bot.client import KansouBot
+
+# Autocomplete answers carry the title id, so a picked choice never needs resolving again.
+CHOICE_PREFIX = "t:"
+
+
+def choice_value(title: Title) -> str:
+    return f"{CHOICE_PREFIX}{title.id}"
+
+
+def picked_id(value: str) -> int | None:
+    """The title id of a picked autocomplete choice, or None for typed text."""
+    if value.startswith(CHOICE_PREFIX) and value[len(CHOICE_PREFIX) :].isdigit():
+        return int(value[len(CHOICE_PREFIX) :])
+    return None
+
+
+def resolve_typed_title(bot: KansouBot, value: str) -> Title | list[Candidate]:
+    """A picked or surely-meant title, else the candidates to offer ("Did you mean …?"), possibly none.
+
+    Raises InvalidInput for text that cannot be a title (empty, too long, only emoji, mentions...).
+    """
+    title_id = picked_id(value)
+    if title_id is not None:
+        title = bot.catalog.get(title_id)
+        return title if title is not None else []
+    name = clean_title_name(value)
+    surely = bot.catalog.confident(name)
+    return surely if surely is not None else bot.catalog.resolve(name, limit=5)
+
+
+def not_sure_message(typed: str, candidates: list[Candidate]) -> str:
+    shown = escape_markdown(shorten(typed, 80))
+    if not candidates:
+        return f"I don't know a title called “{shown}”. Pick one from the suggestions as you type."
+    names = ", ".join(f"**{escape_markdown(shorten(c.title.name, 80))}**" for c in candidates[:3])
+    return f"I'm not sure which title you mean by “{shown}”. Did you mean {names}? Pick one from the suggestions."
+
+
+async def title_choices(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """Up to 25 titles for what the user has typed so far; this server's titles first."""
+    bot = cast("KansouBot", interaction.client)
+    candidates = await bot.catalog.complete(current[:200], interaction.guild_id)
+    return [app_commands.Choice(name=choice_label(c), value=choice_value(c.title)) for c in candidates[:25]]
+
+
+class TitleTransformer(app_commands.Transformer):
+    """A title option that must name one title surely; otherwise the user is told what it could mean."""
+
+    async def transform(self, interaction: discord.Interaction, value: str) -> Title:
+        resolved = resolve_typed_title(cast("KansouBot", interaction.client), value)
+        if isinstance(resolved, Title):
+            return resolved
+        raise NotFound(not_sure_message(value, resolved))
+
+    async def autocomplete(  # type: ignore[override]
+        self, interaction: discord.Interaction, value: str
+    ) -> list[app_commands.Choice[str]]:
+        return await title_choices(interaction, value)
+
+
+TitleOption = app_commands.Transform[Title, TitleTransformer]
