@@ -14,6 +14,7 @@ from pathlib import Path
 import discord
 
 from bot import __version__
+from bot.catalog.cli import add_catalog_parser
 from bot.config import MISSING_TOKEN_HELP, ConfigError, Settings, load_settings
 from bot.storage.db import Database, StorageError, latest_version
 from bot.storage.state import StateRepo
@@ -131,12 +132,32 @@ def build_parser() -> argparse.ArgumentParser:
     backup_parser = db_sub.add_parser("backup", help="a consistent copy of the database, safe while the bot runs")
     backup_parser.add_argument("path", type=Path, help="the new file to write")
     backup_parser.set_defaults(func=backup)
+    add_catalog_parser(sub)
     return parser
+
+
+def with_database(job: Callable[[argparse.Namespace, Database], Awaitable[int]]) -> Command:
+    """Run a maintenance job on the migrated database, closing it afterwards."""
+
+    async def run(args: argparse.Namespace, settings: Settings) -> int:
+        try:
+            db = await Database.open(settings.db_path)
+        except StorageError as exc:
+            print(f"kansou cannot use its database: {exc}", file=sys.stderr)
+            return EXIT_PROBLEM
+        try:
+            return await job(args, db)
+        finally:
+            await db.close()
+
+    return run
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     func: Command = getattr(args, "func", run_bot)
+    if getattr(args, "needs_db", False):
+        func = with_database(args.func)
     try:
         settings = load_settings(args.env_file)
     except ConfigError as exc:

@@ -90,12 +90,12 @@ def add_catalog_parser(subparsers: Any) -> argparse.ArgumentParser:
     actions = catalog.add_subparsers(dest="catalog_command", required=True, metavar="{import,update}")
     importer = actions.add_parser("import", help="import an anime-offline-database file (JSON or JSON Lines)")
     importer.add_argument("path", type=Path, help="the dataset file")
-    importer.set_defaults(func=_run_import)
+    importer.set_defaults(func=_run_import, needs_db=True)
     updater = actions.add_parser(
         "update", help="download the current anime-offline-database release and import it"
     )
     updater.add_argument("--url", default=DEFAULT_URL, help="where to download the dataset from")
-    updater.set_defaults(func=_run_update)
+    updater.set_defaults(func=_run_update, needs_db=True)
     return catalog
 
 
