@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -14,11 +14,9 @@ from bot.comparisons.graph import ComparisonEdge
 from bot.comparisons.ranking import Related, rank_related
 from bot.comparisons.similarity import Neighbour, neighbours
 from bot.errors import InvalidInput, NotFound
-from bot.storage.comparisons import ComparisonRepo
+from bot.storage.comparisons import ComparisonRepo, ReviewPost
 from bot.storage.ratings import RatingRepo
 
-# The official review's score of a title in a server, as the review states it ("8.5/10"), if any.
-OfficialScore = Callable[[int, int], Awaitable[str | None]]
 # Below this many ratings read, computing is cheaper than being stale: only bigger results are cached.
 CACHE_MIN_RATINGS = 10_000
 # Names inside reason lines ("compared in the official review of …") stay short enough to read.
@@ -50,13 +48,11 @@ class ComparisonService:
         ratings: RatingRepo,
         titles: TitleLookup,
         *,
-        official_score: OfficialScore | None = None,
         cache: NeighbourCache | None = None,
     ) -> None:
         self.repo = repo
         self.ratings = ratings
         self.titles = titles
-        self.official_score = official_score
         self.cache = cache if cache is not None else NeighbourCache()
 
     def title(self, title_id: int) -> Title:
@@ -113,7 +109,8 @@ class ComparisonService:
         server_mean = await self.ratings.server_mean(guild_id)
         sides = []
         for title in (first, second):
-            official = await self.official_score(guild_id, title.id) if self.official_score else None
+            review = await self.repo.current_review(guild_id, title.id)
+            official = official_score_text(review) if review else None
             aggregate = await self.ratings.aggregate(guild_id, title.id)
             sides.append(
                 side(title, official_score=official, aggregate=aggregate, server_mean=server_mean, m=m)
@@ -124,6 +121,15 @@ class ComparisonService:
             pairs=await self.repo.paired_scores(guild_id, first_id, second_id),
             edges=await self.repo.edges_of(guild_id, first_id),
         )
+
+    async def review_links(self, guild_id: int, review_ids: Iterable[int]) -> dict[int, str]:
+        """Links to the posts of those reviews that have one (for quoted sentences)."""
+        posts = await self.repo.review_posts(guild_id, review_ids)
+        return {
+            review_id: message_url(guild_id, post.channel_id, post.message_id)
+            for review_id, post in posts.items()
+            if post.channel_id and post.message_id
+        }
 
     async def compared_to(self, guild_id: int, review_id: int) -> list[ComparisonEdge]:
         """A review's live links ("Compared to:" and studio credits), for its post and /review show."""
@@ -136,6 +142,18 @@ class ComparisonService:
             if title is not None:
                 found[title_id] = title
         return found
+
+
+def official_score_text(review: ReviewPost) -> str | None:
+    """The official score as the review wrote it ("4/5", "B+"), else out of 10, else None."""
+    if review.score_raw:
+        return review.score_raw
+    return None if review.score is None else f"{review.score:g}/10"
+
+
+def message_url(guild_id: int, channel_id: int, message_id: int) -> str:
+    """The jump link of a message in a server."""
+    return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
 
 
 def _sharing_tags(target: Title, titles: Iterable[Title]) -> dict[int, tuple[str, ...]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from bot.comparisons.graph import ComparisonEdge, EdgeKind
 from bot.comparisons.similarity import MemberRatings
@@ -11,6 +12,7 @@ from bot.storage.db import Database
 
 _NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 _EDGE_COLUMNS = "guild_id, review_id, title_id, other_title_id, kind, sentence, source, removed"
+_EDGE_COLUMNS_E = ", ".join(f"e.{column.strip()}" for column in _EDGE_COLUMNS.split(","))
 # Raters of one title whose ratings /similar reads. A title most of a big server scored would
 # otherwise pull in most of the ratings table; the most recent raters speak for current taste,
 # and the cap bounds the work per request (see benchmarks/similar_bench.py).
@@ -28,6 +30,25 @@ def _edge(row: sqlite3.Row) -> ComparisonEdge:
         source=row["source"],
         removed=bool(row["removed"]),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewPost:
+    """A server's current official review of a title, as comparisons need it: score and where it is posted."""
+
+    review_id: int
+    title_id: int
+    score: float | None
+    score_raw: str | None
+    channel_id: int | None
+    message_id: int | None
+
+
+_REVIEW_COLUMNS = "id, title_id, score, score_raw, channel_id, message_id"
+
+
+def _post(row: sqlite3.Row) -> ReviewPost:
+    return ReviewPost(row["id"], row["title_id"], row["score"], row["score_raw"], row["channel_id"], row["message_id"])
 
 
 class ComparisonRepo:
@@ -124,12 +145,13 @@ class ComparisonRepo:
         )
 
     async def edges_of(self, guild_id: int, title_id: int) -> list[ComparisonEdge]:
-        """Live edges touching the title in either direction (comparisons and studio credits)."""
+        """Live edges of current reviews touching the title in either direction (comparisons and credits)."""
+        current = "JOIN reviews AS r ON r.id = e.review_id AND r.status = 'current'"
         rows = await self.db.fetchall(
-            f"SELECT {_EDGE_COLUMNS} FROM comparison_edges "
-            "WHERE guild_id = ? AND title_id = ? AND removed = 0 "
-            f"UNION ALL SELECT {_EDGE_COLUMNS} FROM comparison_edges "
-            "WHERE guild_id = ? AND other_title_id = ? AND removed = 0 "
+            f"SELECT {_EDGE_COLUMNS_E} FROM comparison_edges AS e {current} "
+            "WHERE e.guild_id = ? AND e.title_id = ? AND e.removed = 0 "
+            f"UNION ALL SELECT {_EDGE_COLUMNS_E} FROM comparison_edges AS e {current} "
+            "WHERE e.guild_id = ? AND e.other_title_id = ? AND e.removed = 0 "
             "ORDER BY review_id, other_title_id",
             (guild_id, title_id, guild_id, title_id),
         )
@@ -144,6 +166,27 @@ class ComparisonRepo:
             (guild_id, review_id),
         )
         return [_edge(row) for row in rows]
+
+    # -- official reviews (read only; the reviews feature owns them) -------------------------------
+
+    async def current_review(self, guild_id: int, title_id: int) -> ReviewPost | None:
+        """The server's current official review of the title, if any."""
+        row = await self.db.fetchone(
+            f"SELECT {_REVIEW_COLUMNS} FROM reviews WHERE guild_id = ? AND title_id = ? AND status = 'current'",
+            (guild_id, title_id),
+        )
+        return _post(row) if row else None
+
+    async def review_posts(self, guild_id: int, review_ids: Iterable[int]) -> dict[int, ReviewPost]:
+        """Those reviews of this server by id (to link a quoted sentence to its post)."""
+        wanted = sorted(set(review_ids))
+        if not wanted:
+            return {}
+        marks = ", ".join("?" * len(wanted))
+        rows = await self.db.fetchall(
+            f"SELECT {_REVIEW_COLUMNS} FROM reviews WHERE guild_id = ? AND id IN ({marks})", (guild_id, *wanted)
+        )
+        return {row["id"]: _post(row) for row in rows}
 
     # -- member scores -----------------------------------------------------------------------------
 

@@ -34,6 +34,12 @@ async def service(tmp_path: Path):
     await db.close()
 
 
+async def review(service: ComparisonService, review_id: int, title_id: int, **columns) -> None:
+    values = {"id": review_id, "guild_id": GUILD, "title_id": title_id, "author_id": 1, "text": "…", **columns}
+    marks = ", ".join("?" * len(values))
+    await service.repo.db.execute(f"INSERT INTO reviews ({', '.join(values)}) VALUES ({marks})", tuple(values.values()))
+
+
 async def rate(service: ComparisonService, rows: list[tuple[int, int, int]]) -> None:
     for user, title, score in rows:
         await service.ratings.rate(GUILD, title, user, score)
@@ -50,6 +56,7 @@ TASTE = [
 
 async def test_similar_blends_review_links_member_scores_and_tags(service):
     await rate(service, TASTE)
+    await review(service, 900, 1)
     await service.repo.replace_review_edges(
         GUILD, 900, 1, [(2, "comparison", "Bebop walked so Champloo could run.")]
     )
@@ -69,6 +76,7 @@ async def test_similar_with_nothing_related_is_not_found(service):
 
 
 async def test_a_comparison_added_later_shows_up_in_similar(service):
+    await review(service, 901, 4)
     assert await service.repo.add_comparison(GUILD, 901, 4, 2, moderator_id=5)
     result = await service.similar(GUILD, 2, user_id=1)
     assert [r.title_id for r in result.related] == [4]
@@ -87,6 +95,7 @@ async def test_cached_neighbours_are_recomputed_after_a_vote_on_the_target(servi
 
 async def test_compare_reports_co_raters_scores_and_review_sentences(service):
     await rate(service, TASTE)
+    await review(service, 900, 3, score=8.0, score_raw="4/5")
     await service.repo.replace_review_edges(
         GUILD, 900, 3, [(1, "comparison", "Trigun is Bebop's wilder cousin.")]
     )
@@ -100,6 +109,7 @@ async def test_compare_reports_co_raters_scores_and_review_sentences(service):
     assert result.first.aggregate.count == 4 and result.first.weighted is not None
     assert [e.sentence for e in result.comparisons] == ["Trigun is Bebop's wilder cousin."]
     assert result.shared_tags == ("Space",)
+    assert (result.first.official_score, result.second.official_score) == (None, "4/5")
 
 
 async def test_compare_refuses_the_same_title_twice_and_unknown_titles(service):
@@ -107,3 +117,10 @@ async def test_compare_refuses_the_same_title_twice_and_unknown_titles(service):
         await service.compare(GUILD, 1, 1, m=3)
     with pytest.raises(NotFound):
         await service.compare(GUILD, 1, 999, m=3)
+
+
+async def test_review_links_point_at_posted_reviews_only(service):
+    await review(service, 900, 1, channel_id=7, message_id=8)
+    await review(service, 901, 2)
+    links = await service.review_links(GUILD, [900, 901])
+    assert links == {900: f"https://discord.com/channels/{GUILD}/7/8"}

@@ -24,6 +24,13 @@ async def repo(tmp_path: Path):
     await db.close()
 
 
+async def review(repo: ComparisonRepo, review_id: int, title_id: int, *, guild: int = GUILD, **columns) -> None:
+    """An official review row (the reviews feature writes these; comparisons only read them)."""
+    values = {"id": review_id, "guild_id": guild, "title_id": title_id, "author_id": 1, "text": "…", **columns}
+    names, marks = ", ".join(values), ", ".join("?" * len(values))
+    await repo.db.execute(f"INSERT INTO reviews ({names}) VALUES ({marks})", tuple(values.values()))
+
+
 async def rate(repo: ComparisonRepo, rows: list[tuple[int, int, int]], guild: int = GUILD) -> None:
     await repo.db.executemany(
         "INSERT INTO ratings (guild_id, user_id, title_id, score) VALUES (?, ?, ?, ?)",
@@ -36,6 +43,8 @@ def pairs(edges):
 
 
 async def test_review_edges_are_found_from_both_ends(repo):
+    await review(repo, REVIEW, 1)
+    await review(repo, 600, 4)
     await repo.replace_review_edges(
         GUILD, REVIEW, 1, [(2, "comparison", "Like Two."), (3, "studio_credit", "By Three.")]
     )
@@ -50,6 +59,7 @@ async def test_review_edges_are_found_from_both_ends(repo):
 
 
 async def test_republishing_a_review_replaces_its_parsed_edges(repo):
+    await review(repo, REVIEW, 1)
     await repo.replace_review_edges(GUILD, REVIEW, 1, [(2, "comparison", "Old."), (3, "comparison", "Old.")])
     await repo.replace_review_edges(GUILD, REVIEW, 1, [(3, "comparison", "New."), (4, "comparison", "New.")])
     edges = await repo.edges_of_review(GUILD, REVIEW)
@@ -57,6 +67,7 @@ async def test_republishing_a_review_replaces_its_parsed_edges(repo):
 
 
 async def test_a_review_never_links_its_own_title(repo):
+    await review(repo, REVIEW, 1)
     await repo.replace_review_edges(
         GUILD, REVIEW, 1, [(1, "comparison", "One is One."), (2, "comparison", "x")]
     )
@@ -64,6 +75,7 @@ async def test_a_review_never_links_its_own_title(repo):
 
 
 async def test_moderator_can_add_a_comparison_that_survives_a_reparse(repo):
+    await review(repo, REVIEW, 1)
     await repo.replace_review_edges(GUILD, REVIEW, 1, [(2, "comparison", "Like Two.")])
     assert await repo.add_comparison(GUILD, REVIEW, 1, 5, moderator_id=77) is True
     assert await repo.add_comparison(GUILD, REVIEW, 1, 5, moderator_id=77) is False
@@ -75,6 +87,7 @@ async def test_moderator_can_add_a_comparison_that_survives_a_reparse(repo):
 
 
 async def test_uncompare_hides_a_parsed_edge_even_after_a_reparse(repo):
+    await review(repo, REVIEW, 1)
     await repo.replace_review_edges(GUILD, REVIEW, 1, [(2, "comparison", "Like Two.")])
     assert await repo.remove_comparison(GUILD, REVIEW, 2, moderator_id=77) is True
     assert await repo.remove_comparison(GUILD, REVIEW, 2, moderator_id=77) is False
@@ -85,6 +98,7 @@ async def test_uncompare_hides_a_parsed_edge_even_after_a_reparse(repo):
 
 
 async def test_compare_turns_a_studio_credit_into_a_comparison(repo):
+    await review(repo, REVIEW, 1)
     await repo.replace_review_edges(GUILD, REVIEW, 1, [(3, "studio_credit", "By the studio of Three.")])
     assert await repo.remove_comparison(GUILD, REVIEW, 3, moderator_id=77) is False  # not a comparison
     assert await repo.add_comparison(GUILD, REVIEW, 1, 3, moderator_id=77) is True
@@ -93,9 +107,29 @@ async def test_compare_turns_a_studio_credit_into_a_comparison(repo):
 
 
 async def test_deleting_a_review_forgets_its_edges(repo):
+    await review(repo, REVIEW, 1)
     await repo.replace_review_edges(GUILD, REVIEW, 1, [(2, "comparison", "x"), (3, "comparison", "y")])
     assert await repo.delete_review(GUILD, REVIEW) == 2
     assert await repo.edges_of(GUILD, 1) == []
+
+
+async def test_only_current_reviews_count_in_the_graph(repo):
+    await review(repo, REVIEW, 1, status="replaced")
+    await review(repo, 501, 1)
+    await repo.replace_review_edges(GUILD, REVIEW, 1, [(2, "comparison", "Old text.")])
+    await repo.replace_review_edges(GUILD, 501, 1, [(3, "comparison", "New text.")])
+    assert [e.other_title_id for e in await repo.edges_of(GUILD, 1)] == [3]
+    assert await repo.edges_of(GUILD, 2) == []
+
+
+async def test_current_review_and_review_posts_read_score_and_post(repo):
+    await review(repo, REVIEW, 1, score=8.5, score_raw="8.5/10", channel_id=7, message_id=8)
+    await review(repo, 501, 2, status="replaced")
+    found = await repo.current_review(GUILD, 1)
+    assert (found.review_id, found.score_raw, found.channel_id, found.message_id) == (REVIEW, "8.5/10", 7, 8)
+    assert await repo.current_review(GUILD, 2) is None
+    assert await repo.current_review(OTHER_GUILD, 1) is None
+    assert set(await repo.review_posts(GUILD, [REVIEW, 501, 999])) == {REVIEW, 501}
 
 
 async def test_member_ratings_hold_every_rating_of_the_targets_raters_in_this_server_only(repo):

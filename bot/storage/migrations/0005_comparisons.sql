@@ -1,9 +1,10 @@
 -- The comparison graph: each published review's links from its title to the titles it names,
 -- as comparisons or as studio credits (kept apart), plus the links moderators add or take out.
+-- Only edges of a server's current reviews count (reads join reviews on status = 'current').
 CREATE TABLE comparison_edges (
     id             INTEGER PRIMARY KEY,
     guild_id       INTEGER NOT NULL,
-    review_id      INTEGER NOT NULL,
+    review_id      INTEGER NOT NULL REFERENCES reviews(id) ON DELETE CASCADE,
     title_id       INTEGER NOT NULL REFERENCES titles(id),   -- the reviewed title
     other_title_id INTEGER NOT NULL REFERENCES titles(id),   -- the title it is compared with
     kind           TEXT NOT NULL DEFAULT 'comparison' CHECK (kind IN ('comparison', 'studio_credit')),
