@@ -17,6 +17,7 @@ from tqdm import tqdm
 
 from bot.catalog.importer import CatalogFileError, ImportReport, read_catalog_file
 from bot.storage.db import Database
+from bot.storage.merge import merge_local_titles
 from bot.storage.titles import TitleRepo
 
 # The manami project attaches each weekly release to the moving `latest` tag; the minified JSON is
@@ -100,18 +101,21 @@ def add_catalog_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 async def _run_import(args: argparse.Namespace, db: Database) -> int:
-    return await _report(import_catalog(db, args.path))
+    return await _report(db, import_catalog(db, args.path))
 
 
 async def _run_update(args: argparse.Namespace, db: Database) -> int:
-    return await _report(update_catalog(db, args.url))
+    return await _report(db, update_catalog(db, args.url))
 
 
-async def _report(job: Awaitable[ImportReport]) -> int:
+async def _report(db: Database, job: Awaitable[ImportReport]) -> int:
     try:
         report = await job
     except (CatalogFileError, CatalogDownloadError) as exc:
         print(f"kansou catalog: {exc}; the catalog was not changed.", file=sys.stderr)
         return 1
     print(f"Catalog imported: {report.summary()}.")
+    # Titles servers created before the catalog knew them now have a real entry to join.
+    merged = await merge_local_titles(db)
+    print(f"Local titles merged into catalog entries: {len(merged)}.")
     return 0

@@ -10,15 +10,18 @@ from dataclasses import dataclass, field
 
 import aiosqlite
 
-from bot.catalog.importer import CatalogEntry, ImportReport
+from bot.catalog.anilist import AniListMedia
+from bot.catalog.importer import TYPES, CatalogEntry, ImportReport
 from bot.catalog.models import Title
 from bot.catalog.normalize import fold
-from bot.catalog.validate import clean_title_name
+from bot.catalog.validate import clean_title_name, tidy_name
 from bot.storage.db import Database
 
 Progress = Callable[[int], object]
 
 _TITLE_COLUMNS = "id, name, type, year, season, episodes, picture, studios, tags, local"
+# Names from AniList are stored whole up to this length (display code shortens them anyway).
+MAX_STORED_NAME = 500
 # Progress is reported in steps of this many entries, so a bar moves without costing time.
 _PROGRESS_STEP = 500
 
@@ -118,6 +121,49 @@ class TitleRepo:
         title = await self.get(int(existing or 0))
         if title is None:  # only if someone deleted it between the two statements
             raise RuntimeError(f"local title {existing} vanished right after it was written")
+        return title
+
+    async def create_from_anilist(self, media: AniListMedia) -> Title:
+        """A real catalog title for an AniList anime, or the title that already has its AniList or MAL page."""
+        urls = [url for url in (media.site_url, media.mal_url) if url]
+        names = [name for name in (tidy_name(n)[:MAX_STORED_NAME] for n in media.names) if name]
+        name = names[0] if names else f"AniList {media.id}"
+        kind = "TV" if media.format == "TV_SHORT" else media.format
+        row = (
+            name,
+            kind if kind in TYPES else None,
+            media.season_year,
+            media.season,
+            media.episodes,
+            media.cover,
+            json.dumps(list(media.studios), ensure_ascii=False),
+            json.dumps([genre.lower() for genre in media.genres], ensure_ascii=False),
+        )
+        marks = ", ".join("?" for _ in urls)
+        async with self.db.transaction() as conn:
+            rows = await conn.execute_fetchall(
+                f"SELECT title_id FROM title_sources WHERE url IN ({marks}) ORDER BY title_id", urls
+            )
+            existing = next(iter(rows), None)
+            if existing is not None:
+                title_id = int(existing[0])
+            else:
+                cursor = await conn.execute(
+                    "INSERT INTO titles (name, type, year, season, episodes, picture, studios, tags, local) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)",
+                    row,
+                )
+                title_id = int(cursor.lastrowid or 0)
+                await conn.executemany(
+                    "INSERT OR IGNORE INTO title_names (title_id, name) VALUES (?, ?)",
+                    [(title_id, alias) for alias in names[1:]],
+                )
+                await conn.executemany(
+                    "INSERT INTO title_sources (url, title_id) VALUES (?, ?)", [(url, title_id) for url in urls]
+                )
+        title = await self.get(title_id)
+        if title is None:  # only if someone deleted it between the two statements
+            raise RuntimeError(f"title {title_id} vanished right after it was written")
         return title
 
     async def guild_title_ids(self, guild_id: int) -> set[int]:

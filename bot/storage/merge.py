@@ -1,0 +1,156 @@
+"""Merging a local title into the real catalog entry: scores, reviews and comparison links move over.
+
+Everything happens in one transaction. Ratings are moved by deleting and re-inserting rows, so the
+triggers of 0004_ratings.sql keep rating_aggregates and rating_totals exact.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import aiosqlite
+
+from bot.errors import NotFound
+from bot.storage.db import Database
+from bot.storage.titles import TitleRepo
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class MergeReport:
+    """What merging one local title into a real one moved, kept or dropped."""
+
+    local_id: int
+    real_id: int
+    ratings_moved: int = 0
+    ratings_dropped: int = 0  # the member had a more recent score on the real title
+    reviews_moved: int = 0
+    reviews_replaced: int = 0  # the local review lost 'current' to the real title's review
+    edges_moved: int = 0
+    edges_dropped: int = 0  # would have become self-links or duplicates
+
+    def summary(self) -> str:
+        """One line for an operator."""
+        return (
+            f"title {self.local_id} -> {self.real_id}: {self.ratings_moved} ratings moved "
+            f"({self.ratings_dropped} older dropped), {self.reviews_moved} reviews moved "
+            f"({self.reviews_replaced} replaced), {self.edges_moved} links moved ({self.edges_dropped} dropped)"
+        )
+
+
+async def merge_title(db: Database, local_id: int, real_id: int) -> MergeReport:
+    """Move everything of the local title onto the real one and delete the local title, atomically.
+
+    Raises NotFound when either title is missing, or when local_id is not a local title.
+    """
+    report = MergeReport(local_id, real_id)
+    if local_id == real_id:
+        raise NotFound("A title cannot be merged into itself.")
+    async with db.transaction() as conn:
+        await _check_titles(conn, local_id, real_id)
+        await _move_ratings(conn, report)
+        await conn.execute(
+            "UPDATE rating_removals SET title_id = ? WHERE title_id = ?", (real_id, local_id)
+        )
+        await _move_reviews(conn, report)
+        await _move_edges(conn, report)
+        await conn.execute("DELETE FROM titles WHERE id = ?", (local_id,))
+    log.info("merged %s", report.summary())
+    return report
+
+
+async def merge_local_titles(db: Database) -> list[MergeReport]:
+    """Merge every local title whose name now matches exactly one real catalog title."""
+    reports = []
+    for local_id, real_id in await TitleRepo(db).find_local_matches():
+        reports.append(await merge_title(db, local_id, real_id))
+    return reports
+
+
+async def _rows(conn: aiosqlite.Connection, sql: str, params: tuple[object, ...]) -> list[aiosqlite.Row]:
+    async with conn.execute(sql, params) as cursor:
+        return list(await cursor.fetchall())
+
+
+async def _check_titles(conn: aiosqlite.Connection, local_id: int, real_id: int) -> None:
+    rows = await _rows(conn, "SELECT id, local FROM titles WHERE id IN (?, ?)", (local_id, real_id))
+    found = {row[0]: bool(row[1]) for row in rows}
+    if real_id not in found:
+        raise NotFound(f"Title {real_id} does not exist.")
+    if not found.get(local_id):
+        raise NotFound(f"Title {local_id} is not a local title.")
+
+
+async def _move_ratings(conn: aiosqlite.Connection, report: MergeReport) -> None:
+    local_id, real_id = report.local_id, report.real_id
+    moving = await _rows(
+        conn,
+        "DELETE FROM ratings WHERE title_id = ? RETURNING guild_id, user_id, score, created_at, updated_at",
+        (local_id,),
+    )
+    for guild_id, user_id, score, created_at, updated_at in moving:
+        kept = await _rows(
+            conn,
+            "SELECT updated_at FROM ratings WHERE guild_id = ? AND title_id = ? AND user_id = ?",
+            (guild_id, real_id, user_id),
+        )
+        if kept and kept[0][0] >= updated_at:
+            report.ratings_dropped += 1
+            continue
+        if kept:  # the local score is the more recent one: it replaces the real title's score
+            report.ratings_dropped += 1
+            await conn.execute(
+                "DELETE FROM ratings WHERE guild_id = ? AND title_id = ? AND user_id = ?",
+                (guild_id, real_id, user_id),
+            )
+        await conn.execute(
+            "INSERT INTO ratings (guild_id, title_id, user_id, score, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (guild_id, real_id, user_id, score, created_at, updated_at),
+        )
+        report.ratings_moved += 1
+
+
+async def _move_reviews(conn: aiosqlite.Connection, report: MergeReport) -> None:
+    local_id, real_id = report.local_id, report.real_id
+    # Where both titles have a current review in a server, the real title's review stays current.
+    replaced = await _rows(
+        conn,
+        "UPDATE reviews SET status = 'replaced', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
+        "WHERE title_id = ? AND status = 'current' AND guild_id IN "
+        "(SELECT guild_id FROM reviews WHERE title_id = ? AND status = 'current') RETURNING id",
+        (local_id, real_id),
+    )
+    report.reviews_replaced = len(replaced)
+    # Revisions hang on the review id, so they follow their review.
+    cursor = await conn.execute("UPDATE reviews SET title_id = ? WHERE title_id = ?", (real_id, local_id))
+    report.reviews_moved = cursor.rowcount
+
+
+async def _move_edges(conn: aiosqlite.Connection, report: MergeReport) -> None:
+    local_id, real_id = report.local_id, report.real_id
+    cursor = await conn.execute(
+        "DELETE FROM comparison_edges WHERE (title_id = ? AND other_title_id = ?) "
+        "OR (title_id = ? AND other_title_id = ?)",
+        (local_id, real_id, real_id, local_id),
+    )
+    dropped = cursor.rowcount
+    # A review naming both titles already links to the real one: its link to the local one goes.
+    cursor = await conn.execute(
+        "DELETE FROM comparison_edges AS e WHERE e.other_title_id = ? AND EXISTS (SELECT 1 FROM "
+        "comparison_edges AS d WHERE d.guild_id = e.guild_id AND d.review_id = e.review_id "
+        "AND d.other_title_id = ?)",
+        (local_id, real_id),
+    )
+    dropped += cursor.rowcount
+    cursor = await conn.execute(
+        "UPDATE comparison_edges SET other_title_id = ? WHERE other_title_id = ?", (real_id, local_id)
+    )
+    moved = cursor.rowcount
+    cursor = await conn.execute(
+        "UPDATE comparison_edges SET title_id = ? WHERE title_id = ?", (real_id, local_id)
+    )
+    report.edges_moved = moved + cursor.rowcount
+    report.edges_dropped = dropped
