@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 EXTENSIONS: tuple[str, ...] = (
     "cogs.meta",
     "cogs.settings",
+    "cogs.reviews",
 )
 
 COMMAND_HASH_KEY = "command_tree_hash"

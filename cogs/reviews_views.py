@@ -1,0 +1,182 @@
+"""Interactive parts of official reviews: the review modal, the preview's buttons and the rating panel.
+
+The preview's buttons are dynamic items (their custom_id carries the draft's token), so a click after
+a restart or after the draft expired still reaches kansou and gets a clear answer. The rating panel is
+a persistent view with fixed custom_ids, registered at load, so it keeps working after restarts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, cast
+
+import discord
+
+from bot.handler import handle_error, mark_start
+from bot.text import clip
+
+if TYPE_CHECKING:
+    from discord.ext import commands
+
+MODAL_TITLE = "Post official review"
+EDIT_MODAL_TITLE = "Edit official review"
+TEXT_MAX = 4_000
+COMPARISONS_MAX = 400
+RATE_ID = "review:rate"
+MAX_KEEP_OPTIONS = 25
+
+OnSubmit = Callable[[discord.Interaction, str, str], Awaitable[None]]
+
+
+class ReviewHandler(Protocol):
+    """What the reviews cog offers the interactive parts (kept as a protocol to avoid an import cycle)."""
+
+    async def on_preview_action(self, interaction: discord.Interaction, action: str, token: str) -> None: ...
+
+    async def on_keep(self, interaction: discord.Interaction, token: str, values: Sequence[str]) -> None: ...
+
+    async def on_rate(self, interaction: discord.Interaction, score: int) -> None: ...
+
+
+def handler(client: discord.Client) -> ReviewHandler:
+    cog = cast("commands.Bot", client).get_cog("Reviews")
+    if cog is None:
+        raise RuntimeError("the Reviews cog is not loaded")
+    return cast(ReviewHandler, cog)
+
+
+class ReviewModal(discord.ui.Modal):
+    """The review text (custom_id "text") and the titles to link (custom_id "comparisons")."""
+
+    def __init__(self, on_submit: OnSubmit, *, text: str = "", comparisons: str = "", editing: bool = False) -> None:
+        super().__init__(title=EDIT_MODAL_TITLE if editing else MODAL_TITLE, timeout=900)
+        self._on_submit = on_submit
+        self.text: discord.ui.TextInput[ReviewModal] = discord.ui.TextInput(
+            label="Review",
+            style=discord.TextStyle.paragraph,
+            custom_id="text",
+            max_length=TEXT_MAX,
+            default=text[:TEXT_MAX] or None,
+            placeholder="Paste the review (longer reviews: use the file option of /review post).",
+        )
+        self.comparisons: discord.ui.TextInput[ReviewModal] = discord.ui.TextInput(
+            label="Titles to link (optional, comma-separated)",
+            style=discord.TextStyle.short,
+            custom_id="comparisons",
+            required=False,
+            max_length=COMPARISONS_MAX,
+            default=comparisons[:COMPARISONS_MAX] or None,
+        )
+        self.add_item(self.text)
+        self.add_item(self.comparisons)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        mark_start(interaction)
+        await self._on_submit(interaction, self.text.value or "", self.comparisons.value or "")
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+        await handle_error(interaction, error)
+
+
+_ACTIONS = {
+    "publish": ("Publish", discord.ButtonStyle.success),
+    "edit": ("Edit", discord.ButtonStyle.secondary),
+    "cancel": ("Cancel", discord.ButtonStyle.danger),
+}
+
+
+class PreviewAction(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"review:(?P<action>publish|edit|cancel):(?P<token>[A-Za-z0-9_-]{1,40})",
+):
+    """Publish, Edit or Cancel of one preview."""
+
+    def __init__(self, action: str, token: str) -> None:
+        label, style = _ACTIONS[action]
+        super().__init__(discord.ui.Button(label=label, style=style, custom_id=f"review:{action}:{token}"))
+        self.action = action
+        self.token = token
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: re.Match[str], /
+    ) -> PreviewAction:
+        return cls(match["action"], match["token"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        mark_start(interaction)
+        try:
+            await handler(interaction.client).on_preview_action(interaction, self.action, self.token)
+        except Exception as error:  # routed to the one handler, as commands' errors are
+            await handle_error(interaction, error)
+
+
+class KeepSuggestions(
+    discord.ui.DynamicItem[discord.ui.Select[Any]],
+    template=r"review:keep:(?P<token>[A-Za-z0-9_-]{1,40})",
+):
+    """Names that look like titles but are not in the catalog: the moderator picks the ones to keep."""
+
+    def __init__(self, token: str, names: Sequence[str] = (), chosen: Sequence[str] = ()) -> None:
+        options = [
+            discord.SelectOption(label=clip(name, 100), value=str(index), default=name in chosen)
+            for index, name in enumerate(names[:MAX_KEEP_OPTIONS])
+        ] or [discord.SelectOption(label="(none)", value="0")]
+        select: discord.ui.Select[Any] = discord.ui.Select(
+            custom_id=f"review:keep:{token}",
+            placeholder="Keep titles that are not in the catalog (optional)",
+            min_values=0,
+            max_values=len(options),
+            options=options,
+        )
+        super().__init__(select)
+        self.token = token
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Select[Any], match: re.Match[str], /
+    ) -> KeepSuggestions:
+        kept = cls(match["token"])
+        kept.item.options = item.options
+        return kept
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        mark_start(interaction)
+        values = cast("dict[str, Any]", interaction.data or {}).get("values", [])
+        try:
+            await handler(interaction.client).on_keep(interaction, self.token, [str(v) for v in values])
+        except Exception as error:
+            await handle_error(interaction, error)
+
+
+def preview_view(token: str, suggestions: Sequence[str], kept: Sequence[str]) -> discord.ui.View:
+    """The preview's components: the suggestions to keep (if any), then Publish, Edit, Cancel."""
+    view = discord.ui.View(timeout=None)
+    if suggestions:
+        view.add_item(KeepSuggestions(token, suggestions, kept))
+    for action in ("publish", "edit", "cancel"):
+        view.add_item(PreviewAction(action, token))
+    return view
+
+
+class RatingPanel(discord.ui.View):
+    """The select under every review post: members score the title 1–10 (persistent across restarts)."""
+
+    def __init__(self) -> None:
+        super().__init__(timeout=None)
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        mark_start(interaction)
+        return True
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception, item: Any) -> None:
+        await handle_error(interaction, error)
+
+    @discord.ui.select(
+        custom_id=RATE_ID,
+        placeholder="Your score for this title (1–10)",
+        options=[discord.SelectOption(label=f"{n}/10", value=str(n)) for n in range(10, 0, -1)],
+    )
+    async def rate(self, interaction: discord.Interaction, select: discord.ui.Select[RatingPanel]) -> None:
+        await handler(interaction.client).on_rate(interaction, int(select.values[0]))

@@ -1,0 +1,52 @@
+"""Shared set-up for the official review tests: the sample catalog in the bot's database, and helpers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bot.storage.db import Database
+from tests.catalog.sample import sample_titles
+
+CORPUS = Path(__file__).parent.parent / "reviews" / "corpus"
+METALLIC_ROUGE, CAROLE, FRIEREN, DEATH_PARADE, MONSTER = 9, 10, 24, 8, 14
+
+
+async def seed_catalog(path: Path) -> None:
+    """The shared sample catalog, written with plain INSERTs before the bot loads it."""
+    db = await Database.open(path)
+    try:
+        for title in sample_titles():
+            await db.execute(
+                "INSERT INTO titles (id, name, type, year, picture, local) VALUES (?, ?, ?, ?, ?, ?)",
+                (title.id, title.name, title.type, title.year, title.picture, int(title.local)),
+            )
+            for alias in title.aliases:
+                await db.execute("INSERT INTO title_names (title_id, name) VALUES (?, ?)", (title.id, alias))
+            for url in title.sources:
+                await db.execute("INSERT INTO title_sources (url, title_id) VALUES (?, ?)", (url, title.id))
+    finally:
+        await db.close()
+
+
+def corpus(name: str) -> str:
+    return (CORPUS / name).read_text(encoding="utf-8")
+
+
+def components(message_or_response: Any) -> list[dict[str, Any]]:
+    """Every component of a message, flattened out of its rows."""
+    rows = message_or_response.components
+    return [c for row in rows for c in row.get("components", [])]
+
+
+def custom_ids(message_or_response: Any) -> list[str]:
+    return [c.get("custom_id", "") for c in components(message_or_response)]
+
+
+def button_id(result: Any, action: str) -> str:
+    """The custom_id of the preview's Publish / Edit / Cancel button."""
+    return next(i for i in custom_ids(result.response) if i.startswith(f"review:{action}:"))
+
+
+def fields(embed: Any) -> dict[str, str]:
+    return {field.name: field.value for field in embed.fields}
