@@ -1,0 +1,133 @@
+"""/compare and /similar (everyone), and the moderators' /review compare and /review uncompare."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.catalog.links import escape_markdown, shorten
+from bot.catalog.models import Title
+from bot.checks import require_guild, require_moderator
+from bot.comparisons.service import ComparisonService
+from bot.errors import InvalidInput, NotFound
+from bot.handler import reply
+from bot.storage.comparisons import ComparisonRepo
+from bot.storage.ratings import RatingRepo
+from bot.storage.settings import SettingsRepo
+from cogs.compare_ui import compare_embed, similar_embed
+from cogs.titles import TitleOption
+
+if TYPE_CHECKING:
+    from bot.client import KansouBot
+
+log = logging.getLogger(__name__)
+
+# The reviews feature owns /review; this cog adds two subcommands to it when it loads (after it).
+REVIEW_GROUP = "review"
+# Dispatched after a moderator edit, so whoever renders a review post can refresh its "Compared to:".
+COMPARISONS_CHANGED = "review_comparisons_changed"
+
+
+def _name(title: Title) -> str:
+    return f"**{escape_markdown(shorten(title.name, 80))}**"
+
+
+class Comparisons(commands.Cog, name="Comparisons"):
+    """Related titles: side-by-side comparisons and recommendations from reviews, scores and tags."""
+
+    def __init__(self, bot: KansouBot) -> None:
+        self.bot = bot
+        self.settings = SettingsRepo(bot.db)
+        self.repo = ComparisonRepo(bot.db)
+        self.service = ComparisonService(self.repo, RatingRepo(bot.db), bot.catalog)
+        self._attached: list[str] = []
+
+    async def cog_load(self) -> None:
+        group = self.bot.tree.get_command(REVIEW_GROUP)
+        if not isinstance(group, app_commands.Group):
+            log.warning("no /%s group loaded before cogs.compare: /review compare and uncompare are missing",
+                        REVIEW_GROUP)  # fmt: skip
+            return
+        for command in review_commands(self):
+            group.add_command(command)
+            self._attached.append(command.name)
+
+    async def cog_unload(self) -> None:
+        group = self.bot.tree.get_command(REVIEW_GROUP)
+        if isinstance(group, app_commands.Group):
+            for name in self._attached:
+                group.remove_command(name)
+        self._attached.clear()
+
+    @app_commands.command(name="compare", description="Two titles side by side: scores, members, reviews, tags")
+    @app_commands.describe(first="The first title", second="The title to compare it with")
+    @app_commands.guild_only()
+    async def compare(self, interaction: discord.Interaction, first: TitleOption, second: TitleOption) -> None:
+        guild_id = require_guild(interaction)
+        settings = await self.settings.get(guild_id)
+        result = await self.service.compare(guild_id, first.id, second.id, m=settings.min_votes)
+        links = await self.service.review_links(guild_id, (edge.review_id for edge in result.comparisons))
+        await reply(interaction, embed=compare_embed(result, links), ephemeral=False)
+
+    @app_commands.command(name="similar", description="Up to ten titles related to one, with the reasons")
+    @app_commands.describe(title="The title to find related titles for")
+    @app_commands.guild_only()
+    async def similar(self, interaction: discord.Interaction, title: TitleOption) -> None:
+        guild_id = require_guild(interaction)
+        # A title most of a big server scored takes a few hundred milliseconds uncached.
+        await interaction.response.defer(thinking=True)
+        result = await self.service.similar(guild_id, title.id, interaction.user.id)
+        await reply(interaction, embed=similar_embed(result), ephemeral=False)
+
+    async def edit_comparison(self, interaction: discord.Interaction, title: Title, other: Title, *, add: bool) -> None:
+        """/review compare and /review uncompare: moderators only, on the server's current review of `title`."""
+        guild_id = require_guild(interaction)
+        require_moderator(interaction, await self.settings.get(guild_id))
+        if title.id == other.id:
+            raise InvalidInput("A review cannot be compared with its own title; pick another title.")
+        review = await self.repo.current_review(guild_id, title.id)
+        if review is None:
+            raise NotFound(f"{_name(title)} has no official review in this server, so there is nothing to link.")
+        moderator_id = interaction.user.id
+        if add:
+            changed = await self.repo.add_comparison(guild_id, review.review_id, title.id, other.id, moderator_id)
+            message = (
+                f"The official review of {_name(title)} now compares it with {_name(other)}."
+                if changed
+                else f"The official review of {_name(title)} already compares it with {_name(other)}."
+            )
+        else:
+            changed = await self.repo.remove_comparison(guild_id, review.review_id, other.id, moderator_id)
+            if not changed:
+                raise NotFound(f"The official review of {_name(title)} does not compare it with {_name(other)}.")
+            message = f"The official review of {_name(title)} no longer compares it with {_name(other)}."
+        if changed:
+            self.bot.dispatch(COMPARISONS_CHANGED, guild_id, review.review_id)
+        await reply(interaction, message)
+
+
+def review_commands(cog: Comparisons) -> list[app_commands.Command]:
+    """`/review compare` and `/review uncompare`, bound to this cog, for the reviews feature's group."""
+
+    @app_commands.command(name="compare", description="Link a review to a title it compares with (moderators)")
+    @app_commands.describe(title="The reviewed title", other="The title its review compares it with")
+    async def compare(interaction: discord.Interaction, title: TitleOption, other: TitleOption) -> None:
+        await cog.edit_comparison(interaction, title, other, add=True)
+
+    @app_commands.command(name="uncompare", description="Unlink a title from a review's comparisons (moderators)")
+    @app_commands.describe(title="The reviewed title", other="The title to take out of its comparisons")
+    async def uncompare(interaction: discord.Interaction, title: TitleOption, other: TitleOption) -> None:
+        await cog.edit_comparison(interaction, title, other, add=False)
+
+    commands_ = [compare, uncompare]
+    for command in commands_:
+        command.extras["audience"] = "moderators"
+    return commands_
+
+
+async def setup(bot: KansouBot) -> None:
+    await bot.add_cog(Comparisons(bot))
