@@ -1,0 +1,85 @@
+"""The command line, run as a user would (subprocesses for the exits, main() for the rest)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.__main__ import main
+from bot.storage.db import Database
+
+
+def run_kansou(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "KANSOU_"))}
+    environ.update({"KANSOU_DB": str(tmp_path / "k.db"), **env})
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=tmp_path,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_no_token_exits_2_with_instructions_and_no_traceback(tmp_path: Path) -> None:
+    result = run_kansou(tmp_path)
+    assert result.returncode == 2
+    assert "DISCORD_TOKEN" in result.stderr
+    assert "applications.commands" in result.stderr and "developer" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_empty_token_in_env_file_is_the_same_as_none(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("DISCORD_TOKEN=\n")
+    result = run_kansou(tmp_path, "run")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_version_flag_prints_the_version(capsys) -> None:
+    try:
+        main(["--version"])
+    except SystemExit as exit_:
+        assert exit_.code == 0
+    assert "kansou 0.1.0" in capsys.readouterr().out
+
+
+def test_malformed_setting_is_reported_clearly(tmp_path: Path) -> None:
+    result = run_kansou(tmp_path, "check", KANSOU_DEV_GUILD="not-a-number")
+    assert result.returncode == 2
+    assert "KANSOU_DEV_GUILD must be a server id" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_check_reports_the_database_and_fails_without_a_token(tmp_path: Path) -> None:
+    result = run_kansou(tmp_path, "check", DISCORD_TOKEN="abc")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "database file does not exist yet" in result.stdout
+    missing = run_kansou(tmp_path, "check")
+    assert missing.returncode == 1 and "DISCORD_TOKEN is not set" in missing.stdout
+
+
+async def test_check_reads_an_existing_database(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "k.db")
+    await db.close()
+    result = run_kansou(tmp_path, "check", DISCORD_TOKEN="abc")
+    assert result.returncode == 0, result.stdout
+    assert "integrity: ok" in result.stdout and "titles: 0" in result.stdout
+
+
+async def test_db_backup_writes_a_copy(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "k.db")
+    await db.execute("INSERT INTO bot_state (key, value) VALUES ('x', 'y')")
+    await db.close()
+    result = run_kansou(tmp_path, "db", "backup", str(tmp_path / "copy.db"))
+    assert result.returncode == 0, result.stderr
+    copy = await Database.open(tmp_path / "copy.db")
+    try:
+        assert (await copy.fetchone("SELECT value FROM bot_state WHERE key = 'x'"))[0] == "y"
+    finally:
+        await copy.close()
+    again = run_kansou(tmp_path, "db", "backup", str(tmp_path / "copy.db"))
+    assert again.returncode == 1 and "already exists" in again.stderr

@@ -1,0 +1,76 @@
+"""Meta-tests on the source tree: the shape STYLE.md asks for."""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOMAIN = ["bot/catalog", "bot/reviews", "bot/scores", "bot/comparisons", "bot/text.py", "bot/errors.py", "bot/config.py"]
+SQL = re.compile(r"\b(SELECT\s.+\sFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+TABLE)\b", re.I)
+
+
+def python_files(*parts: str) -> list[Path]:
+    files: list[Path] = []
+    for part in parts:
+        path = ROOT / part
+        files.extend([path] if path.is_file() else sorted(path.rglob("*.py")))
+    return files
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_domain_code_never_imports_discord() -> None:
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in python_files(*DOMAIN)
+        if any(name == "discord" or name.startswith("discord.") for name in imported_modules(path))
+    ]
+    assert offenders == []
+
+
+def test_sql_lives_only_in_the_storage_layer() -> None:
+    offenders = []
+    for path in python_files("bot", "cogs"):
+        if "storage" in path.relative_to(ROOT).parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL.search(node.value):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
+
+
+def test_every_extension_exists_and_has_a_setup() -> None:
+    from bot.client import EXTENSIONS
+
+    for name in EXTENSIONS:
+        path = ROOT / Path(*name.split(".")).with_suffix(".py")
+        assert path.exists(), name
+        assert "async def setup(bot" in path.read_text(encoding="utf-8"), name
+
+
+def test_no_machine_paths_in_the_repository() -> None:
+    pattern = re.compile(r"(?<![\w.])/(?:tmp|work|root|home)/\w")
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout.splitlines()
+    offenders = []
+    for name in listed:
+        path = ROOT / name
+        if path == Path(__file__).resolve() or not path.is_file():
+            continue
+        if pattern.search(path.read_text(encoding="utf-8", errors="ignore")):
+            offenders.append(name)
+    assert offenders == []
