@@ -8,7 +8,9 @@ import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAIN = ["bot/catalog", "bot/reviews", "bot/scores", "bot/comparisons", "bot/text.py", "bot/errors.py", "bot/config.py"]
+DOMAIN = [
+    "bot/catalog", "bot/reviews", "bot/scores", "bot/comparisons", "bot/text.py", "bot/errors.py", "bot/config.py",
+]
 SQL = re.compile(r"\b(SELECT\s.+\sFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+TABLE)\b", re.I)
 
 
