@@ -17,7 +17,9 @@ from bot import __version__
 from bot.catalog.cli import add_catalog_parser
 from bot.config import MISSING_TOKEN_HELP, ConfigError, Settings, load_settings
 from bot.storage.db import Database, StorageError, latest_version
+from bot.storage.ratings import RatingRepo
 from bot.storage.state import StateRepo
+from bot.storage.titles import TitleRepo
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
@@ -101,6 +103,12 @@ async def check_database(db: Database) -> list[str]:
     if version == latest:
         for label, count in (await state.counts()).items():
             print(f"{label}: {count:,}")
+        drift = await RatingRepo(db).recompute_drift()
+        print(f"score aggregates: {'exact' if not drift else f'{len(drift)} drifted'}")
+        problems.extend(f"score aggregate drift: {d.describe()}" for d in drift)
+        pending = await TitleRepo(db).find_local_matches()
+        if pending:
+            print(f"local titles that the next catalog import will merge: {len(pending)}")
     return problems
 
 

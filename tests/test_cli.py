@@ -83,3 +83,18 @@ async def test_db_backup_writes_a_copy(tmp_path: Path) -> None:
         await copy.close()
     again = run_kansou(tmp_path, "db", "backup", str(tmp_path / "copy.db"))
     assert again.returncode == 1 and "already exists" in again.stderr
+
+
+async def test_check_reports_score_aggregate_drift(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "k.db")
+    try:
+        await db.execute("INSERT INTO titles (id, name) VALUES (1, 'Cowboy Bebop')")
+        await db.execute("INSERT INTO ratings (guild_id, title_id, user_id, score) VALUES (9, 1, 5, 8)")
+        clean = run_kansou(tmp_path, "check", DISCORD_TOKEN="abc")
+        assert clean.returncode == 0 and "score aggregates: exact" in clean.stdout, clean.stdout
+        await db.execute("UPDATE rating_aggregates SET total = total + 3 WHERE guild_id = 9")
+    finally:
+        await db.close()
+    drifted = run_kansou(tmp_path, "check", DISCORD_TOKEN="abc")
+    assert drifted.returncode == 1
+    assert "aggregates drifted (server 9, title 1)" in drifted.stdout
