@@ -39,3 +39,17 @@ async def test_help_lists_every_registered_command_with_its_audience(world, simc
     assert "`/settings show` — Show this server's kansou settings · *admins*" in shown
     assert "`/about`" in shown and "*everyone*" in shown
     assert set(EXTENSIONS) >= {"cogs.meta", "cogs.settings"}
+
+
+async def test_every_command_logs_one_line_with_who_what_where_and_how_long(world, caplog) -> None:
+    import logging
+
+    caplog.set_level(logging.INFO, logger="kansou.commands")
+    member = world.member("carol")
+    await member.slash(world.channel, "about")
+    lines = [r.getMessage() for r in caplog.records if r.name == "kansou.commands"]
+    assert len(lines) == 1
+    line = lines[0]
+    assert line.startswith("/about ")
+    assert f"user={member.id}" in line and f"guild={world.guild.id}" in line and f"channel={world.channel.id}" in line
+    assert line.endswith(" ms") and " ok in " in line
