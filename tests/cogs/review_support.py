@@ -34,9 +34,14 @@ def corpus(name: str) -> str:
 
 
 def components(message_or_response: Any) -> list[dict[str, Any]]:
-    """Every component of a message, flattened out of its rows."""
-    rows = message_or_response.components
-    return [c for row in rows for c in row.get("components", [])]
+    """Every component of a message (raw dicts or discord.py rows), flattened out of its rows, as dicts."""
+    out: list[dict[str, Any]] = []
+    for row in message_or_response.components:
+        if isinstance(row, dict):
+            out.extend(row.get("components", []))
+        else:
+            out.extend(child.to_dict() for child in row.children)
+    return out
 
 
 def custom_ids(message_or_response: Any) -> list[str]:
@@ -50,3 +55,8 @@ def button_id(result: Any, action: str) -> str:
 
 def fields(embed: Any) -> dict[str, str]:
     return {field.name: field.value for field in embed.fields}
+
+
+def posts(channel: Any) -> list[Any]:
+    """The review posts in a channel: the bot's messages with an embed."""
+    return [m for m in channel.history() if m.author.bot and m.embeds]
