@@ -28,8 +28,6 @@ log = logging.getLogger(__name__)
 
 # The reviews feature owns /review; this cog adds two subcommands to it when it loads (after it).
 REVIEW_GROUP = "review"
-# Dispatched after a moderator edit, so whoever renders a review post can refresh its "Compared to:".
-COMPARISONS_CHANGED = "review_comparisons_changed"
 
 
 def _name(title: Title) -> str:
@@ -105,9 +103,16 @@ class Comparisons(commands.Cog, name="Comparisons"):
             if not changed:
                 raise NotFound(f"The official review of {_name(title)} does not compare it with {_name(other)}.")
             message = f"The official review of {_name(title)} no longer compares it with {_name(other)}."
-        if changed:
-            self.bot.dispatch(COMPARISONS_CHANGED, guild_id, review.review_id)
         await reply(interaction, message)
+        if changed:
+            await self.refresh_review_post(guild_id, title.id)
+
+    async def refresh_review_post(self, guild_id: int, title_id: int) -> None:
+        """Ask the reviews feature to re-render the post, so its "Compared to:" shows the edit."""
+        reviews = self.bot.get_cog("Reviews")
+        refresh = getattr(reviews, "refresh_post", None)
+        if refresh is not None:
+            await refresh(guild_id, title_id)
 
 
 def review_commands(cog: Comparisons) -> list[app_commands.Command]:

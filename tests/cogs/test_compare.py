@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from discord import app_commands
 
 import bot.client
 from bot.client import create_bot
@@ -44,15 +43,15 @@ async def seed_titles(path: Path) -> None:
 
 
 async def seed_server(path: Path, guild_id: int, members: list[int]) -> None:
-    """Two official reviews (one posted), their edges, and four members' scores, through a second connection."""
+    """Two official reviews (Trigun's posted), their edges and four members' scores, via a second connection."""
     db = await Database.open(path)
     try:
         await db.executemany(
             "INSERT INTO reviews (id, guild_id, title_id, author_id, text, score, score_raw, channel_id, message_id) "
             "VALUES (?, ?, ?, 1, 'text', ?, ?, ?, ?)",
             [
-                (REVIEW_OF_BEBOP, guild_id, BEBOP, 9.0, "9/10", 70, 80),
-                (REVIEW_OF_TRIGUN, guild_id, TRIGUN, 7.0, None, None, None),
+                (REVIEW_OF_BEBOP, guild_id, BEBOP, 9.0, "9/10", None, None),
+                (REVIEW_OF_TRIGUN, guild_id, TRIGUN, 7.0, None, 70, 80),
             ],
         )
         await db.executemany(
@@ -81,11 +80,7 @@ async def simcord_bot(settings: Settings, monkeypatch: pytest.MonkeyPatch):
     if "cogs.compare" not in bot.client.EXTENSIONS:
         monkeypatch.setattr(bot.client, "EXTENSIONS", (*bot.client.EXTENSIONS, "cogs.compare"))
     await seed_titles(settings.db_path)
-    kansou = create_bot(settings)
-    if "cogs.reviews" not in bot.client.EXTENSIONS:
-        # Until the reviews feature's /review group exists, an empty one stands in for it.
-        kansou.tree.add_command(app_commands.Group(name="review", description="Official reviews", guild_only=True))
-    return kansou
+    return create_bot(settings)
 
 
 @pytest.fixture
@@ -125,7 +120,7 @@ async def test_compare_quotes_the_review_that_compares_the_two(club) -> None:
     result = await club.raters[0].slash(club.channel, "compare", first="t:1", second="t:3")
     quotes = fields(result)["What the reviews say"]
     assert "> Trigun is Bebop's wilder cousin." in quotes
-    assert "official review of Trigun" in quotes
+    assert f"[official review of Trigun](<https://discord.com/channels/{club.guild.id}/70/80>)" in quotes
     assert "**Official review:** 7/10" in result.response.embeds[0].fields[1].value
 
 
@@ -169,7 +164,14 @@ async def test_title_options_autocomplete_from_the_catalog(club) -> None:
     assert any(choice["value"] == "t:2" for choice in choices)
 
 
-async def test_moderator_links_a_review_and_similar_shows_it_then_unlinks_it(club) -> None:
+async def test_moderator_links_a_review_and_similar_shows_it_then_unlinks_it(club, simcord_bot, monkeypatch) -> None:
+    """The edit reaches /similar at once, and the review post is asked to re-render its "Compared to:"."""
+    refreshed = []
+
+    async def refresh_post(guild_id: int, title_id: int) -> None:
+        refreshed.append((guild_id, title_id))
+
+    monkeypatch.setattr(simcord_bot.get_cog("Reviews"), "refresh_post", refresh_post)
     mod = club.moderator()
     added = await mod.slash(club.channel, "review compare", title="t:1", other="t:4")
     assert added.ephemeral
@@ -183,6 +185,7 @@ async def test_moderator_links_a_review_and_similar_shows_it_then_unlinks_it(clu
     after = await club.raters[0].slash(club.channel, "similar", title="t:4")
     assert "Nothing related to K-On! yet" in after.response.content
     assert user_errors(club.env) == [NotFound]
+    assert refreshed == [(club.guild.id, BEBOP), (club.guild.id, BEBOP)]  # the no-op "already" asked nothing
 
 
 async def test_moderators_only_edit_comparisons(club) -> None:
