@@ -87,6 +87,27 @@ class Settings(commands.Cog, name="Settings"):
         await self._update(interaction, f"Members with {role.mention} may now post reviews.",
                            reviewer_role_id=role.id)
 
+    @group.command(name="min-votes", description="Votes a title needs for /top, and the weight m of the server mean")
+    @app_commands.describe(votes="Minimum votes (1–1000); also m in the weighted rating")
+    async def min_votes(self, interaction: discord.Interaction, votes: app_commands.Range[int, 1, 1000]) -> None:
+        await self._update(interaction, f"Titles need {votes} votes for /top (m = {votes}).", min_votes=votes)
+
+    @group.command(name="rating-role", description="Only members with this role may score titles")
+    @app_commands.describe(role="The role members need to score; leave empty to let every member score")
+    async def rating_role(self, interaction: discord.Interaction, role: discord.Role | None = None) -> None:
+        if role is None:
+            await self._update(interaction, "Every member may score titles.", rating_role_id=None)
+            return
+        await self._update(interaction, f"Only members with {role.mention} may score titles.", rating_role_id=role.id)
+
+    @group.command(name="rating-cooldown", description="Seconds a member waits between two scores")
+    @app_commands.describe(seconds="0 for none, at most 86400 (a day)")
+    async def rating_cooldown(
+        self, interaction: discord.Interaction, seconds: app_commands.Range[int, 0, 86400]
+    ) -> None:
+        text = f"Members wait {seconds} s between two scores." if seconds else "No wait between scores."
+        await self._update(interaction, text, rating_cooldown=seconds)
+
 
 async def setup(bot: KansouBot) -> None:
     await bot.add_cog(Settings(bot))

@@ -1,0 +1,209 @@
+"""Community scores: /rate, /unrate, /score, /top, /ratings list|export|remove and /privacy forget."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from typing import TYPE_CHECKING, cast
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.catalog.models import Title
+from bot.checks import require_guild, require_moderator
+from bot.handler import reply
+from bot.scores.service import RatingService
+from bot.storage.ratings import RatingRepo
+from bot.storage.settings import SettingsRepo
+from bot.ui import Confirm, Paginator
+from cogs.scores_ui import (
+    DidYouMean,
+    Official,
+    export_csv,
+    rated_text,
+    ratings_pages,
+    score_embed,
+    top_pages,
+    unrated_text,
+)
+from cogs.titles import TitleOption, not_sure_message, resolve_typed_title, title_choices
+
+if TYPE_CHECKING:
+    from bot.client import KansouBot
+
+log = logging.getLogger(__name__)
+
+TOP_DEFAULT, TOP_MAX = 30, 100
+LIST_MAX = 250  # 25 pages; /ratings export has every score
+SCORE_CHANGED = "kansou_score_changed"  # listeners: on_kansou_score_changed(guild_id, title_id)
+
+OfficialLookup = Callable[[int, int], Awaitable[Official | None]]
+
+
+def member_role_ids(interaction: discord.Interaction) -> list[int] | None:
+    """The caller's role ids, or None when the interaction does not come from a current member."""
+    user = interaction.user
+    return [role.id for role in user.roles] if isinstance(user, discord.Member) else None
+
+
+class Scores(commands.Cog, name="Scores"):
+    """Members score titles; the server gets a fair community average and a leaderboard."""
+
+    ratings = app_commands.Group(name="ratings", description="Members' scores in this server", guild_only=True)
+    privacy = app_commands.Group(name="privacy", description="Your data kept by kansou", guild_only=True)
+
+    def __init__(self, bot: KansouBot) -> None:
+        self.bot = bot
+        self.repo = RatingRepo(bot.db)
+        self.settings = SettingsRepo(bot.db)
+        self.service = RatingService(self.repo, self.settings)
+        # Set by the reviews feature: the official score and review link /score shows.
+        self.official_lookup: OfficialLookup | None = None
+
+    def _titles(self, ids: Iterable[int]) -> dict[int, Title]:
+        return {title.id: title for title in map(self.bot.catalog.get, ids) if title is not None}
+
+    def _changed(self, guild_id: int, title_ids: Iterable[int]) -> None:
+        for title_id in title_ids:
+            self.bot.dispatch(SCORE_CHANGED, guild_id, title_id)
+
+    async def community_line(self, guild_id: int, title_id: int) -> str:
+        """The review post's Community field for this title in this server."""
+        return await self.service.community_line(guild_id, title_id)
+
+    async def rate_title(self, interaction: discord.Interaction, title: Title, score: int) -> str:
+        """Store the caller's score (through the one service every entry point shares) and say what changed."""
+        guild_id = require_guild(interaction)
+        result = await self.service.rate(guild_id, title.id, interaction.user.id, score, member_role_ids(interaction))
+        self.bot.catalog.note_guild_title(guild_id, title.id)
+        self._changed(guild_id, [title.id])
+        return rated_text(title, score, result)
+
+    @app_commands.command(name="rate", description="Score a title from 1 to 10 (replaces your earlier score)")
+    @app_commands.describe(title="The anime to score", score="Your score, 1 (worst) to 10 (best)")
+    @app_commands.autocomplete(title=title_choices)
+    @app_commands.guild_only()
+    async def rate(self, interaction: discord.Interaction, title: str, score: app_commands.Range[int, 1, 10]) -> None:
+        guild_id = require_guild(interaction)
+        # Refuse at once rather than after a "Did you mean" the member could not use anyway.
+        await self.service.check_may_rate(guild_id, interaction.user.id, member_role_ids(interaction))
+        resolved = resolve_typed_title(self.bot, title)
+        if isinstance(resolved, Title):
+            await reply(interaction, await self.rate_title(interaction, resolved, score))
+            return
+        if not resolved:
+            await reply(interaction, not_sure_message(title, resolved))
+            return
+
+        async def picked(pick: discord.Interaction, chosen: Title) -> None:
+            text = await self.rate_title(pick, chosen, score)
+            await pick.response.edit_message(content=text, view=None)
+
+        view = DidYouMean(resolved, picked, owner_id=interaction.user.id)
+        await reply(interaction, DidYouMean.prompt(title, score), view=view)
+        view.message = await interaction.original_response()
+
+    @app_commands.command(name="unrate", description="Remove your score for a title")
+    @app_commands.describe(title="The anime whose score you remove")
+    @app_commands.guild_only()
+    async def unrate(self, interaction: discord.Interaction, title: TitleOption) -> None:
+        guild_id = require_guild(interaction)
+        result = await self.service.unrate(guild_id, title.id, interaction.user.id)
+        self._changed(guild_id, [title.id])
+        await reply(interaction, unrated_text(title, result))
+
+    @app_commands.command(name="score", description="The community score of a title in this server")
+    @app_commands.describe(title="The anime to show")
+    @app_commands.guild_only()
+    async def score(self, interaction: discord.Interaction, title: TitleOption) -> None:
+        guild_id = require_guild(interaction)
+        view = await self.service.score_view(guild_id, title.id, interaction.user.id)
+        official = await self.official_lookup(guild_id, title.id) if self.official_lookup else None
+        await reply(interaction, embed=score_embed(title, view, official), ephemeral=False)
+
+    @app_commands.command(name="top", description="This server's best titles by weighted community score")
+    @app_commands.describe(limit="How many titles (default 30)", min_votes="Leave out titles with fewer votes")
+    @app_commands.guild_only()
+    async def top(
+        self,
+        interaction: discord.Interaction,
+        limit: app_commands.Range[int, 1, TOP_MAX] = TOP_DEFAULT,
+        min_votes: app_commands.Range[int, 1, 1000] | None = None,
+    ) -> None:
+        guild_id = require_guild(interaction)
+        settings = await self.settings.get(guild_id)
+        floor = min_votes if min_votes is not None else settings.min_votes
+        page = await self.repo.top(guild_id, m=settings.min_votes, min_votes=floor, limit=limit)
+        pages = top_pages(
+            page.rows,
+            self._titles(row.title_id for row in page.rows),
+            server_mean=page.server_mean,
+            m=settings.min_votes,
+            min_votes=floor,
+        )
+        await Paginator(pages, owner_id=interaction.user.id).send(interaction, ephemeral=False)
+
+    @ratings.command(name="list", description="A member's scores in this server, highest first")
+    @app_commands.describe(member="Whose scores (default: yours)")
+    async def ratings_list(self, interaction: discord.Interaction, member: discord.User | None = None) -> None:
+        guild_id = require_guild(interaction)
+        who = member or interaction.user
+        rows = await self.repo.user_ratings(guild_id, who.id, limit=LIST_MAX)
+        total = len(rows) if len(rows) < LIST_MAX else await self.repo.user_rating_count(guild_id, who.id)
+        pages = ratings_pages(who.display_name, rows, self._titles(r.title_id for r in rows), total=total)
+        await Paginator(pages, owner_id=interaction.user.id).send(interaction, ephemeral=True)
+
+    @ratings.command(name="export", description="Your scores in this server as a CSV file")
+    async def ratings_export(self, interaction: discord.Interaction) -> None:
+        guild_id = require_guild(interaction)
+        rows = await self.repo.export_rows(guild_id, interaction.user.id)
+        if not rows:
+            await reply(interaction, "You have no scores in this server to export.")
+            return
+        await reply(interaction, f"Your {len(rows)} scores in this server.", file=export_csv(rows))
+
+    @ratings.command(name="remove", description="Moderators: remove one member's score for a title")
+    @app_commands.describe(member="Whose score to remove", title="The title")
+    async def ratings_remove(self, interaction: discord.Interaction, member: discord.User, title: TitleOption) -> None:
+        guild_id = require_guild(interaction)
+        require_moderator(interaction, await self.settings.get(guild_id))
+        await self.service.remove_by_moderator(guild_id, title.id, member.id, interaction.user.id)
+        log.info("moderator %s removed the score of %s for title %s in %s", interaction.user.id, member.id, title.id,
+                 guild_id)
+        self._changed(guild_id, [title.id])
+        await reply(interaction, f"Removed {member.mention}'s score for **{title.name}**. This was logged.")
+
+    @privacy.command(name="forget", description="Delete all your scores in this server")
+    async def privacy_forget(self, interaction: discord.Interaction) -> None:
+        guild_id = require_guild(interaction)
+        count = await self.repo.user_rating_count(guild_id, interaction.user.id)
+        if not count:
+            await reply(interaction, "You have no scores in this server; there is nothing to delete.")
+            return
+
+        async def forget(confirmed: discord.Interaction) -> None:
+            titles = [row.title_id for row in await self.repo.export_rows(guild_id, confirmed.user.id)]
+            removed = await self.service.forget(guild_id, confirmed.user.id)
+            self._changed(guild_id, titles)
+            await confirmed.response.edit_message(content=f"Deleted your {removed} scores in this server.", view=None)
+
+        view = Confirm(forget, owner_id=interaction.user.id, confirm_label="Delete my scores")
+        await reply(
+            interaction,
+            f"This deletes all your {count} scores in this server, for good. Continue?",
+            view=view,
+        )
+        view.message = await interaction.original_response()
+
+
+def scores_service(bot: commands.Bot) -> RatingService:
+    """The one RatingService (its cooldowns live in memory) for other features, e.g. the review panel."""
+    cog = bot.get_cog("Scores")
+    if cog is None:
+        raise RuntimeError("the Scores cog is not loaded")
+    return cast(Scores, cog).service
+
+
+async def setup(bot: KansouBot) -> None:
+    await bot.add_cog(Scores(bot))

@@ -1,0 +1,184 @@
+"""Rendering for community scores: replies, the /score embed, leaderboard and member pages, the CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import discord
+
+from bot.catalog.index import choice_label
+from bot.catalog.links import escape_markdown, shorten, title_link
+from bot.catalog.models import Candidate, Title
+from bot.scores.service import ScoreView, community_text
+from bot.scores.stats import format_mean, histogram_bars
+from bot.storage.ratings import RateResult, TopRow, UserRating
+from bot.ui import BaseView
+
+PAGE_SIZE = 10
+COLOUR = discord.Colour.from_rgb(236, 128, 94)
+
+
+@dataclass(frozen=True, slots=True)
+class Official:
+    """The official review of a title in a server, as /score shows it."""
+
+    score: float | None
+    url: str | None
+
+
+def _link(title_id: int, name: str, titles: Mapping[int, Title]) -> str:
+    title = titles.get(title_id)
+    return title_link(title, max_name=60) if title else f"**{escape_markdown(shorten(name, 60))}**"
+
+
+def rated_text(title: Title, score: int, result: RateResult) -> str:
+    """The ephemeral confirmation of /rate (and the review panel)."""
+    if result.previous is None:
+        what = f"Saved your **{score}/10** for {title_link(title)}."
+    elif result.previous == score:
+        what = f"Your score for {title_link(title)} was already **{score}/10**."
+    else:
+        what = f"Changed your score for {title_link(title)} from {result.previous} to **{score}/10**."
+    return f"{what}\nCommunity: {community_text(result.aggregate)}."
+
+
+def unrated_text(title: Title, result: RateResult) -> str:
+    return (
+        f"Removed your score ({result.previous}/10) for {title_link(title)}.\n"
+        f"Community: {community_text(result.aggregate)}."
+    )
+
+
+def score_embed(title: Title, view: ScoreView, official: Official | None) -> discord.Embed:
+    """/score: mean, median, votes, spread, histogram, the official score and the difference."""
+    agg = view.aggregate
+    embed = discord.Embed(
+        title=shorten(title.name, 250), url=title.anilist_url or title.mal_url, colour=COLOUR
+    )
+    if not agg.count:
+        embed.description = "Nobody in this server has scored this title yet. Be the first with `/rate`."
+    else:
+        embed.add_field(name="Community mean", value=f"**{format_mean(agg.mean)}** / 10")
+        embed.add_field(name="Median", value=f"{agg.median:g}")
+        embed.add_field(name="Votes", value=str(agg.count))
+        embed.add_field(name="Std. deviation", value=f"{agg.stdev:.2f}")
+        bars = "\n".join(histogram_bars(agg.histogram))
+        embed.add_field(name="Distribution", value=f"```\n{bars}\n```", inline=False)
+    if official is not None and official.score is not None:
+        embed.add_field(name="Official score", value=f"{official.score:g} / 10")
+        if agg.mean is not None:
+            embed.add_field(name="Community − official", value=f"{agg.mean - official.score:+.2f}")
+    if official is not None and official.url:
+        embed.add_field(name="Review", value=f"[Read the official review](<{official.url}>)", inline=False)
+    if view.own_score is not None:
+        embed.set_footer(text=f"Your score: {view.own_score}/10")
+    return embed
+
+
+def top_pages(
+    rows: Sequence[TopRow], titles: Mapping[int, Title], *, server_mean: float | None, m: int, min_votes: int
+) -> list[discord.Embed]:
+    """/top as pages of PAGE_SIZE rows: rank, title link, weighted rating, mean and votes."""
+    footer = (
+        f"WR = v/(v+m)·R + m/(v+m)·C with m = {m}, C = {format_mean(server_mean)} "
+        f"· at least {min_votes} votes"
+    )
+    if not rows:
+        embed = discord.Embed(
+            title="Top titles in this server",
+            description=f"No title has {min_votes} or more votes yet.",
+            colour=COLOUR,
+        )
+        return [embed.set_footer(text=footer)]
+    pages = []
+    for start in range(0, len(rows), PAGE_SIZE):
+        lines = [
+            f"**{row.rank}.** {_link(row.title_id, row.title_name, titles)} — WR **{row.weighted:.2f}** · "
+            f"mean {row.mean:.2f} · {row.votes} {'vote' if row.votes == 1 else 'votes'}"
+            for row in rows[start : start + PAGE_SIZE]
+        ]
+        embed = discord.Embed(title="Top titles in this server", description="\n".join(lines), colour=COLOUR)
+        pages.append(embed.set_footer(text=footer))
+    return pages
+
+
+def ratings_pages(
+    who: str, rows: Sequence[UserRating], titles: Mapping[int, Title], *, total: int
+) -> list[discord.Embed]:
+    """/ratings list: a member's scores, highest first, PAGE_SIZE per page."""
+    heading = f"{shorten(who, 80)}'s scores"
+    if not rows:
+        return [discord.Embed(title=heading, description="No scores in this server yet.", colour=COLOUR)]
+    pages = []
+    for start in range(0, len(rows), PAGE_SIZE):
+        lines = [
+            f"**{row.score}/10** · {_link(row.title_id, row.title_name, titles)}"
+            for row in rows[start : start + PAGE_SIZE]
+        ]
+        embed = discord.Embed(title=heading, description="\n".join(lines), colour=COLOUR)
+        shown = f"{len(rows)} of {total}" if total > len(rows) else str(total)
+        pages.append(embed.set_footer(text=f"{shown} scores · /ratings export for a CSV of your own"))
+    return pages
+
+
+def _csv_safe(text: str) -> str:
+    # A cell starting with = + - @ is a formula to spreadsheet apps; titles are text written by users.
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def export_csv(rows: Sequence[UserRating]) -> discord.File:
+    """The member's scores as a CSV attachment (title id, title, score, last changed)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["title_id", "title", "score", "updated_at"])
+    for row in rows:
+        writer.writerow([row.title_id, _csv_safe(row.title_name), row.score, row.updated_at])
+    return discord.File(io.BytesIO(buffer.getvalue().encode("utf-8")), filename="kansou-scores.csv")
+
+
+OnPick = Callable[[discord.Interaction, Title], Awaitable[None]]
+MAX_SUGGESTIONS = 4
+
+
+class DidYouMean(BaseView):
+    """'Did you mean …?' with one button per close title, so a typo never creates a near-duplicate."""
+
+    def __init__(self, candidates: Sequence[Candidate], on_pick: OnPick, *, owner_id: int) -> None:
+        super().__init__(owner_id=owner_id)
+        self.on_pick = on_pick
+        for index, candidate in enumerate(candidates[:MAX_SUGGESTIONS]):
+            button: discord.ui.Button[DidYouMean] = discord.ui.Button(
+                label=choice_label(candidate, max_chars=80),
+                style=discord.ButtonStyle.primary,
+                custom_id=f"rate:pick:{index}",
+            )
+            button.callback = self._picker(candidate.title)
+            self.add_item(button)
+        cancel: discord.ui.Button[DidYouMean] = discord.ui.Button(
+            label="None of these", style=discord.ButtonStyle.secondary, custom_id="rate:cancel"
+        )
+        cancel.callback = self._cancel
+        self.add_item(cancel)
+
+    @staticmethod
+    def prompt(typed: str, score: int) -> str:
+        return (
+            f"I don't know a title called “{escape_markdown(shorten(typed, 80))}”. "
+            f"Did you mean one of these? Your score of **{score}/10** is saved once you pick."
+        )
+
+    def _picker(self, title: Title) -> Callable[[discord.Interaction], Awaitable[None]]:
+        async def pick(interaction: discord.Interaction) -> None:
+            self.stop()
+            await self.on_pick(interaction, title)
+
+        return pick
+
+    async def _cancel(self, interaction: discord.Interaction) -> None:
+        self.stop()
+        await interaction.response.edit_message(
+            content="Nothing saved. Pick the title from the suggestions as you type it.", view=None
+        )
