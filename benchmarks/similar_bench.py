@@ -38,12 +38,15 @@ async def add_tags_and_reviews(db: Database, seed: int = 5) -> None:
         "UPDATE titles SET tags = ? WHERE id = ?",
         [(json.dumps(rng.sample(TAGS, rng.randint(2, 6))), i) for i in range(1, TITLES + 1)],
     )
+    reviewed = rng.sample(range(1, TITLES + 1), REVIEWS)
+    await db.executemany(
+        "INSERT INTO reviews (id, guild_id, title_id, author_id, text, score) VALUES (?, ?, ?, 1, 'text', 8)",
+        [(review_id, GUILD, title_id) for review_id, title_id in enumerate(reviewed, start=1)],
+    )
     repo = ComparisonRepo(db)
-    for review_id, title_id in enumerate(rng.sample(range(1, TITLES + 1), REVIEWS), start=1):
+    for review_id, title_id in enumerate(reviewed, start=1):
         others = rng.sample(range(1, TITLES + 1), rng.randint(1, 4))
-        refs = [
-            (other, "comparison", "It feels a lot like that one.") for other in others if other != title_id
-        ]
+        refs = [(other, "comparison", "It feels a lot like that one.") for other in others if other != title_id]
         await repo.replace_review_edges(GUILD, review_id, title_id, refs)
 
 
