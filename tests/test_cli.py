@@ -98,3 +98,21 @@ async def test_check_reports_score_aggregate_drift(tmp_path: Path) -> None:
     drifted = run_kansou(tmp_path, "check", DISCORD_TOKEN="abc")
     assert drifted.returncode == 1
     assert "aggregates drifted (server 9, title 1)" in drifted.stdout
+
+
+def test_a_rejected_token_is_one_clear_line(tmp_path: Path, monkeypatch, capsys) -> None:
+    import discord
+
+    from bot.client import KansouBot
+
+    async def reject(self, token: str, *, reconnect: bool = True) -> None:
+        raise discord.LoginFailure("Improper token has been passed.")
+
+    monkeypatch.setattr(KansouBot, "start", reject)
+    monkeypatch.setenv("DISCORD_TOKEN", "not-a-real-token")
+    monkeypatch.setenv("KANSOU_DB", str(tmp_path / "k.db"))
+    code = main(["--env-file", str(tmp_path / "absent.env"), "run"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "Discord rejected the token" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
