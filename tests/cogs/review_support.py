@@ -60,3 +60,12 @@ def fields(embed: Any) -> dict[str, str]:
 def posts(channel: Any) -> list[Any]:
     """The review posts in a channel: the bot's messages with an embed."""
     return [m for m in channel.history() if m.author.bot and m.embeds]
+
+
+def answered_errors(env: Any) -> list[type]:
+    """Kinds of errors the bot raised and answered as friendly text (reading env.errors acknowledges them)."""
+    found = []
+    for error in env.errors:
+        cause = getattr(error, "original", None) or error.__cause__ or error
+        found.append(type(cause))
+    return found

@@ -7,7 +7,6 @@ import pytest
 from bot.client import create_bot
 from bot.config import Settings
 from bot.storage.db import Database
-from bot.storage.reviews import ReviewRepo
 from tests.cogs.review_support import (
     METALLIC_ROUGE,
     button_id,
