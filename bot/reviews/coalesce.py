@@ -15,13 +15,18 @@ from collections.abc import Awaitable, Callable, Hashable
 log = logging.getLogger(__name__)
 
 Refresh = Callable[[], Awaitable[None]]
+Sleep = Callable[[float], Awaitable[None]]
 
 
 class Coalescer:
     """Runs each key's latest refresh at most once per interval, never two of one key at a time."""
 
-    def __init__(self, interval: float = 5.0) -> None:
+    def __init__(
+        self, interval: float = 5.0, *, clock: Callable[[], float] | None = None, sleep: Sleep = asyncio.sleep
+    ) -> None:
         self.interval = interval
+        self._clock = clock
+        self._sleep = sleep
         self._last_run: dict[Hashable, float] = {}
         self._pending: dict[Hashable, Refresh] = {}
         self._tasks: dict[Hashable, asyncio.Task[None]] = {}
@@ -33,23 +38,25 @@ class Coalescer:
             task = asyncio.get_running_loop().create_task(self._drain(key), name=f"coalesce:{key}")
             self._tasks[key] = task
 
+    def _now(self) -> float:
+        return self._clock() if self._clock else asyncio.get_running_loop().time()
+
     async def _drain(self, key: Hashable) -> None:
-        loop = asyncio.get_running_loop()
         try:
             while key in self._pending:
                 last = self._last_run.get(key)
-                wait = 0.0 if last is None else last + self.interval - loop.time()
+                wait = 0.0 if last is None else last + self.interval - self._now()
                 if wait > 0:
-                    await asyncio.sleep(wait)
+                    await self._sleep(wait)
                 refresh = self._pending.pop(key)
-                self._last_run[key] = loop.time()
+                self._last_run[key] = self._now()
                 try:
                     await refresh()
                 except Exception:  # a failed refresh must not stop later ones; the next change retries
                     log.exception("coalesced refresh of %s failed", key)
         finally:
             self._tasks.pop(key, None)
-            self._forget_old(loop.time())
+            self._forget_old(self._now())
 
     def _forget_old(self, now: float) -> None:
         # Keys idle for longer than the interval need no timestamp: their next request runs at once.
