@@ -56,8 +56,7 @@ class Scores(commands.Cog, name="Scores"):
     def __init__(self, bot: KansouBot) -> None:
         self.bot = bot
         self.repo = RatingRepo(bot.db)
-        self.settings = SettingsRepo(bot.db)
-        self.service = RatingService(self.repo, self.settings)
+        self.service = RatingService(self.repo, SettingsRepo(bot.db))
         # Set by the reviews feature: the official score and review link /score shows.
         self.official_lookup: OfficialLookup | None = None
 
@@ -67,6 +66,10 @@ class Scores(commands.Cog, name="Scores"):
     def _changed(self, guild_id: int, title_ids: Iterable[int]) -> None:
         for title_id in title_ids:
             self.bot.dispatch(SCORE_CHANGED, guild_id, title_id)
+
+    @commands.Cog.listener()
+    async def on_kansou_settings_changed(self, guild_id: int) -> None:
+        self.service.settings_changed(guild_id)
 
     async def community_line(self, guild_id: int, title_id: int) -> str:
         """The review post's Community field for this title in this server."""
@@ -132,7 +135,7 @@ class Scores(commands.Cog, name="Scores"):
         min_votes: app_commands.Range[int, 1, 1000] | None = None,
     ) -> None:
         guild_id = require_guild(interaction)
-        settings = await self.settings.get(guild_id)
+        settings = await self.service.guild_settings(guild_id)
         floor = min_votes if min_votes is not None else settings.min_votes
         page = await self.repo.top(guild_id, m=settings.min_votes, min_votes=floor, limit=limit)
         pages = top_pages(
@@ -167,7 +170,7 @@ class Scores(commands.Cog, name="Scores"):
     @app_commands.describe(member="Whose score to remove", title="The title")
     async def ratings_remove(self, interaction: discord.Interaction, member: discord.User, title: TitleOption) -> None:
         guild_id = require_guild(interaction)
-        require_moderator(interaction, await self.settings.get(guild_id))
+        require_moderator(interaction, await self.service.guild_settings(guild_id))
         await self.service.remove_by_moderator(guild_id, title.id, member.id, interaction.user.id)
         log.info("moderator %s removed the score of %s for title %s in %s", interaction.user.id, member.id, title.id,
                  guild_id)

@@ -58,6 +58,7 @@ class Settings(commands.Cog, name="Settings"):
         require_admin(interaction)
         guild_id = require_guild(interaction)
         settings = await self.repo.update(guild_id, **changes)
+        self.bot.dispatch("kansou_settings_changed", guild_id)  # features that cache settings refresh them
         await reply(interaction, message, embed=settings_embed(settings))
 
     @group.command(name="show", description="Show this server's kansou settings")

@@ -14,6 +14,9 @@ from bot.storage.settings import GuildSettings, SettingsRepo
 # Cooldown stamps older than the longest allowed cooldown (guild_settings CHECK) can never block anyone.
 _MAX_COOLDOWN = 86_400
 _PRUNE_AT = 10_000
+# Settings are read on every score; they change rarely and the settings commands announce each change
+# (settings_changed), so a cached copy is used for a while. The expiry covers writers that do not announce.
+SETTINGS_TTL = 30.0
 
 
 def _monotonic() -> float:
@@ -54,6 +57,21 @@ class RatingService:
         self.settings = settings
         self._clock = clock or _monotonic
         self._last_rated: dict[tuple[int, int], float] = {}
+        self._settings_cache: dict[int, tuple[float, GuildSettings]] = {}
+
+    async def guild_settings(self, guild_id: int) -> GuildSettings:
+        """The server's settings, from a short-lived cache."""
+        now = self._clock()
+        cached = self._settings_cache.get(guild_id)
+        if cached is not None and now - cached[0] < SETTINGS_TTL:
+            return cached[1]
+        settings = await self.settings.get(guild_id)
+        self._settings_cache[guild_id] = (now, settings)
+        return settings
+
+    def settings_changed(self, guild_id: int) -> None:
+        """Forget the cached settings of a server whose settings were just changed."""
+        self._settings_cache.pop(guild_id, None)
 
     async def check_may_rate(
         self, guild_id: int, user_id: int, role_ids: Collection[int] | None
@@ -63,7 +81,7 @@ class RatingService:
             raise PermissionDenied(
                 "You are no longer a member of this server, so you cannot score titles here."
             )
-        settings = await self.settings.get(guild_id)
+        settings = await self.guild_settings(guild_id)
         if settings.rating_role_id is not None and settings.rating_role_id not in role_ids:
             raise PermissionDenied(
                 f"Only members with the <@&{settings.rating_role_id}> role can score titles in this server."

@@ -6,6 +6,7 @@ so every write here — and any other — updates them in the same transaction a
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 
@@ -19,6 +20,11 @@ _HIST = ", ".join(f"h{score}" for score in range(1, 11))
 _NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 _SELECT_AGGREGATE = (
     f"SELECT count, total, total_sq, {_HIST} FROM rating_aggregates WHERE guild_id = ? AND title_id = ?"
+)
+# The aggregate row as one JSON array, for a RETURNING clause (which sees it before the triggers run).
+_AGGREGATE_JSON = (
+    f"SELECT json_array(count, total, total_sq, {_HIST}) FROM rating_aggregates "
+    "WHERE guild_id = :guild AND title_id = :title"
 )
 _RECOUNT = (
     "SELECT guild_id, title_id, COUNT(*) AS count, SUM(score) AS total, SUM(score * score) AS total_sq, "
@@ -88,18 +94,11 @@ def _aggregate_from(row: sqlite3.Row | None) -> Aggregate:
     )
 
 
-async def _fetch_aggregate(conn: aiosqlite.Connection, guild_id: int, title_id: int) -> Aggregate:
-    async with conn.execute(_SELECT_AGGREGATE, (guild_id, title_id)) as cursor:
-        return _aggregate_from(await cursor.fetchone())
-
-
-async def _fetch_score(conn: aiosqlite.Connection, guild_id: int, title_id: int, user_id: int) -> int | None:
-    async with conn.execute(
-        "SELECT score FROM ratings WHERE guild_id = ? AND title_id = ? AND user_id = ?",
-        (guild_id, title_id, user_id),
-    ) as cursor:
-        row = await cursor.fetchone()
-    return None if row is None else int(row[0])
+def _aggregate_from_json(text: str | None) -> Aggregate:
+    if text is None:
+        return Aggregate()
+    count, total, total_sq, *hist = json.loads(text)
+    return Aggregate(count, total, total_sq, tuple(hist))
 
 
 class RatingRepo:
@@ -109,30 +108,38 @@ class RatingRepo:
         self.db = db
 
     async def rate(self, guild_id: int, title_id: int, user_id: int, score: int) -> RateResult:
-        """Record or replace the member's score; committed before this returns."""
+        """Record or replace the member's score; committed (with its aggregates) before this returns."""
         check_score(score)
+        # One statement is one transaction: the upsert, and the triggers that update the aggregates.
+        # RETURNING gives the replaced score and the aggregate as it was before the triggers ran.
         try:
-            async with self.db.transaction() as conn:
-                previous = await _fetch_score(conn, guild_id, title_id, user_id)
-                await conn.execute(
-                    "INSERT INTO ratings (guild_id, title_id, user_id, score) VALUES (?, ?, ?, ?) "
-                    f"ON CONFLICT (guild_id, title_id, user_id) DO UPDATE SET score = excluded.score, "
-                    f"updated_at = {_NOW}",
-                    (guild_id, title_id, user_id, score),
-                )
-                aggregate = await _fetch_aggregate(conn, guild_id, title_id)
+            row = await self.db.fetchone(
+                "INSERT INTO ratings (guild_id, title_id, user_id, score) VALUES (:guild, :title, :user, :score) "
+                "ON CONFLICT (guild_id, title_id, user_id) DO UPDATE SET "
+                f"previous_score = score, score = excluded.score, updated_at = {_NOW} "
+                f"RETURNING previous_score, ({_AGGREGATE_JSON}) AS before",
+                {"guild": guild_id, "title": title_id, "user": user_id, "score": score},
+            )
         except sqlite3.IntegrityError as exc:
             if "FOREIGN KEY" in str(exc):
                 raise NotFound("That title is not in the catalog.") from exc
             raise
-        return RateResult(previous, aggregate)
+        if row is None:  # an upsert always returns its row; this would be a SQLite bug
+            raise RuntimeError("the rating upsert returned no row")
+        previous, before = row[0], _aggregate_from_json(row[1])
+        after = before.apply(score) if previous is None else before.replace(previous, score)
+        return RateResult(previous, after)
 
     async def unrate(self, guild_id: int, title_id: int, user_id: int) -> RateResult:
         """Remove the member's score; `previous` is None when there was nothing to remove."""
-        async with self.db.transaction() as conn:
-            previous = await self._delete(conn, guild_id, title_id, user_id)
-            aggregate = await _fetch_aggregate(conn, guild_id, title_id)
-        return RateResult(previous, aggregate)
+        row = await self.db.fetchone(
+            "DELETE FROM ratings WHERE guild_id = :guild AND title_id = :title AND user_id = :user "
+            f"RETURNING score, ({_AGGREGATE_JSON}) AS before",
+            {"guild": guild_id, "title": title_id, "user": user_id},
+        )
+        if row is None:
+            return RateResult(None, await self.aggregate(guild_id, title_id))
+        return RateResult(row[0], _aggregate_from_json(row[1]).remove(row[0]))
 
     async def _delete(
         self, conn: aiosqlite.Connection, guild_id: int, title_id: int, user_id: int

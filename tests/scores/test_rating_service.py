@@ -163,3 +163,26 @@ async def test_forget_removes_every_score_in_this_server_only(service: RatingSer
     await service.rate(GUILD + 1, 1, MEMBER, 4, role_ids=[])
     assert await service.forget(GUILD, MEMBER) == 2
     assert await service.repo.get_user_score(GUILD + 1, 1, MEMBER) == 4
+
+
+async def test_settings_changes_apply_once_announced(service: RatingService, title: int) -> None:
+    """Cached settings are dropped by settings_changed, so a new rating role applies at once."""
+    await service.rate(GUILD, title, MEMBER, 5, role_ids=[])
+    await service.settings.update(GUILD, rating_role_id=ROLE)
+    service.settings_changed(GUILD)
+    with pytest.raises(PermissionDenied):
+        await service.rate(GUILD, title, MEMBER, 6, role_ids=[])
+
+
+async def test_unannounced_settings_changes_apply_after_the_cache_expires(
+    service: RatingService, title: int, clock: FakeClock
+) -> None:
+    """A change made elsewhere (another process) is seen within SETTINGS_TTL seconds."""
+    from bot.scores.service import SETTINGS_TTL
+
+    await service.rate(GUILD, title, MEMBER, 5, role_ids=[])
+    await service.settings.update(GUILD, rating_role_id=ROLE)
+    await service.rate(GUILD, title, MEMBER, 6, role_ids=[])  # still the cached settings
+    clock.now += SETTINGS_TTL
+    with pytest.raises(PermissionDenied):
+        await service.rate(GUILD, title, MEMBER, 7, role_ids=[])

@@ -257,3 +257,17 @@ async def test_concurrent_rates_rerates_and_unrates_give_exact_figures(
     assert await repo.count() == len(model)
     assert await repo.server_mean(GUILD) == pytest.approx(expected.mean)
     assert await repo.recompute_drift() == []
+
+
+async def test_every_write_reports_the_aggregate_it_left(db: Database, repo: RatingRepo) -> None:
+    """The aggregate rate/unrate return (computed from RETURNING) equals a fresh read after each write."""
+    (title,) = await add_titles(db, "Paranoia Agent")
+    rng = random.Random(4)
+    for _ in range(200):
+        user = rng.randrange(8)
+        if rng.random() < 0.3:
+            result = await repo.unrate(GUILD, title, user)
+        else:
+            result = await repo.rate(GUILD, title, user, rng.randint(1, 10))
+        assert result.aggregate == await repo.aggregate(GUILD, title)
+    assert await repo.recompute_drift() == []

@@ -5,6 +5,8 @@ CREATE TABLE ratings (
     title_id   INTEGER NOT NULL REFERENCES titles(id),
     user_id    INTEGER NOT NULL,
     score      INTEGER NOT NULL CHECK (typeof(score) = 'integer' AND score BETWEEN 1 AND 10),
+    -- The score this one replaced (NULL for a first score): lets a single upsert report it via RETURNING.
+    previous_score INTEGER,
     created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
     updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
     PRIMARY KEY (guild_id, title_id, user_id)
