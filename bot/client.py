@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import hashlib
 import json
@@ -20,6 +22,7 @@ from bot.config import Settings
 from bot.handler import NO_MENTIONS, describe, elapsed_ms, handle_error, mark_start
 from bot.storage.anilist_cache import AniListCache
 from bot.storage.db import Database
+from bot.storage.merge import merge_title
 from bot.storage.state import StateRepo
 from bot.storage.titles import TitleRepo
 
@@ -29,6 +32,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.meta",
     "cogs.settings",
     "cogs.reviews",
+    "cogs.anime",
 )
 
 COMMAND_HASH_KEY = "command_tree_hash"
@@ -66,12 +70,13 @@ class KansouBot(commands.Bot):
         self.settings = settings
         self.version = __version__
         self.started_monotonic = time.monotonic()
+        self._local_lookup: asyncio.Task[int] | None = None
 
     async def setup_hook(self) -> None:
         self.db = await Database.open(self.settings.db_path)
         self.started_monotonic = time.monotonic()
-        await self.load_catalog()
         self.anilist = AniListClient(enabled=self.settings.anilist, cache=AniListCache(self.db))
+        await self.load_catalog()
         for extension in EXTENSIONS:
             try:
                 await self.load_extension(extension)
@@ -79,6 +84,19 @@ class KansouBot(commands.Bot):
                 log.exception("failed to load extension %s", extension)
                 raise
         await self.sync_commands()
+        if self.settings.anilist:
+            self._local_lookup = asyncio.create_task(self._look_up_local_titles(), name="kansou-local-titles")
+
+    async def _look_up_local_titles(self) -> int:
+        """Once per start: titles servers created locally are looked up on AniList and merged when found."""
+        try:
+            merged = await self.catalog.lookup_local_titles()
+        except Exception:
+            log.exception("looking up local titles on AniList failed")
+            return 0
+        if merged:
+            log.info("merged %d local titles into AniList entries", merged)
+        return merged
 
     async def load_catalog(self) -> None:
         """Build the in-memory title index from the store (autocomplete must answer from memory)."""
@@ -89,10 +107,24 @@ class KansouBot(commands.Bot):
         # every collection, which would stall an occasional query by ~150 ms.
         gc.collect()
         gc.freeze()
-        self.catalog = CatalogService(index, create_local=titles.create_local, guild_titles=titles.guild_title_ids)
+        self.catalog = CatalogService(
+            index,
+            create_local=titles.create_local,
+            guild_titles=titles.guild_title_ids,
+            anilist=self.anilist,
+            create_from_anilist=titles.create_from_anilist,
+            merge=self._merge_titles,
+        )
         log.info("catalog loaded: %d titles in %.1f s", len(index), time.perf_counter() - started)
 
+    async def _merge_titles(self, local_id: int, real_id: int) -> None:
+        await merge_title(self.db, local_id, real_id)
+
     async def close(self) -> None:
+        if self._local_lookup is not None:
+            self._local_lookup.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._local_lookup
         await super().close()
         anilist = getattr(self, "anilist", None)
         if anilist is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,8 +10,13 @@ import discord
 import pytest
 from simcord import Env
 
+from bot.catalog.importer import CatalogEntry
+from bot.catalog.models import Title
 from bot.client import KansouBot, create_bot
 from bot.config import Settings
+from bot.storage.db import Database
+from bot.storage.titles import TitleRepo
+from tests.catalog.sample import sample_titles
 
 
 @pytest.fixture
@@ -23,6 +28,52 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture
 def simcord_bot(settings: Settings) -> KansouBot:
     return create_bot(settings)
+
+
+async def seed_titles(path: Path, titles: Sequence[Title]) -> list[Title]:
+    """Write titles into the database file through TitleRepo: real ones imported, then local ones created.
+
+    On an empty database the titles get ids 1, 2, 3, ... in that order (real titles first).
+    """
+    entries = [
+        CatalogEntry(
+            sources=title.sources or (f"https://example.invalid/anime/{title.id}",),
+            title=title.name,
+            type=title.type,
+            episodes=title.episodes,
+            year=title.year,
+            season=title.season,
+            picture=title.picture,
+            synonyms=title.aliases,
+            tags=title.tags,
+            studios=title.studios,
+        )
+        for title in titles
+        if not title.local
+    ]
+    db = await Database.open(path)
+    try:
+        repo = TitleRepo(db)
+        await repo.import_entries(entries, source="tests")
+        for title in titles:
+            if title.local:
+                await repo.create_local(title.name)
+        return await repo.load_all()
+    finally:
+        await db.close()
+
+
+@pytest.fixture
+async def catalog_titles(settings: Settings) -> list[Title]:
+    """The shared sample catalog (tests/catalog/sample.py) in the test database, before the bot starts.
+
+    Use it from a module's own `simcord_bot` fixture:
+        @pytest.fixture
+        def simcord_bot(settings, catalog_titles): return create_bot(settings)
+    """
+    stored = await seed_titles(settings.db_path, sample_titles())
+    assert [t.id for t in stored] == [t.id for t in sample_titles()], "sample ids must survive the import"
+    return stored
 
 
 @dataclass
