@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
+import bot.client
 from bot.catalog.anilist import AniListClient, AniListMedia
 from bot.catalog.models import Title
 from bot.client import KansouBot, create_bot
@@ -35,27 +38,6 @@ def huge_title() -> Title:
     )
 
 
-@pytest.fixture
-async def catalog_titles(settings: Settings) -> list[Title]:
-    """The sample catalog, then (id 41) a title with 500-character names, 300 tags and 100 links."""
-    await seed_titles(settings.db_path, sample_titles())
-    return await seed_titles(settings.db_path, [huge_title()])
-
-
-@pytest.fixture
-def simcord_bot(settings: Settings, catalog_titles: list[Title]) -> KansouBot:
-    return create_bot(settings)
-
-
-def user_errors(env) -> list[BaseException]:
-    """The errors the bot raised and answered, unwrapped; reading env.errors acknowledges them."""
-    return [error.__cause__ or getattr(error, "original", None) or error for error in env.errors]
-
-
-def fields(result) -> dict[str, str]:
-    return {field.name: field.value for field in result.response.embeds[0].fields}
-
-
 class StubAniList:
     """Answers like AniListClient without a network: one known anime, or nothing (unreachable)."""
 
@@ -74,6 +56,42 @@ class StubAniList:
 
     async def close(self) -> None:
         return None
+
+
+@pytest.fixture
+async def catalog_titles(settings: Settings) -> list[Title]:
+    """The sample catalog, then (id 41) a title with 500-character names, 300 tags and 100 links."""
+    await seed_titles(settings.db_path, sample_titles())
+    return await seed_titles(settings.db_path, [huge_title()])
+
+
+@pytest.fixture
+def anilist_stub(request: pytest.FixtureRequest) -> StubAniList | None:
+    """None (AniList off, the default), or the stub the bot gets as its AniList client when parametrized."""
+    return getattr(request, "param", None)
+
+
+@pytest.fixture
+def settings(settings: Settings, anilist_stub: StubAniList | None) -> Settings:
+    return dataclasses.replace(settings, anilist=anilist_stub is not None)
+
+
+@pytest.fixture
+def simcord_bot(
+    settings: Settings, catalog_titles: list[Title], anilist_stub: StubAniList | None, monkeypatch: pytest.MonkeyPatch
+) -> KansouBot:
+    if anilist_stub is not None:
+        monkeypatch.setattr(bot.client, "AniListClient", lambda **options: anilist_stub)
+    return create_bot(settings)
+
+
+def user_errors(env) -> list[BaseException]:
+    """The errors the bot raised and answered, unwrapped; reading env.errors acknowledges them."""
+    return [error.__cause__ or getattr(error, "original", None) or error for error in env.errors]
+
+
+def fields(result) -> dict[str, str]:
+    return {field.name: field.value for field in result.response.embeds[0].fields}
 
 
 async def test_the_card_shows_names_facts_tags_links_and_the_cover(world) -> None:
@@ -207,3 +225,17 @@ async def test_bad_titles_get_an_ephemeral_answer_and_store_nothing(world, simco
     assert len(simcord_bot.catalog) == before
     errors = user_errors(simcord_env)
     assert len(errors) == 7 and all(isinstance(error, InvalidInput) for error in errors)
+
+
+LANTERNS = AniListMedia(id=424242, site_url="https://anilist.co/anime/424242", romaji="Midnight Lanterns & Co.")
+
+
+@pytest.mark.parametrize("anilist_stub", [StubAniList(LANTERNS)], indirect=True)
+async def test_at_start_with_anilist_on_a_local_title_it_knows_is_merged(world, simcord_bot) -> None:
+    assert await simcord_bot._local_lookup == 1
+    title = simcord_bot.catalog.confident("Midnight Lanterns & Co.")
+    assert title is not None and not title.local and title.id != LOCAL
+    assert LOCAL not in simcord_bot.catalog.index
+    assert await TitleRepo(simcord_bot.db).local_titles() == []
+    result = await world.member().slash(world.channel, "anime", title="Midnight Lanterns & Co.")
+    assert result.response.embeds[0].url == "https://anilist.co/anime/424242"

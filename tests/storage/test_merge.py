@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
+from bot.catalog.cli import add_catalog_parser
 from bot.catalog.importer import CatalogEntry
 from bot.errors import NotFound
 from bot.scores.stats import Aggregate
@@ -174,3 +177,23 @@ async def test_merge_local_titles_merges_every_local_title_that_now_has_a_real_e
     assert await RatingRepo(db).aggregate(G1, real) == Aggregate.of([8])
     assert await RatingRepo(db).aggregate(G1, monster) == Aggregate.of([5])
     assert await RatingRepo(db).recompute_drift() == []
+
+
+async def test_catalog_import_merges_local_titles_and_says_how_many(
+    db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    local = await TitleRepo(db).create_local("Mushishi")
+    await rate_at(db, G1, local.id, 1, 10, when="2024-06-01T00:00:00.000Z")
+    path = tmp_path / "catalog.json"
+    entry = {"sources": ["https://anilist.co/anime/457"], "title": "Mushishi", "synonyms": ["Mushi-Shi"]}
+    path.write_text(json.dumps({"data": [entry]}))
+    parser = argparse.ArgumentParser()
+    add_catalog_parser(parser.add_subparsers())
+    args = parser.parse_args(["catalog", "import", str(path)])
+
+    assert await args.func(args, db) == 0
+
+    assert "Local titles merged into catalog entries: 1." in capsys.readouterr().out
+    (title,) = await TitleRepo(db).load_all()
+    assert (title.name, title.local) == ("Mushishi", False)
+    assert await RatingRepo(db).aggregate(G1, title.id) == Aggregate.of([10])

@@ -1,0 +1,153 @@
+"""CatalogService.find_or_create and merges: the index, AniList (a stub) and the store kept in step."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.catalog.anilist import AniListMedia
+from bot.catalog.index import CatalogIndex
+from bot.catalog.service import CatalogService, same_show
+from bot.errors import InvalidInput
+from bot.storage.db import Database
+from bot.storage.merge import merge_title
+from bot.storage.ratings import RatingRepo
+from bot.storage.titles import TitleRepo
+from tests.catalog.sample import sample_titles
+from tests.conftest import seed_titles
+
+G = 77
+PLUTO = AniListMedia(
+    id=99088,
+    site_url="https://anilist.co/anime/99088",
+    id_mal=35737,
+    romaji="PLUTO",
+    english="Pluto",
+    native="プルートウ",
+    synonyms=("Pluto (2023)",),
+    format="ONA",
+    season="FALL",
+    season_year=2023,
+    episodes=8,
+    cover="https://img.anili.st/pluto.jpg",
+    genres=("Mystery", "Sci-Fi"),
+    studios=("Studio M2",),
+    average_score=84,
+)
+
+
+class StubAniList:
+    """AniListClient's `search`, answering from a dict; records what was asked."""
+
+    def __init__(self, answers: dict[str, AniListMedia] | None = None) -> None:
+        self.answers = answers or {}
+        self.asked: list[str] = []
+
+    async def search(self, name: str) -> AniListMedia | None:
+        self.asked.append(name)
+        return self.answers.get(name.lower())
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    path = tmp_path / "kansou.db"
+    await seed_titles(path, sample_titles())
+    database = await Database.open(path)
+    yield database
+    await database.close()
+
+
+async def service(db: Database, anilist: StubAniList | None) -> CatalogService:
+    repo = TitleRepo(db)
+
+    async def merge(local_id: int, real_id: int) -> None:
+        await merge_title(db, local_id, real_id)
+
+    return CatalogService(
+        CatalogIndex(await repo.load_all()),
+        create_local=repo.create_local,
+        guild_titles=repo.guild_title_ids,
+        anilist=anilist,
+        create_from_anilist=repo.create_from_anilist,
+        merge=merge,
+    )
+
+
+async def test_a_name_the_catalog_knows_never_asks_anilist(db: Database) -> None:
+    stub = StubAniList({"monster": PLUTO})
+    title = await (await service(db, stub)).find_or_create("Monster")
+    assert (title.id, title.name) == (14, "Monster")
+    assert stub.asked == []
+
+
+async def test_a_show_anilist_knows_becomes_a_real_catalog_title(db: Database) -> None:
+    catalog = await service(db, StubAniList({"pluto": PLUTO}))
+    before = await TitleRepo(db).count()
+    title = await catalog.find_or_create("Pluto")
+    assert not title.local
+    assert title.name == "PLUTO" and set(title.aliases) == {"Pluto", "プルートウ", "Pluto (2023)"}
+    assert (title.type, title.year, title.season, title.episodes) == ("ONA", 2023, "FALL", 8)
+    assert title.sources == ("https://anilist.co/anime/99088", "https://myanimelist.net/anime/35737")
+    assert title.studios == ("Studio M2",) and title.tags == ("mystery", "sci-fi")
+    assert title.picture == "https://img.anili.st/pluto.jpg"
+    assert await TitleRepo(db).count() == before + 1
+    assert catalog.get(title.id) == title and catalog.confident("プルートウ") == title
+
+
+async def test_the_same_anilist_show_is_never_stored_twice(db: Database) -> None:
+    repo = TitleRepo(db)
+    first = await repo.create_from_anilist(PLUTO)
+    again = await repo.create_from_anilist(PLUTO)
+    assert again.id == first.id
+    bebop = AniListMedia(id=1, site_url="https://anilist.co/anime/1", romaji="Cowboy Bebop")
+    assert (await repo.create_from_anilist(bebop)).id == 18  # the sample catalog's Cowboy Bebop
+
+
+async def test_an_unknown_show_becomes_a_local_title(db: Database) -> None:
+    catalog = await service(db, StubAniList())
+    title = await catalog.find_or_create("  Our  Club's Fan Film ")
+    assert title.local and title.name == "Our Club's Fan Film" and title.sources == ()
+    assert catalog.confident("our club's fan film") == title
+
+
+async def test_anilists_guess_for_a_different_name_is_not_taken(db: Database) -> None:
+    catalog = await service(db, StubAniList({"plutonium dreams": PLUTO}))
+    title = await catalog.find_or_create("Plutonium Dreams")
+    assert title.local and title.name == "Plutonium Dreams"
+    assert not same_show("Plutonium Dreams", PLUTO) and same_show("pluto!", PLUTO)
+
+
+async def test_without_anilist_an_unknown_show_becomes_a_local_title(db: Database) -> None:
+    title = await (await service(db, None)).find_or_create("Pluto")
+    assert title.local
+
+
+@pytest.mark.parametrize("typed", ["", "   ", "x" * 500, "🎉🎉", "**__**", "@everyone", "<@&123>", "\x00\x1b"])
+async def test_bad_names_are_refused_and_nothing_is_stored(db: Database, typed: str) -> None:
+    stub = StubAniList({"pluto": PLUTO})
+    catalog = await service(db, stub)
+    before = await TitleRepo(db).count()
+    with pytest.raises(InvalidInput):
+        await catalog.find_or_create(typed)
+    assert await TitleRepo(db).count() == before and len(catalog) == before
+    assert stub.asked == []
+
+
+async def test_a_local_title_anilist_later_finds_is_merged_with_its_ratings(db: Database) -> None:
+    offline = await service(db, StubAniList())
+    local = await offline.find_or_create("Pluto")
+    await RatingRepo(db).rate(G, local.id, 1, 9)
+    catalog = await service(db, StubAniList({"pluto": PLUTO}))
+    assert await catalog.guild_title_ids(G) == {local.id}
+
+    merged = await catalog.lookup_local_titles()
+
+    real = catalog.confident("Pluto")
+    assert merged == 1  # the sample's own local title is unknown to AniList and stays local
+    assert real is not None and not real.local
+    assert local.id not in catalog.index and await TitleRepo(db).get(local.id) is None
+    assert await RatingRepo(db).get_user_score(G, real.id, 1) == 9
+    assert await catalog.guild_title_ids(G) == {real.id}
+    assert [t.name for t in await TitleRepo(db).local_titles()] == ["Midnight Lanterns & Co."]
