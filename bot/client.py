@@ -28,10 +28,13 @@ from bot.storage.titles import TitleRepo
 
 log = logging.getLogger(__name__)
 
+# Order matters: reviews hooks into scores (official score in /score), compare extends the /review group.
 EXTENSIONS: tuple[str, ...] = (
     "cogs.meta",
     "cogs.settings",
+    "cogs.scores",
     "cogs.reviews",
+    "cogs.compare",
     "cogs.anime",
 )
 
