@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import quote_plus
 
 import discord
 
 from bot.catalog.anilist import AniListMedia
-from bot.catalog.links import escape_markdown, shorten, title_url
+from bot.catalog.links import ANILIST_SEARCH, escape_markdown, shorten, title_url
 from bot.catalog.models import ANILIST, MYANIMELIST, Title
 from bot.scores.stats import Aggregate, format_mean
 
@@ -81,8 +82,16 @@ def links_line(title: Title) -> str:
     urls += [u for u in title.sources if u not in urls]
     shown = [f"[{escape_markdown(site_name(u))}](<{u}>)" for u in urls if _web_url(u) and ")" not in u]
     if not shown:
-        return f"[Search on AniList](<{title_url(title)}>)"
+        return f"[Search on AniList](<{search_url(title.name, LINKS_CHARS - 30)}>)"
     return joined(shown, LINKS_CHARS, sep=" · ")
+
+
+def search_url(name: str, max_chars: int) -> str:
+    """An AniList search for the name, its query cut so the URL fits (non-Latin names encode long)."""
+    cut = len(name)
+    while cut > 1 and len(ANILIST_SEARCH + quote_plus(name[:cut])) > max_chars:
+        cut = cut * 3 // 4
+    return ANILIST_SEARCH + quote_plus(name[:cut])
 
 
 def _season_text(title: Title) -> str | None:

@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.errors import InvalidInput, NotFound
 from bot.storage.ratings import RatingRepo
 from bot.storage.titles import TitleRepo
+from cogs.anime_ui import card_embed
 from tests.catalog.sample import sample_titles
 from tests.conftest import seed_titles
 
@@ -239,3 +240,12 @@ async def test_at_start_with_anilist_on_a_local_title_it_knows_is_merged(world, 
     assert await TitleRepo(simcord_bot.db).local_titles() == []
     result = await world.member().slash(world.channel, "anime", title="Midnight Lanterns & Co.")
     assert result.response.embeds[0].url == "https://anilist.co/anime/424242"
+
+
+def test_a_local_title_with_a_long_japanese_name_keeps_its_search_link_within_a_field() -> None:
+    title = Title(id=7, name="真夜中のランタン" * 25, local=True)  # 200 characters, 9 bytes each encoded
+    embed = card_embed(title)
+    links = {field.name: field.value for field in embed.fields}["Links"]
+    assert len(links) <= 1024 and links.startswith("[Search on AniList](<https://anilist.co/search/anime?search=")
+    assert embed.url is None or len(embed.url) <= 2000
+    assert len(embed) <= 6000
