@@ -92,6 +92,15 @@ class Reviews(commands.Cog, name="Reviews"):
     async def cog_load(self) -> None:
         self.bot.add_view(RatingPanel())
         self.bot.add_dynamic_items(PreviewAction, KeepSuggestions)
+        self._offer_official_scores()
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        # The Scores cog may load after this one; by READY every extension is in.
+        self._offer_official_scores()
+
+    def _offer_official_scores(self) -> None:
+        """Let /score show the official score and the post's link."""
         scores = self.bot.get_cog("Scores")
         if scores is not None and hasattr(scores, "official_lookup"):
             scores.official_lookup = self.official  # type: ignore[attr-defined]

@@ -174,3 +174,22 @@ async def test_preview_buttons_after_a_restart_say_the_preview_expired(world, si
     assert "This preview expired; run /review post again" in result.followups[-1].content if result.followups \
         else "This preview expired" in result.response.content
     assert await stored_reviews(settings) == []
+
+
+async def test_a_kept_suggestion_is_linked_and_a_dropped_one_is_not(world) -> None:
+    """A name not in the catalog is only offered; picking it in the preview links it as a local title."""
+    mod = world.moderator()
+    text = "Fans of Skyward Lantern Saga will feel at home here. The story is great; it is worth watching. 8/10"
+    shown = await mod.slash(world.channel, "review post", title=ROUGE)
+    preview = await mod.submit_modal(shown, {"text": text, "comparisons": "Moonlit Harbor Chronicle"})
+    assert "Not in the catalog" in preview.response.content
+    assert "Compared to:" not in fields(preview.response.embeds[0])
+    keep_id = next(i for i in custom_ids(preview.response) if i.startswith("review:keep:"))
+    options = next(c for row in preview.response.components for c in row["components"]
+                   if c.get("custom_id") == keep_id)["options"]
+    wanted = next(o["value"] for o in options if o["label"] == "Moonlit Harbor Chronicle")
+    kept = await mod.select(preview.response.message, [wanted], custom_id=keep_id)
+    assert "Moonlit Harbor Chronicle" in fields(kept.response.embeds[0])["Compared to:"]
+    await mod.click(preview.response.message, custom_id=button_id(preview, "publish"))
+    linked = fields(posts(world.channel)[0].embeds[0])["Compared to:"]
+    assert "Moonlit Harbor Chronicle" in linked and "Skyward" not in linked
