@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +17,24 @@ from bot.config import Settings
 from bot.storage.db import Database
 from bot.storage.titles import TitleRepo
 from tests.catalog.sample import sample_titles
+
+
+@pytest.fixture(autouse=True)
+async def close_databases(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[None]:
+    """Close every database a test opened: simcord detaches bots without closing them, and an open
+    aiosqlite connection's worker thread would keep the test process from exiting."""
+    opened: list[Database] = []
+    original = Database.open.__func__  # type: ignore[attr-defined]
+
+    async def tracking_open(cls: type[Database], path: str | Path, *, migrate: bool = True) -> Database:
+        db = await original(cls, path, migrate=migrate)
+        opened.append(db)
+        return db
+
+    monkeypatch.setattr(Database, "open", classmethod(tracking_open))
+    yield
+    for db in opened:
+        await db.close()
 
 
 @pytest.fixture
