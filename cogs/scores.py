@@ -96,7 +96,10 @@ class Scores(commands.Cog, name="Scores"):
             await reply(interaction, await self.rate_title(interaction, resolved, score))
             return
         if not resolved:
-            await reply(interaction, not_sure_message(title, resolved))
+            # Nothing close in the catalog: AniList may know it (a slow call), else it becomes a local title.
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            created = await self.bot.catalog.find_or_create(title)
+            await reply(interaction, await self.rate_title(interaction, created, score))
             return
 
         async def picked(pick: discord.Interaction, chosen: Title) -> None:

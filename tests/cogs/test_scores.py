@@ -124,16 +124,20 @@ async def test_did_you_mean_none_of_these_stores_nothing(world, settings) -> Non
     assert await stored(settings, world.guild.id, METALLIC_ROUGE) == Aggregate()
 
 
-async def test_unknown_title_is_refused_without_storing(world, settings) -> None:
-    """Text that resembles no title gets a clear private answer."""
+async def test_unknown_title_becomes_a_local_title_and_is_scored(world, settings) -> None:
+    """A show nothing in the catalog resembles is created as a local title (AniList is off in tests)."""
     result = await world.member().slash(world.channel, "rate", title="Qwxzzv Plorp", score=7)
     assert result.ephemeral
-    assert "I don't know a title called" in result.response.content
+    assert "Qwxzzv Plorp" in result.response.content and "7/10" in result.response.content
     db = await Database.open(settings.db_path)
     try:
-        assert await RatingRepo(db).count() == 0
+        local = await db.fetchone("SELECT id, local FROM titles WHERE name = 'Qwxzzv Plorp'")
+        assert local is not None and local["local"] == 1
+        assert (await RatingRepo(db).aggregate(world.guild.id, local["id"])).count == 1
     finally:
         await db.close()
+    again = await world.member().slash(world.channel, "rate", title="qwxzzv plorp", score=9)
+    assert "2 votes" in again.response.content or "votes" in again.response.content
 
 
 @pytest.mark.parametrize(
