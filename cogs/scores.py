@@ -27,7 +27,7 @@ from cogs.scores_ui import (
     top_pages,
     unrated_text,
 )
-from cogs.titles import TitleOption, not_sure_message, resolve_typed_title, title_choices
+from cogs.titles import TitleOption, resolve_typed_title, title_choices
 
 if TYPE_CHECKING:
     from bot.client import KansouBot
