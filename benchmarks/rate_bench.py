@@ -23,7 +23,6 @@ from pathlib import Path
 import discord
 import simcord
 
-import bot.client
 from bot.client import KansouBot, create_bot
 from bot.config import Settings
 from bot.handler import reply
@@ -92,9 +91,8 @@ async def run(interactions: int) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         settings = Settings(token=None, db_path=Path(scratch) / "bench.db", anilist=False)
         await seed(settings.db_path)
-        if "cogs.scores" not in bot.client.EXTENSIONS:  # until the bot lists the scores extension itself
-            bot.client.EXTENSIONS = (*bot.client.EXTENSIONS, "cogs.scores")
-        async with simcord.run(build_bot(settings)) as env:
+        kansou = build_bot(settings)
+        async with simcord.run(kansou) as env:
             guild = env.create_guild("Bench Club")
             channel = guild.create_text_channel("general")
             members = [guild.add_member(env.create_user(f"member{i}")) for i in range(MEMBERS)]
@@ -113,6 +111,7 @@ async def run(interactions: int) -> None:
                 else:
                     await member.slash(channel, "noop")
                 cpu[command].append((time.process_time() - started) * 1000)
+        await kansou.db.close()  # simcord detaches without closing; an open connection blocks exit
     rate_p50, rate_cpu = summary("/rate", times.by_command["rate"], cpu["rate"])
     noop_p50, noop_cpu = summary("/noop", times.by_command["noop"], cpu["noop"])
     print(f"ratio /rate : no-op   handling p50 {rate_p50 / noop_p50:.2f}   process CPU p50 {rate_cpu / noop_cpu:.2f}")
