@@ -23,7 +23,7 @@ from bot.checks import require_guild, require_moderator
 from bot.handler import reply
 from bot.ui import Confirm, Paginator
 from cogs.reviews_flow import Reviews
-from cogs.titles import TitleOption
+from cogs.titles import TitleOption, TitleOrNewOption
 
 if TYPE_CHECKING:
     from bot.client import KansouBot
@@ -50,7 +50,7 @@ def reviews_cog(client: discord.Client) -> Reviews:
 )
 async def review_post(
     interaction: discord.Interaction,
-    title: TitleOption,
+    title: TitleOrNewOption,
     score: app_commands.Range[float, 0, 10] | None = None,
     file: discord.Attachment | None = None,
 ) -> None:

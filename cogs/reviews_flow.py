@@ -193,12 +193,19 @@ class Reviews(commands.Cog, name="Reviews"):
         )
 
     async def start_post(
-        self, interaction: discord.Interaction, title: Title, score: float | None, file: discord.Attachment | None
+        self,
+        interaction: discord.Interaction,
+        title: Title | str,
+        score: float | None,
+        file: discord.Attachment | None,
     ) -> None:
         guild_id = require_guild(interaction)
         require_moderator(interaction, await self.settings.get(guild_id))
         checked = check_score_override(score)
         text = await self._upload_text(file) if file is not None else ""
+        if isinstance(title, str):
+            # A show the catalog lacks: a local title (reused by name; a later import or lookup merges it).
+            title = await self.bot.catalog.create_local(title)
         existing = await self.repo.current(guild_id, title.id)
         draft = self._new_draft(
             interaction, title, text=text, comparisons_raw="", score=checked, from_file=file is not None,

@@ -75,4 +75,18 @@ class TitleTransformer(app_commands.Transformer):
         return await title_choices(interaction, value)
 
 
+class NewTitleTransformer(TitleTransformer):
+    """Like TitleTransformer, but a name that resembles nothing known comes back as text (a new title)."""
+
+    async def transform(self, interaction: discord.Interaction, value: str) -> Title | str:  # type: ignore[override]
+        resolved = resolve_typed_title(cast("KansouBot", interaction.client), value)
+        if isinstance(resolved, Title):
+            return resolved
+        if resolved:
+            raise NotFound(not_sure_message(value, resolved))
+        return clean_title_name(value)
+
+
 TitleOption = app_commands.Transform[Title, TitleTransformer]
+# For commands that may name a show the catalog lacks: the command creates it once it has checked permissions.
+TitleOrNewOption = app_commands.Transform[Title | str, NewTitleTransformer]

@@ -193,3 +193,32 @@ async def test_a_kept_suggestion_is_linked_and_a_dropped_one_is_not(world) -> No
     await mod.click(preview.response.message, custom_id=button_id(preview, "publish"))
     linked = fields(posts(world.channel)[0].embeds[0])["Compared to:"]
     assert "Moonlit Harbor Chronicle" in linked and "Skyward" not in linked
+
+
+async def test_review_of_a_title_the_catalog_lacks_creates_a_local_title(world, settings) -> None:
+    """An unknown show is reviewable: after the moderator check it becomes a local title with a search link."""
+    mod = world.moderator()
+    preview = await preview_via_modal(world, mod, title="Zorblax Chronicles Zeta")
+    await mod.click(preview.response.message, custom_id=button_id(preview, "publish"))
+    [post] = posts(world.channel)
+    assert post.embeds[0].title == "Zorblax Chronicles Zeta"
+    assert post.embeds[0].url.startswith("https://anilist.co/search/anime?search=")
+    db = await Database.open(settings.db_path)
+    try:
+        row = await db.fetchone("SELECT local FROM titles WHERE name = 'Zorblax Chronicles Zeta'")
+        assert row is not None and row["local"] == 1
+    finally:
+        await db.close()
+
+
+async def test_non_moderator_naming_an_unknown_title_stores_nothing(world, settings, simcord_env) -> None:
+    """The permission check comes before the local title is created."""
+    member = world.member()
+    refused = await member.slash(world.channel, "review post", title="Zorblax Chronicles Zeta")
+    assert refused.ephemeral and "moderators" in refused.response.content.lower()
+    assert simcord_env.errors
+    db = await Database.open(settings.db_path)
+    try:
+        assert await db.fetchone("SELECT id FROM titles WHERE name = 'Zorblax Chronicles Zeta'") is None
+    finally:
+        await db.close()
