@@ -44,6 +44,14 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    """A migrated database on a real SQLite file, for storage tests."""
+    database = await Database.open(tmp_path / "kansou.db")
+    yield database
+    await database.close()
+
+
+@pytest.fixture
 def simcord_bot(settings: Settings) -> KansouBot:
     return create_bot(settings)
 

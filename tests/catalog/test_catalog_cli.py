@@ -47,13 +47,6 @@ def dataset(*titles: str, indent: int | None = None) -> bytes:
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "kansou.db")
-    yield database
-    await database.close()
-
-
-@pytest.fixture
 async def server() -> AsyncIterator[tuple[dict[str, Any], str]]:
     """A local HTTP server; set files[path] = bytes or an int status to serve."""
     files: dict[str, Any] = {}

@@ -5,28 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from bot.storage.db import Database
 from tests.catalog.sample import sample_titles
+from tests.conftest import seed_titles
 
 CORPUS = Path(__file__).parent.parent / "reviews" / "corpus"
 METALLIC_ROUGE, CAROLE, FRIEREN, DEATH_PARADE, MONSTER = 9, 10, 24, 8, 14
 
 
 async def seed_catalog(path: Path) -> None:
-    """The shared sample catalog, written with plain INSERTs before the bot loads it."""
-    db = await Database.open(path)
-    try:
-        for title in sample_titles():
-            await db.execute(
-                "INSERT INTO titles (id, name, type, year, picture, local) VALUES (?, ?, ?, ?, ?, ?)",
-                (title.id, title.name, title.type, title.year, title.picture, int(title.local)),
-            )
-            for alias in title.aliases:
-                await db.execute("INSERT INTO title_names (title_id, name) VALUES (?, ?)", (title.id, alias))
-            for url in title.sources:
-                await db.execute("INSERT INTO title_sources (url, title_id) VALUES (?, ?)", (url, title.id))
-    finally:
-        await db.close()
+    """The shared sample catalog in the database file, before the bot loads it."""
+    await seed_titles(path, sample_titles())
 
 
 def corpus(name: str) -> str:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-import bot.client
 from bot.client import create_bot
 from bot.config import Settings
 from bot.errors import InvalidInput, NotFound, PermissionDenied
@@ -76,9 +75,7 @@ async def seed_server(path: Path, guild_id: int, members: list[int]) -> None:
 
 
 @pytest.fixture
-async def simcord_bot(settings: Settings, monkeypatch: pytest.MonkeyPatch):
-    if "cogs.compare" not in bot.client.EXTENSIONS:
-        monkeypatch.setattr(bot.client, "EXTENSIONS", (*bot.client.EXTENSIONS, "cogs.compare"))
+async def simcord_bot(settings: Settings):
     await seed_titles(settings.db_path)
     return create_bot(settings)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-import bot.client
 from bot.client import create_bot
 from bot.config import Settings
 from tests.cogs.review_support import METALLIC_ROUGE, button_id, corpus, fields, posts, seed_catalog
@@ -15,9 +14,7 @@ ROUGE = f"t:{METALLIC_ROUGE}"
 
 
 @pytest.fixture
-async def simcord_bot(settings: Settings, monkeypatch: pytest.MonkeyPatch):
-    if "cogs.scores" not in bot.client.EXTENSIONS:
-        monkeypatch.setattr(bot.client, "EXTENSIONS", (*bot.client.EXTENSIONS, "cogs.scores"))
+async def simcord_bot(settings: Settings):
     await seed_catalog(settings.db_path)
     return create_bot(settings)
 

@@ -5,44 +5,21 @@ from __future__ import annotations
 import csv
 import io
 import random
-from pathlib import Path
 
 import discord
 import pytest
 
-import bot.client
 from bot.client import create_bot
 from bot.config import Settings
 from bot.scores.stats import Aggregate
 from bot.storage.db import Database
 from bot.storage.ratings import RatingRepo
-from tests.catalog.sample import sample_titles
 
 METALLIC_ROUGE, MONSTER, KAIBA, DEATH_PARADE = 9, 14, 39, 8
 
 
-async def seed_catalog(path: Path) -> None:
-    """The shared sample catalog, written with plain INSERTs before the bot loads it."""
-    db = await Database.open(path)
-    try:
-        for title in sample_titles():
-            await db.execute(
-                "INSERT INTO titles (id, name, type, year, local) VALUES (?, ?, ?, ?, ?)",
-                (title.id, title.name, title.type, title.year, int(title.local)),
-            )
-            for alias in title.aliases:
-                await db.execute("INSERT INTO title_names (title_id, name) VALUES (?, ?)", (title.id, alias))
-            for url in title.sources:
-                await db.execute("INSERT INTO title_sources (url, title_id) VALUES (?, ?)", (url, title.id))
-    finally:
-        await db.close()
-
-
 @pytest.fixture
-async def simcord_bot(settings: Settings, monkeypatch: pytest.MonkeyPatch):
-    if "cogs.scores" not in bot.client.EXTENSIONS:
-        monkeypatch.setattr(bot.client, "EXTENSIONS", (*bot.client.EXTENSIONS, "cogs.scores"))
-    await seed_catalog(settings.db_path)
+def simcord_bot(settings: Settings, catalog_titles):
     return create_bot(settings)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -25,13 +24,6 @@ FRIEREN = CatalogEntry(
     synonyms=("Frieren: Beyond Journey's End",),
 )
 MONSTER = CatalogEntry(sources=("https://anilist.co/anime/19",), title="Monster")
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "kansou.db")
-    yield database
-    await database.close()
 
 
 async def real_and_local(db: Database, local_name: str = "sousou no frieren") -> tuple[int, int, int]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -26,13 +25,6 @@ async def add_titles(db: Database, *names: str) -> list[int]:
         assert row is not None
         ids.append(int(row[0]))
     return ids
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "kansou.db")
-    yield database
-    await database.close()
 
 
 @pytest.fixture

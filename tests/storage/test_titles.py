@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -12,13 +10,6 @@ from bot.catalog.importer import CatalogEntry
 from bot.errors import InvalidInput
 from bot.storage.db import Database
 from bot.storage.titles import TitleRepo
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "kansou.db")
-    yield database
-    await database.close()
 
 
 @pytest.fixture
