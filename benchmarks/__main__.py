@@ -11,6 +11,7 @@ import time
 
 BENCHMARKS = {
     "catalog": "benchmarks.catalog_bench",
+    "memory": "benchmarks.bot_memory_bench",
     "import": "benchmarks.import_bench",
     "review": "benchmarks.review_bench",
     "scores": "benchmarks.scores_bench",
