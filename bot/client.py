@@ -163,7 +163,7 @@ class KansouBot(commands.Bot):
     async def on_app_command_completion(
         self, interaction: discord.Interaction, command: app_commands.Command | app_commands.ContextMenu
     ) -> None:
-        logging.getLogger("kansou.commands").info("%s ok in %.1f ms", describe(interaction), elapsed_ms(interaction))
+        logging.getLogger("kansou.commands").info("%s ok in %.2f ms", describe(interaction), elapsed_ms(interaction))
 
     @property
     def uptime_seconds(self) -> float:

@@ -83,7 +83,7 @@ async def handle_error(interaction: discord.Interaction, error: BaseException) -
         )
         text = f"Something went wrong on my side. If it keeps happening, tell an admin: incident `{incident}`."
     else:
-        log.info("%s refused in %.1f ms: %s", describe(interaction), elapsed_ms(interaction), text)
+        log.info("%s refused in %.2f ms: %s", describe(interaction), elapsed_ms(interaction), text)
     try:
         await reply(interaction, text, ephemeral=True)
     except discord.HTTPException:
