@@ -81,7 +81,7 @@ def summary(label: str, handling: list[float], cpu: list[float]) -> tuple[float,
     return p50, cpu50
 
 
-async def run(interactions: int) -> None:
+async def run(interactions: int) -> float:
     times = HandlingTimes()
     commands_log = logging.getLogger("kansou.commands")
     commands_log.addHandler(times)
@@ -116,12 +116,14 @@ async def run(interactions: int) -> None:
     noop_p50, noop_cpu = summary("/noop", times.by_command["noop"], cpu["noop"])
     print(f"ratio /rate : no-op   handling p50 {rate_p50 / noop_p50:.2f}   process CPU p50 {rate_cpu / noop_cpu:.2f}")
     print("target: handling ratio <= 2")
+    return rate_p50 / noop_p50
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--interactions", type=int, default=2_000, help="of each command (default 2000)")
-    asyncio.run(run(parser.parse_args().interactions))
+    ratio = asyncio.run(run(parser.parse_args().interactions))
+    raise SystemExit(0 if ratio <= 2 else 1)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.scores_bench import GUILD, MEMBERS, RATINGS, TITLES, bulk_load
+from benchmarks.scores_bench import GUILD, MEMBERS, RATINGS, TITLES, build_ratings_db
 from bot.comparisons.service import ComparisonService
 from bot.storage.comparisons import ComparisonRepo
 from bot.storage.db import Database
@@ -103,15 +103,7 @@ async def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         path = args.keep or Path(scratch) / "similar.db"
         if not path.exists():
-            await (await Database.open(path)).close()  # the schema, by the real migrations
-            started = time.perf_counter()
-            bulk_load(path, args.ratings)
-            db = await Database.open(path)
-            await RatingRepo(db).rebuild_aggregates()
-            await add_tags_and_reviews(db)
-            await db.execute("ANALYZE")
-            await db.close()
-            print(f"loaded {args.ratings:,} ratings in {time.perf_counter() - started:.1f} s")
+            await build_ratings_db(path, args.ratings, extra=add_tags_and_reviews)
         median = await measure(path, args.runs)
     ok = median <= TARGET_MS
     print(f"/similar {'OK' if ok else 'OVER'} (target median {TARGET_MS:.0f} ms)")
