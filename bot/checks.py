@@ -7,6 +7,9 @@ import discord
 from bot.errors import PermissionDenied
 from bot.storage.settings import GuildSettings
 
+# Command extras read by /help; the permission itself is enforced in each command (require_moderator).
+MODERATORS_ONLY = {"audience": "moderators"}
+
 
 def role_ids(interaction: discord.Interaction) -> set[int]:
     return {role.id for role in getattr(interaction.user, "roles", ())}

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, cast
 import discord
 from discord import app_commands
 
-from bot.checks import require_guild, require_moderator
+from bot.checks import MODERATORS_ONLY, require_guild, require_moderator
 from bot.handler import reply
 from bot.ui import Confirm, Paginator
 from cogs.reviews_flow import Reviews
@@ -42,7 +42,11 @@ def reviews_cog(client: discord.Client) -> Reviews:
     return cast(Reviews, cog)
 
 
-@review_group.command(name="post", description="Moderators: post an official review (opens a form, or upload a file)")
+@review_group.command(
+    name="post",
+    description="Moderators: post an official review (opens a form, or upload a file)",
+    extras=MODERATORS_ONLY,
+)
 @app_commands.describe(
     title="The anime reviewed",
     score="The official score, 0–10 (overrides the score found in the text)",
@@ -57,7 +61,9 @@ async def review_post(
     await reviews_cog(interaction.client).start_post(interaction, title, score, file)
 
 
-@review_group.command(name="edit", description="Moderators: edit the official review of a title")
+@review_group.command(
+    name="edit", description="Moderators: edit the official review of a title", extras=MODERATORS_ONLY
+)
 @app_commands.describe(
     title="The anime whose review to edit",
     score="The official score, 0–10 (overrides the score found in the text)",
@@ -102,7 +108,9 @@ async def review_history(interaction: discord.Interaction, title: TitleOption) -
     await reply(interaction, embed=embed)
 
 
-@review_group.command(name="delete", description="Moderators: delete the official review of a title")
+@review_group.command(
+    name="delete", description="Moderators: delete the official review of a title", extras=MODERATORS_ONLY
+)
 @app_commands.describe(title="The anime whose review to delete")
 async def review_delete(interaction: discord.Interaction, title: TitleOption) -> None:
     cog = reviews_cog(interaction.client)

@@ -11,7 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.catalog.models import Title
-from bot.checks import require_guild, require_moderator
+from bot.checks import MODERATORS_ONLY, require_guild, require_moderator
 from bot.handler import reply
 from bot.scores.service import RatingService
 from bot.storage.ratings import RatingRepo
@@ -169,14 +169,21 @@ class Scores(commands.Cog, name="Scores"):
             return
         await reply(interaction, f"Your {len(rows)} scores in this server.", file=export_csv(rows))
 
-    @ratings.command(name="remove", description="Moderators: remove one member's score for a title")
+    @ratings.command(
+        name="remove", description="Moderators: remove one member's score for a title", extras=MODERATORS_ONLY
+    )
     @app_commands.describe(member="Whose score to remove", title="The title")
     async def ratings_remove(self, interaction: discord.Interaction, member: discord.User, title: TitleOption) -> None:
         guild_id = require_guild(interaction)
         require_moderator(interaction, await self.service.guild_settings(guild_id))
         await self.service.remove_by_moderator(guild_id, title.id, member.id, interaction.user.id)
-        log.info("moderator %s removed the score of %s for title %s in %s", interaction.user.id, member.id, title.id,
-                 guild_id)
+        log.info(
+            "moderator %s removed the score of %s for title %s in %s",
+            interaction.user.id,
+            member.id,
+            title.id,
+            guild_id,
+        )
         self._changed(guild_id, [title.id])
         await reply(interaction, f"Removed {member.mention}'s score for **{title.name}**. This was logged.")
 

@@ -38,6 +38,8 @@ async def test_help_lists_every_registered_command_with_its_audience(world, simc
         assert f"`/{name}`" in shown
     assert "`/settings show` — Show this server's kansou settings · *admins*" in shown
     assert "`/about`" in shown and "*everyone*" in shown
+    assert "`/review post` — " in shown and "· *moderators*" in shown.split("`/review post`")[1].split("\n")[0]
+    assert "· *moderators*" in shown.split("`/ratings remove`")[1].split("\n")[0]
     assert set(EXTENSIONS) >= {"cogs.meta", "cogs.settings"}
 
 
