@@ -51,8 +51,10 @@ def main() -> int:
         before = rss_mb()
         after, seconds, count = asyncio.run(measure(db_path))
     print(f"bot process before the catalog: {before:.0f} MB (discord.py and kansou imported)")
-    print(f"catalog loaded: {count:,} titles in {seconds:.1f} s; resident memory {after:.0f} MB "
-          f"(target <= {TARGET_MB} MB)")
+    print(
+        f"catalog loaded: {count:,} titles in {seconds:.1f} s; resident memory {after:.0f} MB "
+        f"(target <= {TARGET_MB} MB)"
+    )
     return 0 if after <= TARGET_MB else 1
 
 

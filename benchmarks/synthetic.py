@@ -128,8 +128,10 @@ def write_catalog(path: Path | str, n_titles: int = 40_000, seed: int = 0, fmt: 
     path = Path(path)
     meta = {
         "$schema": SCHEMA_URL,
-        "license": {"name": "Open Data Commons Open Database License (ODbL) v1.0 + Database Contents License"
-                    " (DbCL) v1.0", "url": "https://opendatacommons.org/licenses/odbl/1-0/"},
+        "license": {
+            "name": "Open Data Commons Open Database License (ODbL) v1.0 + Database Contents License (DbCL) v1.0",
+            "url": "https://opendatacommons.org/licenses/odbl/1-0/",
+        },
         "repository": "https://github.com/manami-project/anime-offline-database",
         "lastUpdate": "2026-01-01",
     }

@@ -50,8 +50,11 @@ async def run_bot(args: argparse.Namespace, settings: Settings) -> int:
         async with bot:
             await bot.start(settings.token)
     except discord.LoginFailure:
-        print("Discord rejected the token in DISCORD_TOKEN: copy it again from the developer portal "
-              "(Bot tab, Reset Token) into .env.", file=sys.stderr)
+        print(
+            "Discord rejected the token in DISCORD_TOKEN: copy it again from the developer portal "
+            "(Bot tab, Reset Token) into .env.",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     except StorageError as exc:
         print(f"kansou cannot use its database: {exc}", file=sys.stderr)

@@ -74,8 +74,7 @@ def settings_from(values: Mapping[str, str | None]) -> Settings:
             dev_guild = int(raw_guild)
         else:
             problems.append(
-                f"KANSOU_DEV_GUILD must be a server id (a number such as 123456789012345678), "
-                f"not {raw_guild!r}"
+                f"KANSOU_DEV_GUILD must be a server id (a number such as 123456789012345678), not {raw_guild!r}"
             )
 
     log_level = (values.get("KANSOU_LOG_LEVEL") or "INFO").strip().upper()

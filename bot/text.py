@@ -33,9 +33,7 @@ MAX_COMBINING_RUN = 2
 # Markdown that changes layout or hides text; a summary line is shown as plain prose.
 _MASKED_LINK_RE = re.compile(r"\[([^\]\n]{1,200})\]\((?:<)?https?://[^\s)]+(?:>)?\)")
 _LINE_MARKUP_RE = re.compile(r"^[ \t]*(?:(?:-#|#{1,6}|>{1,3})[ \t]+|[-*+][ \t]+(?=\S))+", re.MULTILINE)
-_EMPHASIS_RE = re.compile(
-    r"\*\*\*|\*\*|__|~~|`+|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|(?<!\w)_(?=\S)|(?<=\S)_(?!\w)"
-)
+_EMPHASIS_RE = re.compile(r"\*\*\*|\*\*|__|~~|`+|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|(?<!\w)_(?=\S)|(?<=\S)_(?!\w)")
 _SPACES_RE = re.compile(r"[ \t\u00a0]+")
 
 

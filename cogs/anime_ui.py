@@ -26,9 +26,18 @@ LINKS_CHARS = 800
 EMBED_COLOUR = discord.Colour(0x3DB4F2)  # AniList's blue
 
 _SEASONS = {"WINTER": "Winter", "SPRING": "Spring", "SUMMER": "Summer", "FALL": "Fall"}
-_SITES = {ANILIST: "AniList", MYANIMELIST: "MyAnimeList", "anidb.net": "AniDB", "kitsu": "Kitsu",
-          "anime-planet.com": "Anime-Planet", "animenewsnetwork.com": "ANN", "livechart.me": "LiveChart",
-          "simkl.com": "Simkl", "notify.moe": "Notify.moe", "anisearch": "aniSearch"}
+_SITES = {
+    ANILIST: "AniList",
+    MYANIMELIST: "MyAnimeList",
+    "anidb.net": "AniDB",
+    "kitsu": "Kitsu",
+    "anime-planet.com": "Anime-Planet",
+    "animenewsnetwork.com": "ANN",
+    "livechart.me": "LiveChart",
+    "simkl.com": "Simkl",
+    "notify.moe": "Notify.moe",
+    "anisearch": "aniSearch",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,9 +113,7 @@ def _season_text(title: Title) -> str | None:
 def card_embed(title: Title, facts: CardFacts = CardFacts()) -> discord.Embed:
     """The card for one title: names, facts, links, and this server's and AniList's scores when known."""
     media = facts.anilist
-    embed = discord.Embed(
-        title=shorten(title.name, EMBED_TITLE), url=_web_url(title_url(title)), colour=EMBED_COLOUR
-    )
+    embed = discord.Embed(title=shorten(title.name, EMBED_TITLE), url=_web_url(title_url(title)), colour=EMBED_COLOUR)
     aliases = [escape_markdown(shorten(alias, ALIAS_CHARS)) for alias in title.aliases[:MAX_ALIASES]]
     more = len(title.aliases) - len(aliases)
     description = " · ".join(aliases) + (f" · +{more} more" if more > 0 else "")
@@ -153,9 +160,7 @@ def _score_fields(embed: discord.Embed, facts: CardFacts) -> None:
     community = facts.community
     if community is not None and community.count:
         votes = "vote" if community.count == 1 else "votes"
-        embed.add_field(
-            name="Community", value=f"**{format_mean(community.mean)}** / 10 · {community.count} {votes}"
-        )
+        embed.add_field(name="Community", value=f"**{format_mean(community.mean)}** / 10 · {community.count} {votes}")
     media = facts.anilist
     if media is not None and media.average_score is not None:
         embed.add_field(name="AniList", value=f"{media.average_score}%")

@@ -106,8 +106,7 @@ class Meta(commands.Cog, name="General"):
         embed.add_field(
             name="Storage",
             value=(
-                f"{counts['ratings']:,} ratings · {counts['reviews']:,} reviews · "
-                f"{counts['titles']:,} titles known"
+                f"{counts['ratings']:,} ratings · {counts['reviews']:,} reviews · {counts['titles']:,} titles known"
             ),
             inline=False,
         )

@@ -208,8 +208,14 @@ class Reviews(commands.Cog, name="Reviews"):
             title = await self.bot.catalog.create_local(title)
         existing = await self.repo.current(guild_id, title.id)
         draft = self._new_draft(
-            interaction, title, text=text, comparisons_raw="", score=checked, from_file=file is not None,
-            replace=existing is not None, edit_of=None,
+            interaction,
+            title,
+            text=text,
+            comparisons_raw="",
+            score=checked,
+            from_file=file is not None,
+            replace=existing is not None,
+            edit_of=None,
         )
         if existing is None:
             await self._open(interaction, draft)
@@ -241,8 +247,14 @@ class Reviews(commands.Cog, name="Reviews"):
                 "This review is longer than the form holds: edit it with `/review edit` and the `file` option."
             )
         draft = self._new_draft(
-            interaction, title, text=text, comparisons_raw="", score=checked, from_file=file is not None,
-            replace=False, edit_of=review.id,
+            interaction,
+            title,
+            text=text,
+            comparisons_raw="",
+            score=checked,
+            from_file=file is not None,
+            replace=False,
+            edit_of=review.id,
         )
         await self._open(interaction, draft)
 
@@ -259,8 +271,9 @@ class Reviews(commands.Cog, name="Reviews"):
             draft.text, draft.comparisons_raw, draft.from_file = text, comparisons, False
             await self._preview(modal_interaction, draft, first=first)
 
-        return ReviewModal(submitted, text=draft.text, comparisons=draft.comparisons_raw,
-                           editing=draft.edit_of is not None)
+        return ReviewModal(
+            submitted, text=draft.text, comparisons=draft.comparisons_raw, editing=draft.edit_of is not None
+        )
 
     # -- the preview -----------------------------------------------------------------------------
 
@@ -298,8 +311,13 @@ class Reviews(commands.Cog, name="Reviews"):
         community = await self.community(draft.guild_id, draft.title.id)
         return {
             "content": preview_text(
-                draft.analysis, content, linked=linked, suggestions=draft.suggestions, unresolved=draft.unresolved,
-                replacing=draft.replace, editing=draft.edit_of is not None,
+                draft.analysis,
+                content,
+                linked=linked,
+                suggestions=draft.suggestions,
+                unresolved=draft.unresolved,
+                replacing=draft.replace,
+                editing=draft.edit_of is not None,
             ),
             "embed": post_embed(draft.title, content, linked=linked, community=community),
             "view": preview_view(draft.token, draft.suggestions, draft.kept),
@@ -342,9 +360,7 @@ class Reviews(commands.Cog, name="Reviews"):
         require_moderator(interaction, await self.settings.get(draft.guild_id))
         if action == "cancel":
             self.drafts.pop(token, None)
-            await interaction.response.edit_message(
-                content="Cancelled; nothing was published.", embed=None, view=None
-            )
+            await interaction.response.edit_message(content="Cancelled; nothing was published.", embed=None, view=None)
         elif action == "edit":
             if draft.from_file and len(draft.text) > TEXT_MAX:
                 raise InvalidInput(
@@ -387,8 +403,11 @@ class Reviews(commands.Cog, name="Reviews"):
             return
         guild_id = draft.guild_id
         if not draft.replace and await self.repo.current(guild_id, draft.title.id) is not None:
-            await self._done(interaction, "Someone published a review of this title meanwhile; run "
-                                          "/review post again to replace it. Nothing was published.")
+            await self._done(
+                interaction,
+                "Someone published a review of this title meanwhile; run "
+                "/review post again to replace it. Nothing was published.",
+            )
             return
         channel = await self._target_channel(interaction, guild_id)
         refs = await self._links_for_publish(draft)
@@ -400,22 +419,35 @@ class Reviews(commands.Cog, name="Reviews"):
             message = await channel.send(embed=embed, view=RatingPanel(), allowed_mentions=NO_MENTIONS)
         except discord.HTTPException as exc:
             log.warning("could not post a review in %s: %s", getattr(channel, "id", "?"), exc)
-            await self._done(interaction, "I could not post the review in that channel (Discord refused: "
-                                          f"{shorten(exc.text or str(exc.status), 100)}). Nothing was published; "
-                                          "check my permissions there and try again.")
+            await self._done(
+                interaction,
+                "I could not post the review in that channel (Discord refused: "
+                f"{shorten(exc.text or str(exc.status), 100)}). Nothing was published; "
+                "check my permissions there and try again.",
+            )
             return
         try:
             thread = await write_thread(message, draft.title.name, draft.text)
         except discord.HTTPException as exc:
             await remove_post(self.bot, message.channel.id, message.id, None)
             log.warning("could not open the review thread: %s", exc)
-            await self._done(interaction, "I could not open the discussion thread on the post, so I took the post "
-                                          "down again. Nothing was published; check my thread permissions.")
+            await self._done(
+                interaction,
+                "I could not open the discussion thread on the post, so I took the post "
+                "down again. Nothing was published; check my thread permissions.",
+            )
             return
         new = NewReview(
-            guild_id=guild_id, title_id=draft.title.id, author_id=draft.author_id, text=draft.text,
-            score=content.score, score_raw=content.score_raw, analysis=content.to_json(),
-            channel_id=message.channel.id, message_id=message.id, thread_id=thread.id,
+            guild_id=guild_id,
+            title_id=draft.title.id,
+            author_id=draft.author_id,
+            text=draft.text,
+            score=content.score,
+            score_raw=content.score_raw,
+            analysis=content.to_json(),
+            channel_id=message.channel.id,
+            message_id=message.id,
+            thread_id=thread.id,
         )
         published: Published | None = None
         try:
@@ -427,8 +459,11 @@ class Reviews(commands.Cog, name="Reviews"):
             if published is not None:
                 await self.repo.discard(published)
             await remove_post(self.bot, message.channel.id, message.id, thread.id)
-            await self._done(interaction, "I could not save the review, so I took the post down again. "
-                                          "Nothing was published; try again in a moment.")
+            await self._done(
+                interaction,
+                "I could not save the review, so I took the post down again. "
+                "Nothing was published; try again in a moment.",
+            )
             return
         if published.replaced is not None:
             old = published.replaced
@@ -450,8 +485,12 @@ class Reviews(commands.Cog, name="Reviews"):
         refs = await self._links_for_publish(draft)
         content = self._content(draft)
         updated = await self.repo.edit(
-            before.id, text=draft.text, score=content.score, score_raw=content.score_raw,
-            analysis=content.to_json(), editor_id=interaction.user.id,
+            before.id,
+            text=draft.text,
+            score=content.score,
+            score_raw=content.score_raw,
+            analysis=content.to_json(),
+            editor_id=interaction.user.id,
         )
         old_edges = await self.comparisons.edges_of_review(draft.guild_id, before.id)
         await self.comparisons.replace_review_edges(
@@ -467,14 +506,20 @@ class Reviews(commands.Cog, name="Reviews"):
             log.warning("could not update review post %s: %s", before.message_id, exc)
             await self.repo.restore(before)
             await self.comparisons.replace_review_edges(
-                draft.guild_id, before.id, draft.title.id,
+                draft.guild_id,
+                before.id,
+                draft.title.id,
                 [(e.other_title_id, e.kind, e.sentence) for e in old_edges if e.source == "review"],
             )
-            await self._done(interaction, "I could not update the post, so the review was left as it was. "
-                                          "Try again in a moment.")
+            await self._done(
+                interaction, "I could not update the post, so the review was left as it was. Try again in a moment."
+            )
             return
-        await self._done(interaction, f"Updated the official review of **{self.name_of(draft.title)}** "
-                                      f"(the previous text is kept in /review history).")
+        await self._done(
+            interaction,
+            f"Updated the official review of **{self.name_of(draft.title)}** "
+            f"(the previous text is kept in /review history).",
+        )
 
     # -- reading and deleting --------------------------------------------------------------------
 
@@ -526,4 +571,3 @@ class Reviews(commands.Cog, name="Reviews"):
         self.bot.dispatch(SCORE_CHANGED, review.guild_id, title.id)
         community = community_text(result.aggregate)
         return f"Saved your **{score}/10** for **{self.name_of(title)}**.\nCommunity: {community}."
-

@@ -67,8 +67,9 @@ async def delete_quietly(target: discord.abc.Snowflake | None) -> None:
         await target.delete()  # type: ignore[attr-defined]
 
 
-async def remove_post(bot: discord.Client, channel_id: int | None, message_id: int | None,
-                      thread_id: int | None) -> None:
+async def remove_post(
+    bot: discord.Client, channel_id: int | None, message_id: int | None, thread_id: int | None
+) -> None:
     """Delete a review's post and its thread, whatever is left of them."""
     if thread_id is not None:
         thread = bot.get_channel(thread_id)

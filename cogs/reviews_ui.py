@@ -94,8 +94,7 @@ def with_community(embed: discord.Embed, community: str) -> discord.Embed:
     """The same post embed with a new Community field."""
     for index, existing in enumerate(embed.fields):
         if existing.name == "Community":
-            embed.set_field_at(index, name="Community", value=clip(community, BUDGET["community"]) or "—",
-                               inline=False)
+            embed.set_field_at(index, name="Community", value=clip(community, BUDGET["community"]) or "—", inline=False)
     return embed
 
 
@@ -160,8 +159,9 @@ def _when(stamp: str) -> str:
     return stamp[:10]
 
 
-def list_pages(reviews: Sequence[Review], titles: Mapping[int, Title], community: Mapping[int, str],
-               *, total: int) -> list[discord.Embed]:
+def list_pages(
+    reviews: Sequence[Review], titles: Mapping[int, Title], community: Mapping[int, str], *, total: int
+) -> list[discord.Embed]:
     """/review list: the server's reviews, newest first, PAGE_SIZE per page."""
     heading = "Official reviews in this server"
     if not reviews:
@@ -185,19 +185,23 @@ def list_pages(reviews: Sequence[Review], titles: Mapping[int, Title], community
 
 def history_embed(title: Title, current: Review, revisions: Sequence[Revision]) -> discord.Embed:
     """/review history: the current text and every earlier one, newest first."""
+
     def excerpt(text: str) -> str:
         return escape_markdown(clip(plain(strip_spoilers(sanitize(text), "▒▒")), 90))
 
-    lines = [f"**Current** · {_when(current.updated_at)} · {format_score(current.score)} · by <@{current.author_id}>"
-             f"\n> {excerpt(current.text)}"]
+    lines = [
+        f"**Current** · {_when(current.updated_at)} · {format_score(current.score)} · by <@{current.author_id}>"
+        f"\n> {excerpt(current.text)}"
+    ]
     for index, revision in enumerate(revisions, start=1):
         lines.append(
             f"**Revision {len(revisions) - index + 1}** · {_when(revision.created_at)} · "
             f"{format_score(revision.score)} · by <@{revision.editor_id}>\n> {excerpt(revision.text)}"
         )
     description = _list_lines(lines, 3_900)
-    embed = discord.Embed(title=shorten(f"History of the review of {title.name}", 256),
-                          description=description, colour=COLOUR)
+    embed = discord.Embed(
+        title=shorten(f"History of the review of {title.name}", 256), description=description, colour=COLOUR
+    )
     embed.set_footer(text=f"{len(revisions)} earlier version(s)")
     return embed
 

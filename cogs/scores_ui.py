@@ -55,9 +55,7 @@ def unrated_text(title: Title, result: RateResult) -> str:
 def score_embed(title: Title, view: ScoreView, official: Official | None) -> discord.Embed:
     """/score: mean, median, votes, spread, histogram, the official score and the difference."""
     agg = view.aggregate
-    embed = discord.Embed(
-        title=shorten(title.name, 250), url=title.anilist_url or title.mal_url, colour=COLOUR
-    )
+    embed = discord.Embed(title=shorten(title.name, 250), url=title.anilist_url or title.mal_url, colour=COLOUR)
     if not agg.count:
         embed.description = "Nobody in this server has scored this title yet. Be the first with `/rate`."
     else:
@@ -82,10 +80,7 @@ def top_pages(
     rows: Sequence[TopRow], titles: Mapping[int, Title], *, server_mean: float | None, m: int, min_votes: int
 ) -> list[discord.Embed]:
     """/top as pages of PAGE_SIZE rows: rank, title link, weighted rating, mean and votes."""
-    footer = (
-        f"WR = v/(v+m)·R + m/(v+m)·C with m = {m}, C = {format_mean(server_mean)} "
-        f"· at least {min_votes} votes"
-    )
+    footer = f"WR = v/(v+m)·R + m/(v+m)·C with m = {m}, C = {format_mean(server_mean)} · at least {min_votes} votes"
     if not rows:
         embed = discord.Embed(
             title="Top titles in this server",

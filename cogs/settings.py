@@ -73,11 +73,11 @@ class Settings(commands.Cog, name="Settings"):
         self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
     ) -> None:
         if channel is None:
-            await self._update(interaction, "Reviews will be posted where `/review post` is used.",
-                               reviews_channel_id=None)
+            await self._update(
+                interaction, "Reviews will be posted where `/review post` is used.", reviews_channel_id=None
+            )
             return
-        await self._update(interaction, f"Reviews will be posted in {channel.mention}.",
-                           reviews_channel_id=channel.id)
+        await self._update(interaction, f"Reviews will be posted in {channel.mention}.", reviews_channel_id=channel.id)
 
     @group.command(name="reviewer-role", description="Members with this role may post official reviews")
     @app_commands.describe(role="The reviewer role; leave empty to allow only members with Manage Messages")
@@ -85,8 +85,7 @@ class Settings(commands.Cog, name="Settings"):
         if role is None:
             await self._update(interaction, "Reviewer role cleared.", reviewer_role_id=None)
             return
-        await self._update(interaction, f"Members with {role.mention} may now post reviews.",
-                           reviewer_role_id=role.id)
+        await self._update(interaction, f"Members with {role.mention} may now post reviews.", reviewer_role_id=role.id)
 
     @group.command(name="min-votes", description="Votes a title needs for /top, and the weight m of the server mean")
     @app_commands.describe(votes="Minimum votes (1–1000); also m in the weighted rating")

@@ -9,7 +9,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = [
-    "bot/catalog", "bot/reviews", "bot/scores", "bot/comparisons", "bot/text.py", "bot/errors.py", "bot/config.py",
+    "bot/catalog",
+    "bot/reviews",
+    "bot/scores",
+    "bot/comparisons",
+    "bot/text.py",
+    "bot/errors.py",
+    "bot/config.py",
 ]
 SQL = re.compile(r"\b(SELECT\s.+\sFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+TABLE)\b", re.I)
 
@@ -66,7 +72,10 @@ def test_no_machine_paths_in_the_repository() -> None:
     pattern = re.compile(r"(?<![\w.])/(?:tmp|work|root|home)/\w")
     listed = subprocess.run(
         ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.splitlines()
     offenders = []
     for name in listed:

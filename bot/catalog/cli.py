@@ -65,9 +65,7 @@ async def _download(url: str, path: Path, *, progress: bool) -> None:
     try:
         async with aiohttp.ClientSession(timeout=timeout) as session, session.get(url) as response:
             if response.status != 200:
-                raise CatalogDownloadError(
-                    f"could not download the catalog: {url} answered HTTP {response.status}"
-                )
+                raise CatalogDownloadError(f"could not download the catalog: {url} answered HTTP {response.status}")
             with (
                 path.open("wb") as out,
                 _bar(progress, total=response.content_length, unit="B", desc="Downloading") as bar,
@@ -92,9 +90,7 @@ def add_catalog_parser(subparsers: Any) -> argparse.ArgumentParser:
     importer = actions.add_parser("import", help="import an anime-offline-database file (JSON or JSON Lines)")
     importer.add_argument("path", type=Path, help="the dataset file")
     importer.set_defaults(func=_run_import, needs_db=True)
-    updater = actions.add_parser(
-        "update", help="download the current anime-offline-database release and import it"
-    )
+    updater = actions.add_parser("update", help="download the current anime-offline-database release and import it")
     updater.add_argument("--url", default=DEFAULT_URL, help="where to download the dataset from")
     updater.set_defaults(func=_run_update, needs_db=True)
     return catalog

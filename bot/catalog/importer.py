@@ -121,9 +121,7 @@ def parse_catalog(raw: bytes, *, name: str = "the file") -> list[CatalogEntry]:
 
 def _decompress(raw: bytes, name: str) -> bytes:
     if raw.startswith(_ZSTD_MAGIC):
-        raise CatalogFileError(
-            f"{name} is zstd-compressed; decompress it first (zstd -d) or download the .json file"
-        )
+        raise CatalogFileError(f"{name} is zstd-compressed; decompress it first (zstd -d) or download the .json file")
     try:
         if raw.startswith(_GZIP_MAGIC):
             return gzip.decompress(raw)
@@ -152,9 +150,7 @@ def _records_of(document: Any, name: str) -> list[tuple[int, Any]]:
         return list(enumerate(data, start=1))
     if isinstance(document, dict) and "sources" in document:  # JSON Lines with a single entry
         return [(1, document)]
-    raise CatalogFileError(
-        f"{name} is not an anime-offline-database file: expected an object with a 'data' list"
-    )
+    raise CatalogFileError(f"{name} is not an anime-offline-database file: expected an object with a 'data' list")
 
 
 def _json_lines(text: str, name: str) -> list[tuple[int, Any]]:
@@ -231,12 +227,7 @@ def _text(value: Any, key: str, where: str) -> str | None:
 def _number(value: Any, key: str, where: str) -> int | None:
     if value is None:
         return None
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not math.isfinite(value)
-        or value != int(value)
-    ):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value != int(value):
         raise CatalogFileError(f"{where}: '{key}' should be a whole number, not {value!r}")
     return int(value)
 

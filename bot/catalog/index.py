@@ -348,9 +348,7 @@ class CatalogIndex:
                 break
         return keys
 
-    def _offer_preferred(
-        self, folded: str, preferred: Collection[int], offer: Callable[[str, int], None]
-    ) -> None:
+    def _offer_preferred(self, folded: str, preferred: Collection[int], offer: Callable[[str, int], None]) -> None:
         """Preferred titles beyond the global scan caps: prefix, word-prefix, then partial fuzzy matches."""
         title_keys, keys = self._title_keys, self._keys
         ids = preferred if len(preferred) <= _PREFERRED_SCAN else list(preferred)[:_PREFERRED_SCAN]

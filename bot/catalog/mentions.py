@@ -187,9 +187,7 @@ def _marked(text: str, tokens: list[_Token], first: int, last: int) -> bool:
     return before in _CUE_BEFORE or after in _CUE_AFTER
 
 
-def _rescue_listed(
-    text: str, tokens: list[_Token], accepted: list[_Found], held: list[_Found]
-) -> list[_Found]:
+def _rescue_listed(text: str, tokens: list[_Token], accepted: list[_Found], held: list[_Found]) -> list[_Found]:
     """Held-back names count when listed next to accepted titles: "Monster, Another and Death Note"."""
     rescued: list[_Found] = []
     anchors = list(accepted)

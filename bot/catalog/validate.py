@@ -44,7 +44,6 @@ def clean_title_name(raw: str) -> str:
     without_emoji = _CUSTOM_EMOJI.sub("", name)
     if not any(unicodedata.category(char)[0] in "LN" for char in without_emoji):
         raise InvalidInput(
-            "That title has no letters or digits (only emoji, symbols or formatting). "
-            "Please type the anime's name."
+            "That title has no letters or digits (only emoji, symbols or formatting). Please type the anime's name."
         )
     return name

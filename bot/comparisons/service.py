@@ -112,9 +112,7 @@ class ComparisonService:
             review = await self.repo.current_review(guild_id, title.id)
             official = official_score_text(review) if review else None
             aggregate = await self.ratings.aggregate(guild_id, title.id)
-            sides.append(
-                side(title, official_score=official, aggregate=aggregate, server_mean=server_mean, m=m)
-            )
+            sides.append(side(title, official_score=official, aggregate=aggregate, server_mean=server_mean, m=m))
         return compare_titles(
             sides[0],
             sides[1],

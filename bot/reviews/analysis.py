@@ -54,9 +54,7 @@ def validate_review_text(text: str) -> str:
         raise InvalidInput("The review is empty: paste or upload the review text.")
     clean = sanitize(text)
     if not any(char.isalpha() for char in _MENTION_RE.sub("", text)):
-        raise InvalidInput(
-            "That text has no words in it: paste the review itself, not only numbers or emoji."
-        )
+        raise InvalidInput("That text has no words in it: paste the review itself, not only numbers or emoji.")
     return clean
 
 
@@ -70,18 +68,14 @@ def understand_review(text: str, *, finder: MentionFinder, reviewed_title_id: in
     empty = Summary((), (), (), (), None)
     mentions = _best_effort("title mentions", warnings, [], lambda: finder.find_mentions(clean))
     names = tuple(m.matched for m in mentions)
-    summary = _best_effort(
-        "summary", warnings, empty, lambda: summarize(clean, skip_spans=skip, title_names=names)
-    )
+    summary = _best_effort("summary", warnings, empty, lambda: summarize(clean, skip_spans=skip, title_names=names))
     comparisons = _best_effort(
         "comparison titles",
         warnings,
         [],
         lambda: find_comparisons(clean, reviewed_title_id, _Known(mentions)),
     )
-    suggestions = _best_effort(
-        "title suggestions", warnings, [], lambda: suggest_unknown_titles(clean, mentions)
-    )
+    suggestions = _best_effort("title suggestions", warnings, [], lambda: suggest_unknown_titles(clean, mentions))
     if score is None:
         warnings.append("No score found: add a line such as `Score: 7/10` if the review has one.")
     if not summary.verdict:

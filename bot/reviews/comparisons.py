@@ -32,9 +32,7 @@ _CREDIT_BEFORE_RE = re.compile(
     re.IGNORECASE,
 )
 # "animated by MAPPA (Jujutsu Kaisen, Chainsaw Man)": titles listed in brackets after a studio.
-_CREDIT_BRACKET_RE = re.compile(
-    r"(?:studio|animated\s+by|produced\s+by)\s+[\w.&' -]{1,30}\([^()]*$", re.IGNORECASE
-)
+_CREDIT_BRACKET_RE = re.compile(r"(?:studio|animated\s+by|produced\s+by)\s+[\w.&' -]{1,30}\([^()]*$", re.IGNORECASE)
 
 _CONNECTORS = r"(?:of|the|no|in|to|a|an|wa|ga|wo|and|&|x|de|on|for)"
 _WORD = r"[A-Z0-9][\w'’!?.:;★☆×-]*"
@@ -58,12 +56,65 @@ _CONNECTOR_WORDS = frozenset(
 )
 _NOT_TITLES = frozenset(
     {
-        "i", "i'm", "i've", "it", "it's", "this", "that", "the", "they", "he", "she", "we", "you", "his",
-        "her", "its", "their", "my", "our", "japan", "japanese", "netflix", "crunchyroll", "hidive",
-        "funimation", "amazon", "disney", "youtube", "twitter", "anime", "manga", "english", "sub", "dub",
-        "season", "part", "episode", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-        "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september",
-        "october", "november", "december", "ost", "op", "ed",
+        "i",
+        "i'm",
+        "i've",
+        "it",
+        "it's",
+        "this",
+        "that",
+        "the",
+        "they",
+        "he",
+        "she",
+        "we",
+        "you",
+        "his",
+        "her",
+        "its",
+        "their",
+        "my",
+        "our",
+        "japan",
+        "japanese",
+        "netflix",
+        "crunchyroll",
+        "hidive",
+        "funimation",
+        "amazon",
+        "disney",
+        "youtube",
+        "twitter",
+        "anime",
+        "manga",
+        "english",
+        "sub",
+        "dub",
+        "season",
+        "part",
+        "episode",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "ost",
+        "op",
+        "ed",
     }
 )
 
@@ -122,9 +173,7 @@ def find_comparisons(text: str, reviewed_title_id: int | None, finder: MentionFi
     reviewed_names: set[str] = set()
     for mention in mentions:
         if mention.title.id == reviewed_title_id:
-            reviewed_names.update(
-                _fold(n) for n in (mention.title.name, *mention.title.aliases, mention.matched)
-            )
+            reviewed_names.update(_fold(n) for n in (mention.title.name, *mention.title.aliases, mention.matched))
     sentences = split_sentences(text)
     starts = [s.start for s in sentences]
     refs: dict[int, ComparisonRef] = {}
@@ -175,9 +224,7 @@ def suggest_unknown_titles(text: str, mentions: list[Mention]) -> list[str]:
         folded = _fold(name)
         if len(name) < 3 or not folded or folded in resolved_names or folded in _NOT_TITLES:
             return
-        if _inside(start, spoilers) or any(
-            s <= start < e or start <= s < start + len(name) for s, e in resolved
-        ):
+        if _inside(start, spoilers) or any(s <= start < e or start <= s < start + len(name) for s, e in resolved):
             return
         if not any(c.isalpha() for c in name) or len(name.split()) > 7:
             return

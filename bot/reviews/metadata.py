@@ -26,9 +26,7 @@ _STUDIO_RES = (
         rf"\b(?:animation[ \t]+)?studio[ \t]+({_NAME})(?:'s|’s)?[ \t]+"
         r"(?:handles|handled|animates|animated|brings|adapts|adapted|delivers|takes)"
     ),
-    re.compile(
-        rf"\b(?:comes|come|is)[ \t]+from[ \t]+(?:studio[ \t]+)?({_STUDIO})(?=[ \t]*[,.;(]|[ \t]+(?:and|with))"
-    ),
+    re.compile(rf"\b(?:comes|come|is)[ \t]+from[ \t]+(?:studio[ \t]+)?({_STUDIO})(?=[ \t]*[,.;(]|[ \t]+(?:and|with))"),
 )
 _DIRECTOR_RES = (
     re.compile(rf"\b(?i:direct(?:ed|ion))[ \t]+(?:is[ \t]+)?by[ \t]+({_NAME})"),
@@ -38,8 +36,7 @@ _DIRECTOR_RES = (
 _WRITER_LIST = rf"({_NAME}(?:(?:[ \t]*,[ \t]*|[ \t]+and[ \t]+|[ \t]*&[ \t]*)(?!by\b){_NAME})*)"
 _WRITER_RES = (
     re.compile(
-        r"\b(?i:series[ \t]+composition|written|scripts?|screenplay|scripted)[ \t]+(?:is[ \t]+)?by[ \t]+"
-        + _WRITER_LIST
+        r"\b(?i:series[ \t]+composition|written|scripts?|screenplay|scripted)[ \t]+(?:is[ \t]+)?by[ \t]+" + _WRITER_LIST
     ),
     re.compile(r"\b(?i:writers?|screenwriters?|series[ \t]+composition)[ \t]*:[ \t*]*" + _WRITER_LIST),
 )
@@ -61,9 +58,7 @@ _PREMIERE_RES = (
         rf"(?:on|in|from|back[ \t]+in)?[ \t]*(?:the[ \t]+)?({_DATE})(?:[ \t]+season)?",
         re.IGNORECASE,
     ),
-    re.compile(
-        rf"\b(?:premiere|air[ \t]*date|aired|release[ \t]+date)[ \t]*:[ \t]*\**[ \t]*({_DATE})", re.IGNORECASE
-    ),
+    re.compile(rf"\b(?:premiere|air[ \t]*date|aired|release[ \t]+date)[ \t]*:[ \t]*\**[ \t]*({_DATE})", re.IGNORECASE),
 )
 _SOURCE = (
     r"(light[ \t]+novel|web[ \t]+novel|visual[ \t]+novel|web[ \t]*comic|webtoon|manhwa|manga|novel"

@@ -130,9 +130,7 @@ def check_score_override(score: float | None) -> float | None:
     return round(score, 1)
 
 
-def post_content(
-    analysis: ReviewAnalysis, *, score_override: float | None = None, reviewer: str = ""
-) -> PostContent:
+def post_content(analysis: ReviewAnalysis, *, score_override: float | None = None, reviewer: str = "") -> PostContent:
     """The post's texts from what kansou understood; the moderator's score wins over the parsed one."""
     summary = analysis.summary
     tldr = clip(" ".join(_line(s, BUDGET["tldr"]) for s in summary.tldr), BUDGET["tldr"])

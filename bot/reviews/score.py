@@ -71,9 +71,7 @@ _INCIDENTAL_BEFORE_RE = re.compile(
     r"(?:episodes?|eps?\.?|chapters?|ch\.?|volumes?|vol\.?|parts?|seasons?|cours?|arcs?|pages?|disc|track)\s*#?\s*$",
     re.IGNORECASE,
 )
-_INCIDENTAL_AFTER_RE = re.compile(
-    r"^\s*(?:of\b|episodes?\b|chapters?\b|days?\b|hours?\b|minutes?\b)", re.IGNORECASE
-)
+_INCIDENTAL_AFTER_RE = re.compile(r"^\s*(?:of\b|episodes?\b|chapters?\b|days?\b|hours?\b|minutes?\b)", re.IGNORECASE)
 _LAST_LINES = 3
 
 

@@ -40,18 +40,75 @@ _VERDICT_RE = re.compile(
 )
 # "Studio: Bones", "Episodes: 12": a label and a value, without the closing stop of a sentence.
 _FACT_LINE_RE = re.compile(r"^\W*[A-Za-z][\w /&'-]{0,24}:\s*\S.{0,60}(?<![.!?])$")
-_LEADING_JOINER_RE = re.compile(
-    r"^(?:and|so|also|plus|then|still|and yet|even so)\b[\s,]*|^[\s,;:–—-]+", re.IGNORECASE
-)
+_LEADING_JOINER_RE = re.compile(r"^(?:and|so|also|plus|then|still|and yet|even so)\b[\s,]*|^[\s,;:–—-]+", re.IGNORECASE)
 _WORD_RE = re.compile(r"[a-z][a-z'-]{3,}")
 _STOPWORDS = frozenset(
     {
-        "this", "that", "with", "have", "from", "they", "their", "there", "what", "when", "which", "were",
-        "been", "into", "more", "than", "just", "like", "also", "very", "some", "about", "would", "could",
-        "should", "only", "even", "much", "most", "really", "because", "while", "where", "them", "then",
-        "these", "those", "show", "anime", "series", "episode", "episodes", "review", "feels", "felt",
-        "made", "make", "makes", "being", "does", "doesn't", "isn't", "it's", "your", "you're", "here",
-        "other", "after", "before", "over", "still", "through", "every", "each", "itself",
+        "this",
+        "that",
+        "with",
+        "have",
+        "from",
+        "they",
+        "their",
+        "there",
+        "what",
+        "when",
+        "which",
+        "were",
+        "been",
+        "into",
+        "more",
+        "than",
+        "just",
+        "like",
+        "also",
+        "very",
+        "some",
+        "about",
+        "would",
+        "could",
+        "should",
+        "only",
+        "even",
+        "much",
+        "most",
+        "really",
+        "because",
+        "while",
+        "where",
+        "them",
+        "then",
+        "these",
+        "those",
+        "show",
+        "anime",
+        "series",
+        "episode",
+        "episodes",
+        "review",
+        "feels",
+        "felt",
+        "made",
+        "make",
+        "makes",
+        "being",
+        "does",
+        "doesn't",
+        "isn't",
+        "it's",
+        "your",
+        "you're",
+        "here",
+        "other",
+        "after",
+        "before",
+        "over",
+        "still",
+        "through",
+        "every",
+        "each",
+        "itself",
     }
 )
 _SENTENCE_END = (".", "!", "?", "…", '"', "”", ")")
@@ -235,9 +292,7 @@ def _verdict(bodies: list[_Body]) -> str | None:
     return clip(text, VERDICT_MAX)
 
 
-def _window(
-    text: str, skip_spans: tuple[tuple[int, int], ...]
-) -> tuple[str, tuple[tuple[int, int], ...]]:
+def _window(text: str, skip_spans: tuple[tuple[int, int], ...]) -> tuple[str, tuple[tuple[int, int], ...]]:
     """The opening and closing of a very long review, cut at line breaks, with skip spans moved to match."""
     if len(text) <= WINDOW_HEAD_CHARS + WINDOW_TAIL_CHARS:
         return text, skip_spans
@@ -256,9 +311,7 @@ def _window(
     return text[:head_end] + seam + text[tail_start:], moved
 
 
-def summarize(
-    text: str, *, skip_spans: tuple[tuple[int, int], ...] = (), title_names: tuple[str, ...] = ()
-) -> Summary:
+def summarize(text: str, *, skip_spans: tuple[tuple[int, int], ...] = (), title_names: tuple[str, ...] = ()) -> Summary:
     """The extractive summary of a review; skip_spans (the score) are left out, title names carry no mood."""
     ignore = frozenset(word for name in title_names for word in re.findall(r"[a-z][a-z'’-]*", name.lower()))
     text, skip_spans = _window(text, skip_spans)

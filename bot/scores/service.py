@@ -50,9 +50,7 @@ def community_text(aggregate: Aggregate) -> str:
 class RatingService:
     """Scores a member may give, checked (score, membership, rating role, cooldown) and then stored."""
 
-    def __init__(
-        self, repo: RatingRepo, settings: SettingsRepo, *, clock: Callable[[], float] | None = None
-    ) -> None:
+    def __init__(self, repo: RatingRepo, settings: SettingsRepo, *, clock: Callable[[], float] | None = None) -> None:
         self.repo = repo
         self.settings = settings
         self._clock = clock or _monotonic
@@ -73,14 +71,10 @@ class RatingService:
         """Forget the cached settings of a server whose settings were just changed."""
         self._settings_cache.pop(guild_id, None)
 
-    async def check_may_rate(
-        self, guild_id: int, user_id: int, role_ids: Collection[int] | None
-    ) -> GuildSettings:
+    async def check_may_rate(self, guild_id: int, user_id: int, role_ids: Collection[int] | None) -> GuildSettings:
         """PermissionDenied unless the member may score here (role_ids None: no longer a member)."""
         if role_ids is None:
-            raise PermissionDenied(
-                "You are no longer a member of this server, so you cannot score titles here."
-            )
+            raise PermissionDenied("You are no longer a member of this server, so you cannot score titles here.")
         settings = await self.guild_settings(guild_id)
         if settings.rating_role_id is not None and settings.rating_role_id not in role_ids:
             raise PermissionDenied(
@@ -143,9 +137,7 @@ class RatingService:
         self._last_rated.pop((guild_id, user_id), None)
         return removed
 
-    async def remove_by_moderator(
-        self, guild_id: int, title_id: int, user_id: int, moderator_id: int
-    ) -> None:
+    async def remove_by_moderator(self, guild_id: int, title_id: int, user_id: int, moderator_id: int) -> None:
         """Remove one member's score on a moderator's behalf (audited); NotFound if there was none."""
         if not await self.repo.remove_by_moderator(guild_id, title_id, user_id, moderator_id):
             raise NotFound("That member has no score for that title in this server.")

@@ -118,9 +118,7 @@ class ComparisonRepo:
                 )
             return True
 
-    async def remove_comparison(
-        self, guild_id: int, review_id: int, other_title_id: int, moderator_id: int
-    ) -> bool:
+    async def remove_comparison(self, guild_id: int, review_id: int, other_title_id: int, moderator_id: int) -> bool:
         """A moderator's `/review uncompare`: False if the review had no such live comparison."""
         async with self.db.transaction() as conn:
             async with conn.execute(
@@ -191,9 +189,7 @@ class ComparisonRepo:
 
     # -- member scores -----------------------------------------------------------------------------
 
-    async def member_ratings(
-        self, guild_id: int, title_id: int, max_raters: int = MAX_RATERS
-    ) -> MemberRatings:
+    async def member_ratings(self, guild_id: int, title_id: int, max_raters: int = MAX_RATERS) -> MemberRatings:
         """All ratings of the (at most `max_raters` most recent) members who scored the title, by member."""
         rows = await self.db.fetchall(
             "SELECT user_id, title_id, score FROM ratings WHERE guild_id = ? AND user_id IN ("

@@ -51,9 +51,7 @@ async def merge_title(db: Database, local_id: int, real_id: int) -> MergeReport:
     async with db.transaction() as conn:
         await _check_titles(conn, local_id, real_id)
         await _move_ratings(conn, report)
-        await conn.execute(
-            "UPDATE rating_removals SET title_id = ? WHERE title_id = ?", (real_id, local_id)
-        )
+        await conn.execute("UPDATE rating_removals SET title_id = ? WHERE title_id = ?", (real_id, local_id))
         await _move_reviews(conn, report)
         await _move_edges(conn, report)
         await conn.execute("DELETE FROM titles WHERE id = ?", (local_id,))
@@ -149,8 +147,6 @@ async def _move_edges(conn: aiosqlite.Connection, report: MergeReport) -> None:
         "UPDATE comparison_edges SET other_title_id = ? WHERE other_title_id = ?", (real_id, local_id)
     )
     moved = cursor.rowcount
-    cursor = await conn.execute(
-        "UPDATE comparison_edges SET title_id = ? WHERE title_id = ?", (real_id, local_id)
-    )
+    cursor = await conn.execute("UPDATE comparison_edges SET title_id = ? WHERE title_id = ?", (real_id, local_id))
     report.edges_moved = moved + cursor.rowcount
     report.edges_dropped = dropped

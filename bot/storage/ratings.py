@@ -18,9 +18,7 @@ from bot.storage.db import Database
 
 _HIST = ", ".join(f"h{score}" for score in range(1, 11))
 _NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
-_SELECT_AGGREGATE = (
-    f"SELECT count, total, total_sq, {_HIST} FROM rating_aggregates WHERE guild_id = ? AND title_id = ?"
-)
+_SELECT_AGGREGATE = f"SELECT count, total, total_sq, {_HIST} FROM rating_aggregates WHERE guild_id = ? AND title_id = ?"
 # The aggregate row as one JSON array, for a RETURNING clause (which sees it before the triggers run).
 _AGGREGATE_JSON = (
     f"SELECT json_array(count, total, total_sq, {_HIST}) FROM rating_aggregates "
@@ -89,9 +87,7 @@ class Drift:
 def _aggregate_from(row: sqlite3.Row | None) -> Aggregate:
     if row is None:
         return Aggregate()
-    return Aggregate(
-        row["count"], row["total"], row["total_sq"], tuple(row[f"h{score}"] for score in range(1, 11))
-    )
+    return Aggregate(row["count"], row["total"], row["total_sq"], tuple(row[f"h{score}"] for score in range(1, 11)))
 
 
 def _aggregate_from_json(text: str | None) -> Aggregate:
@@ -141,9 +137,7 @@ class RatingRepo:
             return RateResult(None, await self.aggregate(guild_id, title_id))
         return RateResult(row[0], _aggregate_from_json(row[1]).remove(row[0]))
 
-    async def _delete(
-        self, conn: aiosqlite.Connection, guild_id: int, title_id: int, user_id: int
-    ) -> int | None:
+    async def _delete(self, conn: aiosqlite.Connection, guild_id: int, title_id: int, user_id: int) -> int | None:
         async with conn.execute(
             "DELETE FROM ratings WHERE guild_id = ? AND title_id = ? AND user_id = ? RETURNING score",
             (guild_id, title_id, user_id),
@@ -209,9 +203,7 @@ class RatingRepo:
         )
         return int(row[0]) if row else 0
 
-    async def user_ratings(
-        self, guild_id: int, user_id: int, limit: int, offset: int = 0
-    ) -> list[UserRating]:
+    async def user_ratings(self, guild_id: int, user_id: int, limit: int, offset: int = 0) -> list[UserRating]:
         """A member's scores in this server, highest first (then most recent)."""
         rows = await self.db.fetchall(
             "SELECT r.title_id, t.name, r.score, r.updated_at FROM ratings AS r "
@@ -234,16 +226,12 @@ class RatingRepo:
     async def forget_user(self, guild_id: int, user_id: int) -> int:
         """Delete all of the member's scores in this server; returns how many there were."""
         async with self.db.transaction() as conn:
-            cursor = await conn.execute(
-                "DELETE FROM ratings WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
-            )
+            cursor = await conn.execute("DELETE FROM ratings WHERE guild_id = ? AND user_id = ?", (guild_id, user_id))
             deleted = cursor.rowcount
             await cursor.close()
         return deleted
 
-    async def remove_by_moderator(
-        self, guild_id: int, title_id: int, user_id: int, moderator_id: int
-    ) -> bool:
+    async def remove_by_moderator(self, guild_id: int, title_id: int, user_id: int, moderator_id: int) -> bool:
         """Remove one member's score and record who removed it and when; False if there was none."""
         async with self.db.transaction() as conn:
             previous = await self._delete(conn, guild_id, title_id, user_id)
@@ -264,9 +252,7 @@ class RatingRepo:
         )
 
     async def rated_title_ids(self, guild_id: int) -> set[int]:
-        rows = await self.db.fetchall(
-            "SELECT title_id FROM rating_aggregates WHERE guild_id = ?", (guild_id,)
-        )
+        rows = await self.db.fetchall("SELECT title_id FROM rating_aggregates WHERE guild_id = ?", (guild_id,))
         return {int(row[0]) for row in rows}
 
     async def count(self) -> int:
@@ -283,9 +269,7 @@ class RatingRepo:
         actual = {(r["guild_id"], r["title_id"]): _aggregate_from(r) for r in actual_rows}
         stored = {(r["guild_id"], r["title_id"]): _aggregate_from(r) for r in stored_rows}
         drifts = [
-            Drift(
-                guild, title, stored.get((guild, title), Aggregate()), actual.get((guild, title), Aggregate())
-            )
+            Drift(guild, title, stored.get((guild, title), Aggregate()), actual.get((guild, title), Aggregate()))
             for guild, title in sorted(actual.keys() | stored.keys())
             if stored.get((guild, title)) != actual.get((guild, title))
         ]
@@ -307,8 +291,7 @@ class RatingRepo:
             await conn.execute("DELETE FROM rating_aggregates")
             await conn.execute("DELETE FROM rating_totals")
             await conn.execute(
-                f"INSERT INTO rating_aggregates (guild_id, title_id, count, total, total_sq, {_HIST}) "
-                + _RECOUNT
+                f"INSERT INTO rating_aggregates (guild_id, title_id, count, total, total_sq, {_HIST}) " + _RECOUNT
             )
             await conn.execute(
                 "INSERT INTO rating_totals (guild_id, count, total) "

@@ -18,17 +18,13 @@ class StateRepo:
 
     async def set(self, key: str, value: str) -> None:
         await self.db.execute(
-            "INSERT INTO bot_state (key, value) VALUES (?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            "INSERT INTO bot_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
 
     async def counts(self) -> dict[str, int]:
         """Row counts of the tables users care about (0 when a table does not exist)."""
-        present = {
-            row["name"]
-            for row in await self.db.fetchall("SELECT name FROM sqlite_master WHERE type = 'table'")
-        }
+        present = {row["name"] for row in await self.db.fetchall("SELECT name FROM sqlite_master WHERE type = 'table'")}
         result = {}
         for label, table in COUNTED_TABLES.items():
             if table in present:

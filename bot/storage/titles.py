@@ -89,9 +89,7 @@ class TitleRepo:
         if row is None:
             return None
         names = await self.db.fetchall("SELECT name FROM title_names WHERE title_id = ?", (title_id,))
-        urls = await self.db.fetchall(
-            "SELECT url FROM title_sources WHERE title_id = ? ORDER BY url", (title_id,)
-        )
+        urls = await self.db.fetchall("SELECT url FROM title_sources WHERE title_id = ? ORDER BY url", (title_id,))
         return _title_of(row, (r[0] for r in names), (r[0] for r in urls))
 
     async def count(self) -> int:
@@ -190,8 +188,7 @@ class TitleRepo:
             if (key := fold(name)) in wanted:
                 by_name[key].add(title_id)
         for title_id, name in await self.db.fetchall(
-            "SELECT n.title_id, n.name FROM title_names n "
-            "JOIN titles t ON t.id = n.title_id WHERE t.local = 0"
+            "SELECT n.title_id, n.name FROM title_names n JOIN titles t ON t.id = n.title_id WHERE t.local = 0"
         ):
             if (key := fold(name)) in wanted:
                 by_alias[key].add(title_id)
@@ -271,8 +268,7 @@ class _ImportRun:
         for url, title_id in self.owner.items():
             self.sources_of[title_id].add(url)
         for row in await conn.execute_fetchall(
-            "SELECT id, name, type, year, season, episodes, picture, studios, tags "
-            "FROM titles WHERE local = 0"
+            "SELECT id, name, type, year, season, episodes, picture, studios, tags FROM titles WHERE local = 0"
         ):
             self.stored[row[0]] = _Row(*row[1:])
         for title_id, name in await conn.execute_fetchall("SELECT title_id, name FROM title_names"):
@@ -331,9 +327,7 @@ class _ImportRun:
             writes.changed_titles,
         )
         await conn.executemany("DELETE FROM title_names WHERE title_id = ?", writes.renamed)
-        await conn.executemany(
-            "INSERT OR IGNORE INTO title_names (title_id, name) VALUES (?, ?)", writes.names
-        )
+        await conn.executemany("INSERT OR IGNORE INTO title_names (title_id, name) VALUES (?, ?)", writes.names)
         # Deletes first: a URL dropped by one title may be taken by another in the same import.
         await conn.executemany("DELETE FROM title_sources WHERE url = ?", writes.dropped_urls)
         await conn.executemany(

@@ -63,9 +63,7 @@ def slow(seconds: float) -> Reply:
     return reply
 
 
-NOT_FOUND = status(
-    404, json.dumps({"errors": [{"message": "Not Found.", "status": 404}], "data": {"Media": None}})
-)
+NOT_FOUND = status(404, json.dumps({"errors": [{"message": "Not Found.", "status": 404}], "data": {"Media": None}}))
 
 
 class FakeAniList:
@@ -100,9 +98,7 @@ async def cache(tmp_path: Path) -> AsyncIterator[AniListCache]:
 
 
 @pytest.fixture
-async def client_for(
-    fake: tuple[FakeAniList, str], cache: AniListCache
-) -> AsyncIterator[Callable[..., AniListClient]]:
+async def client_for(fake: tuple[FakeAniList, str], cache: AniListCache) -> AsyncIterator[Callable[..., AniListClient]]:
     clients: list[AniListClient] = []
 
     def make(**options: Any) -> AniListClient:

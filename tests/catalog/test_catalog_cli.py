@@ -119,9 +119,7 @@ async def test_update_catalog_downloads_and_imports(db: Database, server: tuple[
     assert row[0] == base + "release.json"
 
 
-async def test_update_with_an_http_error_is_a_one_line_error(
-    db: Database, server: tuple[dict[str, Any], str]
-) -> None:
+async def test_update_with_an_http_error_is_a_one_line_error(db: Database, server: tuple[dict[str, Any], str]) -> None:
     files, base = server
     files["/release.json"] = 503
     with pytest.raises(CatalogDownloadError, match="HTTP 503") as caught:
@@ -136,9 +134,7 @@ async def test_update_from_an_unreachable_host_is_a_one_line_error(db: Database)
     assert "\n" not in str(caught.value)
 
 
-async def test_update_with_a_corrupt_download_changes_nothing(
-    db: Database, server: tuple[dict[str, Any], str]
-) -> None:
+async def test_update_with_a_corrupt_download_changes_nothing(db: Database, server: tuple[dict[str, Any], str]) -> None:
     files, base = server
     files["/release.json"] = b"<html>GitHub is having a bad day</html>"
     with pytest.raises(CatalogFileError):

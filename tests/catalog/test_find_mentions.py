@@ -43,13 +43,14 @@ def test_mentions_come_in_text_order(index: CatalogIndex) -> None:
         ("I loved Death Parada so much.", "Death Parade", "Death Parada"),
         ("The robots reminded me of Metalic Rouge at times.", "Metallic Rouge", "Metalic Rouge"),
         ("Way better than Psycho Pass, imo.", "Psycho-Pass", "Psycho Pass"),
-        ("It has some Fullmetal Alchemist Brotherhod energy.", "Fullmetal Alchemist: Brotherhood",
-         "Fullmetal Alchemist Brotherhod"),
+        (
+            "It has some Fullmetal Alchemist Brotherhod energy.",
+            "Fullmetal Alchemist: Brotherhood",
+            "Fullmetal Alchemist Brotherhod",
+        ),
     ],
 )
-def test_misspelled_and_unpunctuated_names_are_found(
-    index: CatalogIndex, text: str, title: str, matched: str
-) -> None:
+def test_misspelled_and_unpunctuated_names_are_found(index: CatalogIndex, text: str, title: str, matched: str) -> None:
     [mention] = index.find_mentions(text)
     assert (mention.title.name, mention.matched) == (title, matched)
 
@@ -70,9 +71,7 @@ def test_misspelled_mentions_are_less_certain_than_exact_ones(index: CatalogInde
         ("A bit of HxH in the exam arc.", "Hunter x Hunter (2011)"),
     ],
 )
-def test_abbreviations_are_found_when_written_in_their_usual_case(
-    index: CatalogIndex, text: str, title: str
-) -> None:
+def test_abbreviations_are_found_when_written_in_their_usual_case(index: CatalogIndex, text: str, title: str) -> None:
     assert found(index, text) == [title]
 
 

@@ -21,8 +21,7 @@ HEADER = {
 def anime(title: str, *ids: int, **overrides: Any) -> dict[str, Any]:
     """One entry in the dataset's schema."""
     entry: dict[str, Any] = {
-        "sources": [f"https://anilist.co/anime/{i}" for i in ids]
-        + [f"https://myanimelist.net/anime/{i}" for i in ids],
+        "sources": [f"https://anilist.co/anime/{i}" for i in ids] + [f"https://myanimelist.net/anime/{i}" for i in ids],
         "title": title,
         "type": "TV",
         "episodes": 12,

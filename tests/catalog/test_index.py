@@ -123,9 +123,7 @@ def test_made_up_initials_rank_below_real_aliases() -> None:
         ("Cowboy Bepop", "Cowboy Bebop"),
     ],
 )
-def test_misspellings_resolve_to_the_right_title_but_ask_first(
-    index: CatalogIndex, typed: str, title: str
-) -> None:
+def test_misspellings_resolve_to_the_right_title_but_ask_first(index: CatalogIndex, typed: str, title: str) -> None:
     best = index.resolve(typed)[0]
     assert best.title.name == title
     assert 0.5 < best.confidence < CONFIDENT

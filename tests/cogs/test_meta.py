@@ -27,8 +27,11 @@ async def test_help_lists_every_registered_command_with_its_audience(world, simc
     # every page's fields together: walk pages by clicking Next when there is more than one
     pages = [text]
     message = result.response.message
-    while any(c.get("custom_id") == "page:next" and not c.get("disabled") for row in result.response.components
-              for c in row.get("components", [])):
+    while any(
+        c.get("custom_id") == "page:next" and not c.get("disabled")
+        for row in result.response.components
+        for c in row.get("components", [])
+    ):
         result = await member.click(message, custom_id="page:next")
         pages.append("\n".join(f.value for f in result.response.embeds[0].fields))
     shown = "\n".join(pages)

@@ -61,8 +61,9 @@ async def test_preview_shows_the_post_and_what_was_understood(world, settings) -
     assert "Psycho-Pass" in text and "Carole & Tuesday" in text
     assert "**Studio credits:** Fullmetal Alchemist" in text
     assert "Studio: Bones" in text
-    assert {"Publish", "Edit", "Cancel"} <= {c.get("label") for row in preview.response.components
-                                            for c in row["components"]}
+    assert {"Publish", "Edit", "Cancel"} <= {
+        c.get("label") for row in preview.response.components for c in row["components"]
+    }
     embed = preview.response.embeds[0]
     assert embed.title == "Metallic Rouge" and "5.5 / 10" in embed.description
     assert await stored_reviews(settings) == []
@@ -171,8 +172,11 @@ async def test_preview_buttons_after_a_restart_say_the_preview_expired(world, si
     preview = await preview_via_modal(world, mod)
     await simcord_env.restart_bot(create_bot(settings))
     result = await mod.click(preview.response.message, custom_id=button_id(preview, "publish"))
-    assert "This preview expired; run /review post again" in result.followups[-1].content if result.followups \
+    assert (
+        "This preview expired; run /review post again" in result.followups[-1].content
+        if result.followups
         else "This preview expired" in result.response.content
+    )
     assert await stored_reviews(settings) == []
 
 
@@ -185,8 +189,9 @@ async def test_a_kept_suggestion_is_linked_and_a_dropped_one_is_not(world) -> No
     assert "Not in the catalog" in preview.response.content
     assert "Compared to:" not in fields(preview.response.embeds[0])
     keep_id = next(i for i in custom_ids(preview.response) if i.startswith("review:keep:"))
-    options = next(c for row in preview.response.components for c in row["components"]
-                   if c.get("custom_id") == keep_id)["options"]
+    options = next(
+        c for row in preview.response.components for c in row["components"] if c.get("custom_id") == keep_id
+    )["options"]
     wanted = next(o["value"] for o in options if o["label"] == "Moonlit Harbor Chronicle")
     kept = await mod.select(preview.response.message, [wanted], custom_id=keep_id)
     assert "Moonlit Harbor Chronicle" in fields(kept.response.embeds[0])["Compared to:"]

@@ -184,8 +184,11 @@ async def test_wordless_text_gets_a_clear_answer(world, simcord_env, text, says)
 async def test_hostile_text_never_pings_and_stays_within_limits(world) -> None:
     mod = world.moderator()
     zalgo = "Z̷̧̛̖̪̬͈̙̫̭̣̩̪̈́̀̑̐̅̀̈́̈́a̵̢̛̞̫̳͍̩͉͗̈́̋͌̓l̴͉͉̝̯̣̈́g̸̨̢̛̰o̸"
-    text = (f"@everyone @here <@&42> <@1> **bold** __under__ ```code``` {zalgo} [x](https://evil.example) "
-            + "word " * 10_000 + "Score: 7/10")
+    text = (
+        f"@everyone @here <@&42> <@1> **bold** __under__ ```code``` {zalgo} [x](https://evil.example) "
+        + "word " * 10_000
+        + "Score: 7/10"
+    )
     shown = await mod.slash(world.channel, "review post", title=ROUGE, file=("review.txt", text.encode()))
     await mod.click(shown.response.message, custom_id=button_id(shown, "publish"))
     [post] = posts(world.channel)
@@ -200,8 +203,9 @@ async def test_a_failed_post_tells_the_moderator_and_stores_nothing(world, simco
     mod = world.moderator()
     shown = await mod.slash(world.channel, "review post", title=ROUGE)
     preview = await mod.submit_modal(shown, {"text": REVIEW})
-    simcord_env.inject_error("POST", f"/channels/{world.channel.id}/messages", status=403, code=50013,
-                             message="Missing Permissions")
+    simcord_env.inject_error(
+        "POST", f"/channels/{world.channel.id}/messages", status=403, code=50013, message="Missing Permissions"
+    )
     result = await mod.click(preview.response.message, custom_id=button_id(preview, "publish"))
     assert "could not post" in result.response.content and "Nothing was published" in result.response.content
     assert posts(world.channel) == []

@@ -409,4 +409,3 @@ async def test_a_user_who_is_not_a_member_has_no_roles_to_score_with(world) -> N
         user = discord.Object(id=1)
 
     assert member_role_ids(Departed()) is None  # type: ignore[arg-type]
-

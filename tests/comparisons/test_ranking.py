@@ -87,9 +87,7 @@ def test_one_shared_tag_reads_in_the_singular():
 
 
 def test_the_target_never_ranks_itself():
-    ranked = rank_related(
-        TARGET, names=NAMES, edges=[edge(1, 1)], neighbours=[neighbour(1, 0.9)], tags={1: ["Space"]}
-    )
+    ranked = rank_related(TARGET, names=NAMES, edges=[edge(1, 1)], neighbours=[neighbour(1, 0.9)], tags={1: ["Space"]})
     assert ranked == []
 
 

@@ -27,9 +27,7 @@ TITLES = {
 @pytest.fixture
 async def service(tmp_path: Path):
     db = await Database.open(tmp_path / "kansou.db")
-    await db.executemany(
-        "INSERT INTO titles (id, name) VALUES (?, ?)", [(t.id, t.name) for t in TITLES.values()]
-    )
+    await db.executemany("INSERT INTO titles (id, name) VALUES (?, ?)", [(t.id, t.name) for t in TITLES.values()])
     yield ComparisonService(ComparisonRepo(db), RatingRepo(db), TITLES)
     await db.close()
 
@@ -57,9 +55,7 @@ TASTE = [
 async def test_similar_blends_review_links_member_scores_and_tags(service):
     await rate(service, TASTE)
     await review(service, 900, 1)
-    await service.repo.replace_review_edges(
-        GUILD, 900, 1, [(2, "comparison", "Bebop walked so Champloo could run.")]
-    )
+    await service.repo.replace_review_edges(GUILD, 900, 1, [(2, "comparison", "Bebop walked so Champloo could run.")])
     result = await service.similar(GUILD, 1, user_id=11)
     ids = [r.title_id for r in result.related]
     assert ids[:2] == [2, 3]
@@ -96,9 +92,7 @@ async def test_cached_neighbours_are_recomputed_after_a_vote_on_the_target(servi
 async def test_compare_reports_co_raters_scores_and_review_sentences(service):
     await rate(service, TASTE)
     await review(service, 900, 3, score=8.0, score_raw="4/5")
-    await service.repo.replace_review_edges(
-        GUILD, 900, 3, [(1, "comparison", "Trigun is Bebop's wilder cousin.")]
-    )
+    await service.repo.replace_review_edges(GUILD, 900, 3, [(1, "comparison", "Trigun is Bebop's wilder cousin.")])
     result = await service.compare(GUILD, 1, 3, m=3)
     assert result.co_raters.count == 4
     assert (result.co_raters.first_preferred, result.co_raters.second_preferred, result.co_raters.ties) == (

@@ -97,9 +97,7 @@ def test_mentions_markdown_and_zalgo_are_neutralised(sample_index: CatalogIndex)
 
 def test_a_failing_finder_costs_only_the_titles() -> None:
     """A broken catalog index leaves score and summary intact and says what was lost."""
-    analysis = understand_review(
-        "The story is great. Score: 8/10", finder=BrokenFinder(), reviewed_title_id=None
-    )
+    analysis = understand_review("The story is great. Score: 8/10", finder=BrokenFinder(), reviewed_title_id=None)
     assert analysis.score is not None and analysis.summary.tldr
     assert analysis.comparisons == () and any("title mentions" in w for w in analysis.warnings)
 

@@ -64,9 +64,7 @@ def test_aspects_without_sentiment_are_left_out() -> None:
 
 def test_representative_sentence_matches_the_polarity() -> None:
     """The line for a positive aspect quotes praise, not the criticism."""
-    text = (
-        "The art is stunning and detailed. The art is a bit stiff in one scene. The art is gorgeous overall."
-    )
+    text = "The art is stunning and detailed. The art is a bit stiff in one scene. The art is gorgeous overall."
     readings = [r for s in split_sentences(text) for r in read_clauses(s, None)]
     [line] = aspect_lines(readings)
     assert line.polarity == "positive"

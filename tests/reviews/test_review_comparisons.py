@@ -55,9 +55,7 @@ def test_unknown_names_in_comparison_context_are_suggested() -> None:
     start = text.index("Evangelion")
     mention = Mention(Title(2, "Neon Genesis Evangelion"), "Evangelion", start, start + 10, "")
     suggestions = suggest_unknown_titles(text, [mention])
-    assert (
-        "Gundam" in suggestions and "Skip Beat" in suggestions and "Moonlight Courier Service" in suggestions
-    )
+    assert "Gundam" in suggestions and "Skip Beat" in suggestions and "Moonlight Courier Service" in suggestions
     assert "Evangelion" not in suggestions and "Psycho-Pass" in suggestions
 
 

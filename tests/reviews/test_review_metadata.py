@@ -23,7 +23,7 @@ def test_prose_intro_gives_studio_director_writers_premiere_and_source() -> None
 
 
 def test_labelled_fact_lines_are_read() -> None:
-    """"Studio:", "Director:", "Writers:" and "Premiere:" lines work, with several writers."""
+    """ "Studio:", "Director:", "Writers:" and "Premiere:" lines work, with several writers."""
     text = (
         "Studio: Bones\nDirector: Motoki Ishizuka\n"
         "Writers: Yasuko Kobayashi, Ken Sato and Ai Mori\nPremiere: 2024-01-10"
@@ -36,7 +36,7 @@ def test_labelled_fact_lines_are_read() -> None:
 
 
 def test_original_anime_is_told_from_the_original_manga() -> None:
-    """"an original anime" is original; "fans of the original manga" is not a claim of origin."""
+    """ "an original anime" is original; "fans of the original manga" is not a claim of origin."""
     assert extract_metadata("Metallic Rouge is an original anime from studio Bones.").origin == "original"
     assert extract_metadata("Fans of the original manga will be happy.").origin is None
 

@@ -113,8 +113,9 @@ def test_thread_name_fits_and_hides_spoilers() -> None:
 
 
 def test_content_round_trips_through_json(sample_index: CatalogIndex) -> None:
-    analysis = understand_review("The story is great and worth watching. Score: 8/10", finder=sample_index,
-                                 reviewed_title_id=9)
+    analysis = understand_review(
+        "The story is great and worth watching. Score: 8/10", finder=sample_index, reviewed_title_id=9
+    )
     content = post_content(analysis, reviewer="mod")
     assert PostContent.from_json(content.to_json()) == content
     assert PostContent.from_json("not json").tldr == ""
@@ -129,9 +130,23 @@ def test_the_score_option_wins_over_the_parsed_score(sample_index: CatalogIndex)
 _TEXT = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=3000
 ) | st.lists(
-    st.sampled_from(["The story is great.", "||Spoiler: he dies.||", "Score: 7/10", "@everyone", "<@&1>",
-                     "Like Death Parade and Monster.", "**Art**", "\n\n", "A" * 900, "z̷̧̛̖̪̬͈", "🎉"]),
-    min_size=1, max_size=40,
+    st.sampled_from(
+        [
+            "The story is great.",
+            "||Spoiler: he dies.||",
+            "Score: 7/10",
+            "@everyone",
+            "<@&1>",
+            "Like Death Parade and Monster.",
+            "**Art**",
+            "\n\n",
+            "A" * 900,
+            "z̷̧̛̖̪̬͈",
+            "🎉",
+        ]
+    ),
+    min_size=1,
+    max_size=40,
 ).map(" ".join)
 
 

@@ -52,10 +52,7 @@ def test_incidental_numbers_are_not_scores(text: str) -> None:
 
 def test_labelled_overall_score_beats_section_scores_and_prose_fractions() -> None:
     """The Overall line wins over per-section lines and a fraction mentioned in prose."""
-    text = (
-        "I'd call the first half a 6/10.\nStory: 8/10\nArt: 9/10\nOverall: 8/10\nSound: 7/10\n\n"
-        "Thanks for reading!"
-    )
+    text = "I'd call the first half a 6/10.\nStory: 8/10\nArt: 9/10\nOverall: 8/10\nSound: 7/10\n\nThanks for reading!"
     score = find_score(text)
     assert score is not None and score.value == 8.0
     assert text[score.start - 9 : score.end] == "Overall: 8/10"

@@ -37,7 +37,7 @@ def test_sentences_never_split_inside_a_spoiler() -> None:
 
 
 def test_sentences_do_not_end_at_abbreviations_or_decimals() -> None:
-    """"e.g.", "vs." and "8.5" do not end a sentence."""
+    """ "e.g.", "vs." and "8.5" do not end a sentence."""
     text = "Shows vs. films, e.g. this one, score 8.5 out of 10. Next."
     sentences = [s.text for s in split_sentences(text)]
     assert sentences == ["Shows vs. films, e.g. this one, score 8.5 out of 10.", "Next."]

@@ -43,9 +43,7 @@ def service(db: Database, clock: FakeClock) -> RatingService:
 
 
 @pytest.mark.parametrize("bad", [0, 11, -3, 7.5, "8", True, None])
-async def test_bad_scores_are_refused_and_nothing_is_stored(
-    service: RatingService, title: int, bad: object
-) -> None:
+async def test_bad_scores_are_refused_and_nothing_is_stored(service: RatingService, title: int, bad: object) -> None:
     """Outside 1..10 or not a whole number: InvalidInput, no rating row."""
     with pytest.raises(InvalidInput, match="whole number from 1 to 10"):
         await service.rate(GUILD, title, MEMBER, bad, role_ids=[])
@@ -79,9 +77,7 @@ async def test_a_member_who_left_cannot_rate(service: RatingService, title: int)
     assert await service.repo.count() == 0
 
 
-async def test_cooldown_refuses_a_second_score_too_soon(
-    service: RatingService, title: int, clock: FakeClock
-) -> None:
+async def test_cooldown_refuses_a_second_score_too_soon(service: RatingService, title: int, clock: FakeClock) -> None:
     """With a 30 s cooldown, a re-score 10 s later waits 20 s and changes nothing; at 30 s it passes."""
     await service.settings.update(GUILD, rating_cooldown=30)
     await service.rate(GUILD, title, MEMBER, 4, role_ids=[])

@@ -17,9 +17,7 @@ REVIEW = 500
 @pytest.fixture
 async def repo(tmp_path: Path):
     db = await Database.open(tmp_path / "kansou.db")
-    await db.executemany(
-        "INSERT INTO titles (id, name) VALUES (?, ?)", [(i, f"Show {i}") for i in range(1, 10)]
-    )
+    await db.executemany("INSERT INTO titles (id, name) VALUES (?, ?)", [(i, f"Show {i}") for i in range(1, 10)])
     yield ComparisonRepo(db)
     await db.close()
 
@@ -68,9 +66,7 @@ async def test_republishing_a_review_replaces_its_parsed_edges(repo):
 
 async def test_a_review_never_links_its_own_title(repo):
     await review(repo, REVIEW, 1)
-    await repo.replace_review_edges(
-        GUILD, REVIEW, 1, [(1, "comparison", "One is One."), (2, "comparison", "x")]
-    )
+    await repo.replace_review_edges(GUILD, REVIEW, 1, [(1, "comparison", "One is One."), (2, "comparison", "x")])
     assert [e.other_title_id for e in await repo.edges_of_review(GUILD, REVIEW)] == [2]
 
 

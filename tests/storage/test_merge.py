@@ -133,9 +133,7 @@ async def test_comparison_links_move_without_self_links_or_duplicates(db: Databa
 
     report = await merge_title(db, local, real)
 
-    edges = await db.fetchall(
-        "SELECT guild_id, review_id, title_id, other_title_id FROM comparison_edges ORDER BY id"
-    )
+    edges = await db.fetchall("SELECT guild_id, review_id, title_id, other_title_id FROM comparison_edges ORDER BY id")
     assert [tuple(e) for e in edges] == [
         (G1, on_monster, monster, real),
         (G2, monster_review_2, monster, real),

@@ -113,9 +113,7 @@ async def test_servers_are_isolated(db: Database, repo: RatingRepo) -> None:
     assert (await repo.top(OTHER_GUILD, 3, 1, 10)).rows == []
 
 
-async def test_top_ranks_by_weighted_rating_and_skips_titles_under_min_votes(
-    db: Database, repo: RatingRepo
-) -> None:
+async def test_top_ranks_by_weighted_rating_and_skips_titles_under_min_votes(db: Database, repo: RatingRepo) -> None:
     """Few perfect votes rank below many good ones; titles under min_votes are left out."""
     a, b, c, d = await add_titles(db, "Two Perfect Votes", "Many Good Votes", "Too Few", "Many Low Votes")
     await repo.rate(GUILD, a, 1, 10)
@@ -215,9 +213,7 @@ async def test_scores_survive_reopening_the_database(tmp_path: Path) -> None:
         await reopened.close()
 
 
-async def test_concurrent_rates_rerates_and_unrates_give_exact_figures(
-    db: Database, repo: RatingRepo
-) -> None:
+async def test_concurrent_rates_rerates_and_unrates_give_exact_figures(db: Database, repo: RatingRepo) -> None:
     """500 interleaved operations from 100 members on one title end exactly where a Python model does."""
     (title,) = await add_titles(db, "Metallic Rouge")
     rng = random.Random(20261126)

@@ -22,8 +22,18 @@ async def repo(tmp_path: Path):
 
 
 def new(title_id: int = 1, text: str = "Good show. 7/10", *, guild: int = GUILD, message: int = 100) -> NewReview:
-    return NewReview(guild, title_id, author_id=5, text=text, score=7.0, score_raw="7/10", analysis="{}",
-                     channel_id=50, message_id=message, thread_id=message + 1)
+    return NewReview(
+        guild,
+        title_id,
+        author_id=5,
+        text=text,
+        score=7.0,
+        score_raw="7/10",
+        analysis="{}",
+        channel_id=50,
+        message_id=message,
+        thread_id=message + 1,
+    )
 
 
 async def test_publish_stores_a_current_review_found_by_title_and_message(repo: ReviewRepo) -> None:
