@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from benchmarks.synthetic import write_catalog
-from bot.catalog.cli import import_catalog
+from bot.cli.catalog import import_catalog
 from bot.storage.db import Database
 from bot.storage.titles import TitleRepo
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import discord
 
 from bot import __version__
-from bot.catalog.cli import add_catalog_parser
+from bot.cli.catalog import add_catalog_parser
 from bot.config import MISSING_TOKEN_HELP, ConfigError, Settings, load_settings
 from bot.storage.db import Database, StorageError, latest_version
 from bot.storage.ratings import RatingRepo

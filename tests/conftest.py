@@ -10,8 +10,7 @@ import discord
 import pytest
 from simcord import Env
 
-from bot.catalog.importer import CatalogEntry
-from bot.catalog.models import Title
+from bot.catalog.models import CatalogEntry, Title
 from bot.client import KansouBot, create_bot
 from bot.config import Settings
 from bot.storage.db import Database

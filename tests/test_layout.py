@@ -85,3 +85,38 @@ def test_no_machine_paths_in_the_repository() -> None:
         if pattern.search(path.read_text(encoding="utf-8", errors="ignore")):
             offenders.append(name)
     assert offenders == []
+
+
+def test_storage_imports_domain_models_never_clients_or_importers() -> None:
+    allowed = {"bot.catalog.models", "bot.catalog.normalize", "bot.catalog.validate"}
+    offenders = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in python_files("bot/storage")
+        for name in imported_modules(path)
+        if name.startswith("bot.catalog") and name not in allowed
+    ]
+    assert offenders == []
+
+
+def test_domain_packages_have_no_import_cycles() -> None:
+    modules = {
+        ".".join(path.relative_to(ROOT).with_suffix("").parts): path
+        for path in python_files("bot/catalog", "bot/reviews", "bot/scores", "bot/comparisons")
+    }
+    graph = {name: {dep for dep in imported_modules(path) if dep in modules} for name, path in modules.items()}
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        for dep in graph[start] - seen:
+            seen.add(dep)
+            if dep == goal or reaches(dep, goal, seen):
+                return True
+        return False
+
+    assert [name for name in graph if reaches(name, name, set())] == []
+
+
+def test_command_line_code_lives_in_the_command_line_package() -> None:
+    offenders = [
+        str(path.relative_to(ROOT)) for path in python_files(*DOMAIN) if {"argparse", "tqdm"} & imported_modules(path)
+    ]
+    assert offenders == []

@@ -10,11 +10,11 @@ import asyncio
 import json
 import logging
 import time
-from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
 import aiohttp
 
+from bot.catalog.models import AniListMedia
 from bot.catalog.normalize import fold
 
 log = logging.getLogger(__name__)
@@ -40,49 +40,6 @@ class AnswerCache(Protocol):
     async def get(self, key: str) -> tuple[str, float] | None: ...
 
     async def put(self, key: str, body: str, fetched_at: float) -> None: ...
-
-
-@dataclass(frozen=True, slots=True)
-class AniListMedia:
-    """What kansou uses of an AniList anime."""
-
-    id: int
-    site_url: str
-    id_mal: int | None = None
-    romaji: str | None = None
-    english: str | None = None
-    native: str | None = None
-    synonyms: tuple[str, ...] = ()
-    format: str | None = None  # TV, TV_SHORT, MOVIE, SPECIAL, OVA, ONA, MUSIC
-    season: str | None = None
-    season_year: int | None = None
-    episodes: int | None = None
-    cover: str | None = None
-    genres: tuple[str, ...] = ()
-    studios: tuple[str, ...] = ()
-    average_score: int | None = None  # 0..100
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        """Every distinct name, the most recognisable first."""
-        found = (self.romaji, self.english, self.native, *self.synonyms)
-        return tuple(dict.fromkeys(name for name in found if name))
-
-    @property
-    def mal_url(self) -> str | None:
-        return f"https://myanimelist.net/anime/{self.id_mal}" if self.id_mal else None
-
-    def to_json(self) -> str:
-        """The form kept in the cache."""
-        return json.dumps(asdict(self), ensure_ascii=False)
-
-    @classmethod
-    def from_json(cls, text: str) -> AniListMedia:
-        """Read back what to_json wrote."""
-        data = json.loads(text)
-        for key in ("synonyms", "genres", "studios"):
-            data[key] = tuple(data.get(key) or ())
-        return cls(**data)
 
 
 def parse_media(data: Any) -> AniListMedia:

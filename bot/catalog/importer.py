@@ -13,14 +13,12 @@ import json
 import math
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.catalog.models import SEASONS, TYPES, CatalogEntry
 from bot.catalog.validate import tidy_name
 
-TYPES = frozenset({"TV", "MOVIE", "OVA", "ONA", "SPECIAL"})
-SEASONS = frozenset({"WINTER", "SPRING", "SUMMER", "FALL"})
 # The dataset's stand-in picture for "no picture": not worth showing.
 _NO_PICTURE = "no_pic"
 
@@ -31,55 +29,6 @@ _ZIP_MAGIC = b"PK\x03\x04"
 
 class CatalogFileError(ValueError):
     """The file is not a usable anime-offline-database file; str() says why, in one line."""
-
-
-@dataclass(frozen=True, slots=True)
-class CatalogEntry:
-    """One anime of the dataset, already cleaned."""
-
-    sources: tuple[str, ...]
-    title: str
-    type: str | None = None
-    episodes: int | None = None
-    status: str | None = None
-    year: int | None = None
-    season: str | None = None
-    picture: str | None = None
-    synonyms: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    studios: tuple[str, ...] = ()
-
-
-@dataclass(slots=True)
-class ImportReport:
-    """What an import did to the catalog."""
-
-    source: str = ""
-    entries: int = 0  # entries read from the file
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: int = 0  # entries without a usable title or source
-    # (old id, id that now holds its sources): upstream merged two titles into one.
-    superseded: list[tuple[int, int]] = field(default_factory=list)
-    absent: int = 0  # catalog titles the file no longer lists (kept: reviews may point at them)
-    seconds: float = 0.0
-
-    def summary(self) -> str:
-        """One line for an operator."""
-        parts = [
-            f"{self.entries} entries read",
-            f"{self.created} new",
-            f"{self.updated} updated",
-            f"{self.unchanged} unchanged",
-        ]
-        if self.skipped:
-            parts.append(f"{self.skipped} skipped")
-        if self.absent:
-            parts.append(f"{self.absent} no longer listed (kept)")
-        if self.superseded:
-            parts.append(f"{len(self.superseded)} merged upstream")
-        return ", ".join(parts) + (f" in {self.seconds:.1f} s" if self.seconds else "")
 
 
 def read_catalog_file(path: str | Path) -> list[CatalogEntry]:

@@ -5,14 +5,11 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from bot.catalog.common_words import COMMON_WORDS
 from bot.catalog.models import Mention, Title
 from bot.catalog.normalize import FUNCTION_WORDS, fold
-
-if TYPE_CHECKING:
-    from bot.catalog.index import CatalogIndex
 
 MAX_WORDS = 8  # longest name, in words, looked up as written ("X no Y ni Z Season 2")
 FUZZY_CUTOFF = 86.0  # rapidfuzz ratio a misspelled, capitalised span needs ("Death Parada" scores 92)
@@ -38,6 +35,16 @@ _CUE_AFTER = frozenset(
 )
 
 
+class NameLookup(Protocol):
+    """What the mention finder needs of a title index (bot.catalog.index.CatalogIndex provides it)."""
+
+    def exact_hits(self, folded: str) -> list[tuple[Title, int]]: ...
+
+    def written_as_named(self, title: Title, written: str) -> bool: ...
+
+    def fuzzy_span(self, folded: str, n_words: int, cutoff: float) -> tuple[str, float] | None: ...
+
+
 @dataclass(slots=True)
 class _Token:
     start: int
@@ -57,8 +64,8 @@ class _Found:
     trim: int = 0  # characters cut from the last word (a possessive "'s")
 
 
-def find_mentions(index: CatalogIndex, text: str) -> list[Mention]:
-    """Titles named in text, in order, without overlaps; see CatalogIndex.find_mentions."""
+def find_mentions(index: NameLookup, text: str) -> list[Mention]:
+    """Titles named in text, in order, without overlaps, looked up in index."""
     tokens = _tokenize(text)
     accepted, held = _exact_pass(index, text, tokens)
     accepted += _rescue_listed(text, tokens, accepted, held)
@@ -106,7 +113,7 @@ def _starts_sentence(text: str, at: int) -> bool:
     return at < 0 or text[at] in ".!?…\n"
 
 
-def _exact_pass(index: CatalogIndex, text: str, tokens: list[_Token]) -> tuple[list[_Found], list[_Found]]:
+def _exact_pass(index: NameLookup, text: str, tokens: list[_Token]) -> tuple[list[_Found], list[_Found]]:
     """Names found word for word; those that look like ordinary words are held back for a list cue."""
     accepted: list[_Found] = []
     held: list[_Found] = []
@@ -140,7 +147,7 @@ def _adjacent(text: str, left: _Token, right: _Token) -> bool:
 
 
 def _judge(
-    index: CatalogIndex,
+    index: NameLookup,
     text: str,
     tokens: list[_Token],
     span: tuple[int, int],
@@ -223,7 +230,7 @@ def _without_overlaps(found: list[_Found]) -> list[_Found]:
     return kept
 
 
-def _fuzzy_pass(index: CatalogIndex, text: str, tokens: list[_Token], accepted: list[_Found]) -> list[_Found]:
+def _fuzzy_pass(index: NameLookup, text: str, tokens: list[_Token], accepted: list[_Found]) -> list[_Found]:
     """Misspelled names: capitalised spans with a word no exact hit covers, matched against similar names.
 
     A span may swallow exact hits it fully contains: "Fullmetal Alchemist Brotherhod" beats the exact
@@ -269,7 +276,7 @@ def _capitalised_runs(text: str, tokens: list[_Token]) -> list[tuple[int, int]]:
 
 
 def _best_fuzzy_span(
-    index: CatalogIndex, tokens: list[_Token], first: int, run_end: int, owner: dict[int, _Found]
+    index: NameLookup, tokens: list[_Token], first: int, run_end: int, owner: dict[int, _Found]
 ) -> _Found | None:
     """The longest span starting at first that closely matches a catalog name."""
     head = tokens[first]

@@ -1,11 +1,15 @@
-"""Plain data shared by the catalog, reviews, scores and comparisons: no discord imports."""
+"""Plain data shared by the catalog, reviews, scores, comparisons and storage: no discord, no I/O."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import asdict, dataclass, field
 
 ANILIST = "anilist.co"
 MYANIMELIST = "myanimelist.net"
+# The formats and seasons of the anime-offline-database that kansou keeps.
+TYPES = frozenset({"TV", "MOVIE", "OVA", "ONA", "SPECIAL"})
+SEASONS = frozenset({"WINTER", "SPRING", "SUMMER", "FALL"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,3 +62,95 @@ class Mention:
     sentence: str  # the sentence that holds the mention
     confidence: float = 1.0
     extra: dict[str, str] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogEntry:
+    """One anime of the dataset, already cleaned."""
+
+    sources: tuple[str, ...]
+    title: str
+    type: str | None = None
+    episodes: int | None = None
+    status: str | None = None
+    year: int | None = None
+    season: str | None = None
+    picture: str | None = None
+    synonyms: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    studios: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class ImportReport:
+    """What an import did to the catalog."""
+
+    source: str = ""
+    entries: int = 0  # entries read from the file
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0  # entries without a usable title or source
+    # (old id, id that now holds its sources): upstream merged two titles into one.
+    superseded: list[tuple[int, int]] = field(default_factory=list)
+    absent: int = 0  # catalog titles the file no longer lists (kept: reviews may point at them)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        """One line for an operator."""
+        parts = [
+            f"{self.entries} entries read",
+            f"{self.created} new",
+            f"{self.updated} updated",
+            f"{self.unchanged} unchanged",
+        ]
+        if self.skipped:
+            parts.append(f"{self.skipped} skipped")
+        if self.absent:
+            parts.append(f"{self.absent} no longer listed (kept)")
+        if self.superseded:
+            parts.append(f"{len(self.superseded)} merged upstream")
+        return ", ".join(parts) + (f" in {self.seconds:.1f} s" if self.seconds else "")
+
+
+@dataclass(frozen=True, slots=True)
+class AniListMedia:
+    """What kansou uses of an AniList anime."""
+
+    id: int
+    site_url: str
+    id_mal: int | None = None
+    romaji: str | None = None
+    english: str | None = None
+    native: str | None = None
+    synonyms: tuple[str, ...] = ()
+    format: str | None = None  # TV, TV_SHORT, MOVIE, SPECIAL, OVA, ONA, MUSIC
+    season: str | None = None
+    season_year: int | None = None
+    episodes: int | None = None
+    cover: str | None = None
+    genres: tuple[str, ...] = ()
+    studios: tuple[str, ...] = ()
+    average_score: int | None = None  # 0..100
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every distinct name, the most recognisable first."""
+        found = (self.romaji, self.english, self.native, *self.synonyms)
+        return tuple(dict.fromkeys(name for name in found if name))
+
+    @property
+    def mal_url(self) -> str | None:
+        return f"https://myanimelist.net/anime/{self.id_mal}" if self.id_mal else None
+
+    def to_json(self) -> str:
+        """The form kept in the cache."""
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> AniListMedia:
+        """Read back what to_json wrote."""
+        data = json.loads(text)
+        for key in ("synonyms", "genres", "studios"):
+            data[key] = tuple(data.get(key) or ())
+        return cls(**data)

@@ -8,9 +8,8 @@ from typing import Protocol
 
 from rapidfuzz import fuzz
 
-from bot.catalog.anilist import AniListMedia
 from bot.catalog.index import CONFIDENT, CatalogIndex
-from bot.catalog.models import Candidate, Title
+from bot.catalog.models import AniListMedia, Candidate, Title
 from bot.catalog.normalize import fold
 from bot.catalog.validate import clean_title_name
 

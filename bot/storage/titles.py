@@ -10,9 +10,7 @@ from dataclasses import dataclass, field
 
 import aiosqlite
 
-from bot.catalog.anilist import AniListMedia
-from bot.catalog.importer import TYPES, CatalogEntry, ImportReport
-from bot.catalog.models import Title
+from bot.catalog.models import TYPES, AniListMedia, CatalogEntry, ImportReport, Title
 from bot.catalog.normalize import fold
 from bot.catalog.validate import clean_title_name, tidy_name
 from bot.storage.db import Database

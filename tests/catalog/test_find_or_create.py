@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalog.anilist import AniListMedia
 from bot.catalog.index import CatalogIndex
+from bot.catalog.models import AniListMedia
 from bot.catalog.service import CatalogService, same_show
 from bot.errors import InvalidInput
 from bot.storage.db import Database

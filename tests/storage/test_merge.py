@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalog.cli import add_catalog_parser
-from bot.catalog.importer import CatalogEntry
+from bot.catalog.models import CatalogEntry
+from bot.cli.catalog import add_catalog_parser
 from bot.errors import NotFound
 from bot.scores.stats import Aggregate
 from bot.storage.db import Database

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from bot.catalog.importer import CatalogEntry
+from bot.catalog.models import CatalogEntry
 from bot.errors import InvalidInput
 from bot.storage.db import Database
 from bot.storage.titles import TitleRepo

@@ -12,14 +12,14 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from bot.catalog.cli import (
+from bot.catalog.importer import CatalogFileError
+from bot.cli.catalog import (
     DEFAULT_URL,
     CatalogDownloadError,
     add_catalog_parser,
     import_catalog,
     update_catalog,
 )
-from bot.catalog.importer import CatalogFileError
 from bot.storage.db import Database
 from bot.storage.titles import TitleRepo
 

@@ -15,7 +15,8 @@ from typing import Any
 import aiohttp
 from tqdm import tqdm
 
-from bot.catalog.importer import CatalogFileError, ImportReport, read_catalog_file
+from bot.catalog.importer import CatalogFileError, read_catalog_file
+from bot.catalog.models import ImportReport
 from bot.storage.db import Database
 from bot.storage.merge import merge_local_titles
 from bot.storage.titles import TitleRepo
