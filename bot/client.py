@@ -20,6 +20,7 @@ from bot.catalog.index import CatalogIndex
 from bot.catalog.service import CatalogService
 from bot.config import Settings
 from bot.handler import NO_MENTIONS, describe, elapsed_ms, handle_error, mark_start
+from bot.interactions.groups import review_group
 from bot.storage.anilist_cache import AniListCache
 from bot.storage.db import Database
 from bot.storage.merge import merge_title
@@ -28,7 +29,6 @@ from bot.storage.titles import TitleRepo
 
 log = logging.getLogger(__name__)
 
-# Order matters: reviews hooks into scores (official score in /score), compare extends the /review group.
 EXTENSIONS: tuple[str, ...] = (
     "cogs.meta",
     "cogs.settings",
@@ -58,6 +58,7 @@ class KansouBot(commands.Bot):
     db: Database
     catalog: CatalogService
     anilist: AniListClient
+    review_group: app_commands.Group
 
     def __init__(self, settings: Settings) -> None:
         intents = discord.Intents.none()
@@ -80,6 +81,8 @@ class KansouBot(commands.Bot):
         self.started_monotonic = time.monotonic()
         self.anilist = AniListClient(enabled=self.settings.anilist, cache=AniListCache(self.db))
         await self.load_catalog()
+        self.review_group = review_group()
+        self.tree.add_command(self.review_group)
         for extension in EXTENSIONS:
             try:
                 await self.load_extension(extension)

@@ -63,7 +63,7 @@ def test_every_extension_exists_and_has_a_setup() -> None:
     from bot.client import EXTENSIONS
 
     for name in EXTENSIONS:
-        path = ROOT / Path(*name.split(".")).with_suffix(".py")
+        path = ROOT / Path(*name.split(".")) / "__init__.py"
         assert path.exists(), name
         assert "async def setup(bot" in path.read_text(encoding="utf-8"), name
 

@@ -21,7 +21,7 @@ from bot.reviews.publish import (
     thread_messages,
     thread_name,
 )
-from cogs.reviews_ui import Linked, post_embed
+from cogs.reviews.render import Linked, post_embed
 from tests.catalog.sample import sample_titles
 
 LONG_TITLE = Title(999, "A" * 300 + " ||secret|| [x](y) @everyone", picture="https://example.com/a.png")

@@ -12,7 +12,7 @@ from discord import app_commands
 from bot.client import create_bot
 from bot.errors import InvalidInput
 from bot.handler import reply
-from bot.ui import BaseView
+from bot.interactions.views import BaseView
 
 
 class Boom(RuntimeError):

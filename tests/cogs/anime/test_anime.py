@@ -14,7 +14,7 @@ from bot.config import Settings
 from bot.errors import InvalidInput, NotFound
 from bot.storage.ratings import RatingRepo
 from bot.storage.titles import TitleRepo
-from cogs.anime_ui import card_embed
+from cogs.anime.render import card_embed
 from tests.catalog.sample import sample_titles
 from tests.conftest import seed_titles
 

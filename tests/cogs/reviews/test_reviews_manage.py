@@ -8,7 +8,7 @@ from bot.client import create_bot
 from bot.config import Settings
 from bot.errors import InvalidInput, PermissionDenied, UserFacingError
 from bot.storage.db import Database
-from tests.cogs.review_support import (
+from tests.cogs.reviews.review_support import (
     METALLIC_ROUGE,
     MONSTER,
     answered_errors,

@@ -7,7 +7,7 @@ import pytest
 from bot.client import create_bot
 from bot.config import Settings
 from bot.storage.db import Database
-from tests.cogs.review_support import (
+from tests.cogs.reviews.review_support import (
     METALLIC_ROUGE,
     button_id,
     corpus,

@@ -6,7 +6,7 @@ import pytest
 
 from bot.client import create_bot
 from bot.config import Settings
-from tests.cogs.review_support import METALLIC_ROUGE, button_id, corpus, fields, posts, seed_catalog
+from tests.cogs.reviews.review_support import METALLIC_ROUGE, button_id, corpus, fields, posts, seed_catalog
 
 pytestmark = pytest.mark.simcord(settle_timeout=2.0)
 

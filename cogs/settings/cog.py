@@ -10,33 +10,11 @@ from discord.ext import commands
 
 from bot.checks import require_admin, require_guild
 from bot.handler import reply
-from bot.storage.settings import GuildSettings, SettingsRepo
+from bot.storage.settings import SettingsRepo
+from cogs.settings.render import settings_embed
 
 if TYPE_CHECKING:
     from bot.client import KansouBot
-
-
-def settings_embed(settings: GuildSettings) -> discord.Embed:
-    def channel(value: int | None) -> str:
-        return f"<#{value}>" if value else "*not set: the channel where the review is posted*"
-
-    def role(value: int | None, default: str) -> str:
-        return f"<@&{value}>" if value else default
-
-    embed = discord.Embed(title="kansou settings", colour=discord.Colour.blurple())
-    embed.add_field(name="Reviews channel", value=channel(settings.reviews_channel_id), inline=False)
-    embed.add_field(
-        name="Reviewer role",
-        value=role(settings.reviewer_role_id, "*not set: moderators are members with Manage Messages*"),
-        inline=False,
-    )
-    embed.add_field(
-        name="Rating role", value=role(settings.rating_role_id, "*not set: every member may score*"), inline=False
-    )
-    embed.add_field(name="Minimum votes (m)", value=str(settings.min_votes))
-    cooldown = f"{settings.rating_cooldown} s" if settings.rating_cooldown else "none"
-    embed.add_field(name="Rating cooldown", value=cooldown)
-    return embed
 
 
 class Settings(commands.Cog, name="Settings"):
@@ -107,7 +85,3 @@ class Settings(commands.Cog, name="Settings"):
     ) -> None:
         text = f"Members wait {seconds} s between two scores." if seconds else "No wait between scores."
         await self._update(interaction, text, rating_cooldown=seconds)
-
-
-async def setup(bot: KansouBot) -> None:
-    await bot.add_cog(Settings(bot))

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import discord
 
-from bot.catalog.index import choice_label
 from bot.catalog.links import escape_markdown, shorten, title_link
-from bot.catalog.models import Candidate, Title
+from bot.catalog.models import Title
 from bot.scores.service import ScoreView, community_text
 from bot.scores.stats import format_mean, histogram_bars
 from bot.storage.ratings import RateResult, TopRow, UserRating
-from bot.ui import BaseView
 
 PAGE_SIZE = 10
 COLOUR = discord.Colour.from_rgb(236, 128, 94)
@@ -132,48 +130,3 @@ def export_csv(rows: Sequence[UserRating]) -> discord.File:
     for row in rows:
         writer.writerow([row.title_id, _csv_safe(row.title_name), row.score, row.updated_at])
     return discord.File(io.BytesIO(buffer.getvalue().encode("utf-8")), filename="kansou-scores.csv")
-
-
-OnPick = Callable[[discord.Interaction, Title], Awaitable[None]]
-MAX_SUGGESTIONS = 4
-
-
-class DidYouMean(BaseView):
-    """'Did you mean …?' with one button per close title, so a typo never creates a near-duplicate."""
-
-    def __init__(self, candidates: Sequence[Candidate], on_pick: OnPick, *, owner_id: int) -> None:
-        super().__init__(owner_id=owner_id)
-        self.on_pick = on_pick
-        for index, candidate in enumerate(candidates[:MAX_SUGGESTIONS]):
-            button: discord.ui.Button[DidYouMean] = discord.ui.Button(
-                label=choice_label(candidate, max_chars=80),
-                style=discord.ButtonStyle.primary,
-                custom_id=f"rate:pick:{index}",
-            )
-            button.callback = self._picker(candidate.title)
-            self.add_item(button)
-        cancel: discord.ui.Button[DidYouMean] = discord.ui.Button(
-            label="None of these", style=discord.ButtonStyle.secondary, custom_id="rate:cancel"
-        )
-        cancel.callback = self._cancel
-        self.add_item(cancel)
-
-    @staticmethod
-    def prompt(typed: str, score: int) -> str:
-        return (
-            f"I don't know a title called “{escape_markdown(shorten(typed, 80))}”. "
-            f"Did you mean one of these? Your score of **{score}/10** is saved once you pick."
-        )
-
-    def _picker(self, title: Title) -> Callable[[discord.Interaction], Awaitable[None]]:
-        async def pick(interaction: discord.Interaction) -> None:
-            self.stop()
-            await self.on_pick(interaction, title)
-
-        return pick
-
-    async def _cancel(self, interaction: discord.Interaction) -> None:
-        self.stop()
-        await interaction.response.edit_message(
-            content="Nothing saved. Pick the title from the suggestions as you type it.", view=None
-        )

@@ -9,7 +9,7 @@ from bot.comparisons.ranking import Reason, Related
 from bot.comparisons.service import SimilarResult
 from bot.scores.stats import Aggregate
 from bot.text import is_balanced
-from cogs.compare_ui import SCORED_MARK, compare_embed, similar_embed
+from cogs.compare.render import SCORED_MARK, compare_embed, similar_embed
 
 BEBOP = Title(1, "Cowboy Bebop", tags=("Space", "Noir"), sources=("https://anilist.co/anime/1",))
 CHAMPLOO = Title(2, "Samurai Champloo", tags=("Samurai", "Noir"))

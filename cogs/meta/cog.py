@@ -9,8 +9,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.interactions.views import Paginator
 from bot.storage.state import StateRepo
-from bot.ui import Paginator
 
 if TYPE_CHECKING:
     from bot.client import KansouBot
@@ -128,7 +128,3 @@ class Meta(commands.Cog, name="General"):
                 embed.add_field(name=name, value=value, inline=False)
             pages.append(embed)
         await Paginator(pages, owner_id=interaction.user.id).send(interaction, ephemeral=True)
-
-
-async def setup(bot: KansouBot) -> None:
-    await bot.add_cog(Meta(bot))

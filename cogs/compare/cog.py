@@ -15,19 +15,17 @@ from bot.checks import require_guild, require_moderator
 from bot.comparisons.service import ComparisonService
 from bot.errors import InvalidInput, NotFound
 from bot.handler import reply
+from bot.interactions.groups import attach, detach
+from bot.interactions.titles import TitleOption
 from bot.storage.comparisons import ComparisonRepo
 from bot.storage.ratings import RatingRepo
 from bot.storage.settings import SettingsRepo
-from cogs.compare_ui import compare_embed, similar_embed
-from cogs.titles import TitleOption
+from cogs.compare.render import compare_embed, similar_embed
 
 if TYPE_CHECKING:
     from bot.client import KansouBot
 
 log = logging.getLogger(__name__)
-
-# The reviews feature owns /review; this cog adds two subcommands to it when it loads (after it).
-REVIEW_GROUP = "review"
 
 
 def _name(title: Title) -> str:
@@ -42,24 +40,13 @@ class Comparisons(commands.Cog, name="Comparisons"):
         self.settings = SettingsRepo(bot.db)
         self.repo = ComparisonRepo(bot.db)
         self.service = ComparisonService(self.repo, RatingRepo(bot.db), bot.catalog)
-        self._attached: list[str] = []
+        self._review_commands = review_commands(self)
 
     async def cog_load(self) -> None:
-        group = self.bot.tree.get_command(REVIEW_GROUP)
-        if not isinstance(group, app_commands.Group):
-            log.warning("no /%s group loaded before cogs.compare: /review compare and uncompare are missing",
-                        REVIEW_GROUP)  # fmt: skip
-            return
-        for command in review_commands(self):
-            group.add_command(command)
-            self._attached.append(command.name)
+        attach(self.bot.review_group, self._review_commands)
 
     async def cog_unload(self) -> None:
-        group = self.bot.tree.get_command(REVIEW_GROUP)
-        if isinstance(group, app_commands.Group):
-            for name in self._attached:
-                group.remove_command(name)
-        self._attached.clear()
+        detach(self.bot.review_group, self._review_commands)
 
     @app_commands.command(name="compare", description="Two titles side by side: scores, members, reviews, tags")
     @app_commands.describe(first="The first title", second="The title to compare it with")
@@ -132,7 +119,3 @@ def review_commands(cog: Comparisons) -> list[app_commands.Command]:
     for command in commands_:
         command.extras["audience"] = "moderators"
     return commands_
-
-
-async def setup(bot: KansouBot) -> None:
-    await bot.add_cog(Comparisons(bot))

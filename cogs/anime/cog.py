@@ -14,10 +14,10 @@ from discord.ext import commands
 from bot.catalog.anilist import AniListMedia
 from bot.catalog.models import Title
 from bot.handler import reply
+from bot.interactions.titles import TitleOption
 from bot.storage.ratings import RatingRepo
 from bot.storage.reviews import ReviewRepo
-from cogs.anime_ui import CardFacts, OfficialScore, card_embed
-from cogs.titles import TitleOption
+from cogs.anime.render import CardFacts, OfficialScore, card_embed
 
 if TYPE_CHECKING:
     from bot.client import KansouBot
@@ -71,7 +71,3 @@ class Anime(commands.Cog, name="Anime"):
         except TimeoutError:
             log.info("AniList too slow for the card of %s; showing the catalog only", media_id)
             return None
-
-
-async def setup(bot: KansouBot) -> None:
-    await bot.add_cog(Anime(bot))

@@ -8,7 +8,7 @@ from typing import Any
 from tests.catalog.sample import sample_titles
 from tests.conftest import seed_titles
 
-CORPUS = Path(__file__).parent.parent / "reviews" / "corpus"
+CORPUS = Path(__file__).resolve().parents[2] / "reviews" / "corpus"
 METALLIC_ROUGE, CAROLE, FRIEREN, DEATH_PARADE, MONSTER = 9, 10, 24, 8, 14
 
 

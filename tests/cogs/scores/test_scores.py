@@ -403,7 +403,7 @@ async def test_scores_survive_a_restart(world, settings) -> None:
 
 async def test_a_user_who_is_not_a_member_has_no_roles_to_score_with(world) -> None:
     """An interaction from a user who is no longer a member gives no role ids, which the service refuses."""
-    from cogs.scores import member_role_ids
+    from cogs.scores.cog import member_role_ids
 
     class Departed:
         user = discord.Object(id=1)

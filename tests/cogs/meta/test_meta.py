@@ -18,7 +18,7 @@ async def test_about_shows_version_uptime_servers_and_storage(world) -> None:
 
 
 async def test_help_lists_every_registered_command_with_its_audience(world, simcord_bot) -> None:
-    from cogs.meta import leaves
+    from cogs.meta.cog import leaves
 
     member = world.member("bob")
     result = await member.slash(world.channel, "help")

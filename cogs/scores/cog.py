@@ -13,12 +13,12 @@ from discord.ext import commands
 from bot.catalog.models import Title
 from bot.checks import MODERATORS_ONLY, require_guild, require_moderator
 from bot.handler import reply
+from bot.interactions.titles import TitleOption, resolve_typed_title, title_choices
+from bot.interactions.views import Confirm, Paginator
 from bot.scores.service import RatingService
 from bot.storage.ratings import RatingRepo
 from bot.storage.settings import SettingsRepo
-from bot.ui import Confirm, Paginator
-from cogs.scores_ui import (
-    DidYouMean,
+from cogs.scores.render import (
     Official,
     export_csv,
     rated_text,
@@ -27,7 +27,7 @@ from cogs.scores_ui import (
     top_pages,
     unrated_text,
 )
-from cogs.titles import TitleOption, resolve_typed_title, title_choices
+from cogs.scores.views import DidYouMean
 
 if TYPE_CHECKING:
     from bot.client import KansouBot
@@ -216,7 +216,3 @@ def scores_service(bot: commands.Bot) -> RatingService:
     if cog is None:
         raise RuntimeError("the Scores cog is not loaded")
     return cast(Scores, cog).service
-
-
-async def setup(bot: KansouBot) -> None:
-    await bot.add_cog(Scores(bot))

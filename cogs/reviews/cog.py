@@ -17,6 +17,8 @@ from bot.catalog.models import Title
 from bot.checks import require_guild, require_moderator
 from bot.errors import InvalidInput, NotFound
 from bot.handler import NO_MENTIONS, reply
+from bot.interactions.groups import attach, detach
+from bot.interactions.views import Confirm
 from bot.reviews.analysis import ReviewAnalysis, understand_review
 from bot.reviews.coalesce import Coalescer
 from bot.reviews.publish import PostContent, check_score_override, comparison_names, post_content, read_upload
@@ -25,10 +27,10 @@ from bot.storage.comparisons import ComparisonRepo
 from bot.storage.ratings import RatingRepo
 from bot.storage.reviews import NewReview, Published, Review, ReviewRepo
 from bot.storage.settings import SettingsRepo
-from bot.ui import Confirm
-from cogs.reviews_post import remove_post, rewrite_thread, write_thread
-from cogs.reviews_ui import Linked, history_embed, list_pages, post_embed, preview_text
-from cogs.reviews_views import (
+from cogs.reviews.commands import review_commands
+from cogs.reviews.render import Linked, history_embed, list_pages, post_embed, preview_text
+from cogs.reviews.thread import remove_post, rewrite_thread, write_thread
+from cogs.reviews.views import (
     TEXT_MAX,
     KeepSuggestions,
     PreviewAction,
@@ -88,10 +90,12 @@ class Reviews(commands.Cog, name="Reviews"):
         self._fallback_rating: RatingService | None = None
         self.drafts: dict[str, Draft] = {}
         self.coalescer = Coalescer(COMMUNITY_INTERVAL)
+        self._commands = review_commands(self)
 
     async def cog_load(self) -> None:
         self.bot.add_view(RatingPanel())
         self.bot.add_dynamic_items(PreviewAction, KeepSuggestions)
+        attach(self.bot.review_group, self._commands)
         self._offer_official_scores()
 
     @commands.Cog.listener()
@@ -108,6 +112,7 @@ class Reviews(commands.Cog, name="Reviews"):
     async def cog_unload(self) -> None:
         self.coalescer.cancel_all()
         self.bot.remove_dynamic_items(PreviewAction, KeepSuggestions)
+        detach(self.bot.review_group, self._commands)
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -167,7 +172,7 @@ class Reviews(commands.Cog, name="Reviews"):
         review = await self.repo.current(guild_id, title_id)
         if review is None:
             return None
-        from cogs.scores_ui import Official  # the scores feature's own record type
+        from cogs.scores.render import Official  # the scores feature's own record type
 
         return Official(review.score, review.jump_url)
 

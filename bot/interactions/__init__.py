@@ -1,0 +1,1 @@
+"""Discord interaction plumbing every feature shares: base views, the title option."""

@@ -1,0 +1,56 @@
+"""The scores feature's buttons: "Did you mean …?" when a typed title is not sure."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+
+import discord
+
+from bot.catalog.index import choice_label
+from bot.catalog.links import escape_markdown, shorten
+from bot.catalog.models import Candidate, Title
+from bot.interactions.views import BaseView
+
+OnPick = Callable[[discord.Interaction, Title], Awaitable[None]]
+MAX_SUGGESTIONS = 4
+
+
+class DidYouMean(BaseView):
+    """'Did you mean …?' with one button per close title, so a typo never creates a near-duplicate."""
+
+    def __init__(self, candidates: Sequence[Candidate], on_pick: OnPick, *, owner_id: int) -> None:
+        super().__init__(owner_id=owner_id)
+        self.on_pick = on_pick
+        for index, candidate in enumerate(candidates[:MAX_SUGGESTIONS]):
+            button: discord.ui.Button[DidYouMean] = discord.ui.Button(
+                label=choice_label(candidate, max_chars=80),
+                style=discord.ButtonStyle.primary,
+                custom_id=f"rate:pick:{index}",
+            )
+            button.callback = self._picker(candidate.title)
+            self.add_item(button)
+        cancel: discord.ui.Button[DidYouMean] = discord.ui.Button(
+            label="None of these", style=discord.ButtonStyle.secondary, custom_id="rate:cancel"
+        )
+        cancel.callback = self._cancel
+        self.add_item(cancel)
+
+    @staticmethod
+    def prompt(typed: str, score: int) -> str:
+        return (
+            f"I don't know a title called “{escape_markdown(shorten(typed, 80))}”. "
+            f"Did you mean one of these? Your score of **{score}/10** is saved once you pick."
+        )
+
+    def _picker(self, title: Title) -> Callable[[discord.Interaction], Awaitable[None]]:
+        async def pick(interaction: discord.Interaction) -> None:
+            self.stop()
+            await self.on_pick(interaction, title)
+
+        return pick
+
+    async def _cancel(self, interaction: discord.Interaction) -> None:
+        self.stop()
+        await interaction.response.edit_message(
+            content="Nothing saved. Pick the title from the suggestions as you type it.", view=None
+        )

@@ -1,0 +1,30 @@
+"""The /settings embed."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.storage.settings import GuildSettings
+
+
+def settings_embed(settings: GuildSettings) -> discord.Embed:
+    def channel(value: int | None) -> str:
+        return f"<#{value}>" if value else "*not set: the channel where the review is posted*"
+
+    def role(value: int | None, default: str) -> str:
+        return f"<@&{value}>" if value else default
+
+    embed = discord.Embed(title="kansou settings", colour=discord.Colour.blurple())
+    embed.add_field(name="Reviews channel", value=channel(settings.reviews_channel_id), inline=False)
+    embed.add_field(
+        name="Reviewer role",
+        value=role(settings.reviewer_role_id, "*not set: moderators are members with Manage Messages*"),
+        inline=False,
+    )
+    embed.add_field(
+        name="Rating role", value=role(settings.rating_role_id, "*not set: every member may score*"), inline=False
+    )
+    embed.add_field(name="Minimum votes (m)", value=str(settings.min_votes))
+    cooldown = f"{settings.rating_cooldown} s" if settings.rating_cooldown else "none"
+    embed.add_field(name="Rating cooldown", value=cooldown)
+    return embed
