@@ -13,10 +13,11 @@ import json
 import math
 import zipfile
 from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from bot.catalog.models import SEASONS, TYPES, CatalogEntry
+from bot.catalog.models import SEASONS, TYPES, CatalogEntry, SkippedEntry
 from bot.catalog.validate import tidy_name
 
 # The dataset's stand-in picture for "no picture": not worth showing.
@@ -31,7 +32,15 @@ class CatalogFileError(ValueError):
     """The file is not a usable anime-offline-database file; str() says why, in one line."""
 
 
-def read_catalog_file(path: str | Path) -> list[CatalogEntry]:
+@dataclass(slots=True)
+class CatalogFile:
+    """What a dataset file holds: the usable entries, and those left out with the reason."""
+
+    entries: list[CatalogEntry] = field(default_factory=list)
+    skipped: list[SkippedEntry] = field(default_factory=list)
+
+
+def read_catalog_file(path: str | Path) -> CatalogFile:
     """Every entry of the dataset file at `path`, or CatalogFileError before anything is used."""
     path = Path(path)
     try:
@@ -41,7 +50,7 @@ def read_catalog_file(path: str | Path) -> list[CatalogEntry]:
     return parse_catalog(raw, name=path.name)
 
 
-def parse_catalog(raw: bytes, *, name: str = "the file") -> list[CatalogEntry]:
+def parse_catalog(raw: bytes, *, name: str = "the file") -> CatalogFile:
     """Parse dataset bytes (JSON, minified JSON, JSON Lines; gzip or zip accepted) into entries."""
     raw = _decompress(raw, name)
     try:
@@ -58,14 +67,18 @@ def parse_catalog(raw: bytes, *, name: str = "the file") -> list[CatalogEntry]:
         records = _json_lines(text, name)
     else:
         records = _records_of(document, name)
-    entries = []
-    for number, record in records:
+    found = CatalogFile()
+    for position, (number, record) in enumerate(records, start=1):
         entry = _entry(record, number, name)
-        if entry is not None:
-            entries.append(entry)
-    if not entries:
+        if isinstance(entry, SkippedEntry):
+            found.skipped.append(SkippedEntry(position, entry.title, entry.reason))
+        else:
+            found.entries.append(replace(entry, number=position))
+    if not found.entries and found.skipped:
+        raise CatalogFileError(f"{name} holds no usable anime entries ({found.skipped[0]})")
+    if not found.entries:
         raise CatalogFileError(f"{name} holds no anime entries")
-    return entries
+    return found
 
 
 def _decompress(raw: bytes, name: str) -> bytes:
@@ -120,7 +133,8 @@ def _json_lines(text: str, name: str) -> list[tuple[int, Any]]:
     return records
 
 
-def _entry(record: Any, number: int, name: str) -> CatalogEntry | None:
+def _entry(record: Any, number: int, name: str) -> CatalogEntry | SkippedEntry:
+    """The cleaned entry, a SkippedEntry when it lacks what an import needs, or CatalogFileError."""
     where = f"{name}: entry {number}"
     if not isinstance(record, dict):
         raise CatalogFileError(f"{where} is a {type(record).__name__}, not an anime object")
@@ -134,7 +148,10 @@ def _entry(record: Any, number: int, name: str) -> CatalogEntry | None:
     title = tidy_name(title)
     sources = tuple(dict.fromkeys(url.strip() for url in sources if url.strip()))
     if not title or not sources:
-        return None
+        missing = " and ".join(
+            what for what, gone in (("no title", not title), ("no source links", not sources)) if gone
+        )
+        return SkippedEntry(number, title, missing)
     season_info = record.get("animeSeason") or {}
     if not isinstance(season_info, dict):
         raise CatalogFileError(f"{where}: 'animeSeason' should be an object")

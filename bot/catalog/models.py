@@ -79,6 +79,24 @@ class CatalogEntry:
     synonyms: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     studios: tuple[str, ...] = ()
+    number: int = field(default=0, compare=False)  # position in the file (1 = first), for messages
+
+
+# How many skipped entries an import report names; the rest are only counted.
+NAMED_SKIPS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedEntry:
+    """An entry of a catalog file that was not imported, and why."""
+
+    number: int  # position in the file, 1 = first
+    title: str  # as written in the file (may be empty)
+    reason: str
+
+    def __str__(self) -> str:
+        title = self.title if len(self.title) <= 60 else self.title[:59] + "…"
+        return f"entry {self.number} {title!r}: {self.reason}" if title else f"entry {self.number}: {self.reason}"
 
 
 @dataclass(slots=True)
@@ -86,15 +104,29 @@ class ImportReport:
     """What an import did to the catalog."""
 
     source: str = ""
-    entries: int = 0  # entries read from the file
+    entries: int = 0  # entries read from the file, skipped ones included
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    skipped: int = 0  # entries without a usable title or source
+    skipped: int = 0  # entries not imported (see skips for why)
+    skips: list[SkippedEntry] = field(default_factory=list)  # the first NAMED_SKIPS of them
     # (old id, id that now holds its sources): upstream merged two titles into one.
     superseded: list[tuple[int, int]] = field(default_factory=list)
     absent: int = 0  # catalog titles the file no longer lists (kept: reviews may point at them)
     seconds: float = 0.0
+
+    def skip(self, entry: SkippedEntry) -> None:
+        """Count an entry that was not imported; the first few are kept by name for the operator."""
+        self.skipped += 1
+        if len(self.skips) < NAMED_SKIPS:
+            self.skips.append(entry)
+
+    def skip_lines(self) -> list[str]:
+        """One line per named skipped entry, then how many more there were."""
+        lines = [str(entry) for entry in self.skips]
+        if self.skipped > len(self.skips):
+            lines.append(f"… and {self.skipped - len(self.skips)} more")
+        return lines
 
     def summary(self) -> str:
         """One line for an operator."""

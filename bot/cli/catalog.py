@@ -53,9 +53,11 @@ async def update_catalog(db: Database, url: str = DEFAULT_URL, *, progress: bool
 
 async def _import(db: Database, path: Path, *, source: str, progress: bool) -> ImportReport:
     started = time.perf_counter()
-    entries = await asyncio.to_thread(read_catalog_file, path)
-    with _bar(progress, total=len(entries), unit=" titles", desc="Importing") as bar:
-        report = await TitleRepo(db).import_entries(entries, progress=bar.update, source=source)
+    found = await asyncio.to_thread(read_catalog_file, path)
+    with _bar(progress, total=len(found.entries), unit=" titles", desc="Importing") as bar:
+        report = await TitleRepo(db).import_entries(
+            found.entries, progress=bar.update, source=source, skipped=found.skipped
+        )
     report.seconds = time.perf_counter() - started
     return report
 
@@ -112,6 +114,10 @@ async def _report(db: Database, job: Awaitable[ImportReport]) -> int:
         print(f"kansou catalog: {exc}; the catalog was not changed.", file=sys.stderr)
         return 1
     print(f"Catalog imported: {report.summary()}.")
+    if report.skipped:
+        print(f"Not imported ({report.skipped}):")
+        for line in report.skip_lines():
+            print(f"  {line}")
     # Titles servers created before the catalog knew them now have a real entry to join.
     merged = await merge_local_titles(db)
     print(f"Local titles merged into catalog entries: {len(merged)}.")

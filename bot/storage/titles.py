@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import aiosqlite
 
-from bot.catalog.models import TYPES, AniListMedia, CatalogEntry, ImportReport, Title
+from bot.catalog.models import TYPES, AniListMedia, CatalogEntry, ImportReport, SkippedEntry, Title
 from bot.catalog.normalize import fold
 from bot.catalog.validate import clean_title_name, tidy_name
 from bot.storage.db import Database
@@ -199,10 +199,20 @@ class TitleRepo:
         return matches
 
     async def import_entries(
-        self, entries: Sequence[CatalogEntry], progress: Progress | None = None, *, source: str = ""
+        self,
+        entries: Sequence[CatalogEntry],
+        progress: Progress | None = None,
+        *,
+        source: str = "",
+        skipped: Sequence[SkippedEntry] = (),
     ) -> ImportReport:
-        """Create or update a title per entry in one transaction, keeping ids by matching source URLs."""
-        report = ImportReport(source=source, entries=len(entries))
+        """Create or update a title per entry in one transaction, keeping ids by matching source URLs.
+
+        skipped: entries the file reader already left out; they are counted and named in the report.
+        """
+        report = ImportReport(source=source, entries=len(entries) + len(skipped))
+        for entry in sorted(skipped, key=lambda skip: skip.number):
+            report.skip(entry)
         async with self.db.transaction() as conn:
             await _ImportRun(conn, report, progress).run(entries)
             await conn.execute(
@@ -245,7 +255,7 @@ class _ImportRun:
         self.names: dict[int, set[str]] = defaultdict(set)
         self.sources_of: dict[int, set[str]] = defaultdict(set)
         self.claimed_ids: set[int] = set()
-        self.claimed_urls: set[str] = set()
+        self.claimed_urls: dict[str, int] = {}  # source URL -> number of the entry of this file that took it
         self.next_id = 1
 
     async def run(self, entries: Sequence[CatalogEntry]) -> None:
@@ -277,9 +287,11 @@ class _ImportRun:
     def _apply(self, entry: CatalogEntry) -> None:
         urls = [url for url in entry.sources if url not in self.claimed_urls]
         if not urls:  # every source already went to an earlier entry of this file
-            self.report.skipped += 1
+            earlier = self.claimed_urls[entry.sources[0]]
+            reason = f"its source links belong to entry {earlier}" if earlier else "its source links are taken"
+            self.report.skip(SkippedEntry(entry.number, entry.title, reason + " (a duplicate)"))
             return
-        self.claimed_urls.update(urls)
+        self.claimed_urls.update(dict.fromkeys(urls, entry.number))
         owner = self.owner
         votes = Counter(owner[url] for url in urls if url in owner and owner[url] not in self.claimed_ids)
         row = _row_of(entry)

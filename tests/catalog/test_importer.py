@@ -61,18 +61,18 @@ FRIEREN = anime(
 
 @pytest.mark.parametrize("layout", [pretty, minified, json_lines])
 def test_every_release_layout_reads_the_same_entries(layout: Any) -> None:
-    entries = parse_catalog(layout([FRIEREN, anime("Bocchi the Rock!", 130003)]))
+    entries = parse_catalog(layout([FRIEREN, anime("Bocchi the Rock!", 130003)])).entries
     assert [e.title for e in entries] == ["Sousou no Frieren", "Bocchi the Rock!"]
     assert entries[0].sources == ("https://anilist.co/anime/154587", "https://myanimelist.net/anime/154587")
 
 
 def test_json_lines_without_a_header_line_is_read() -> None:
-    entries = parse_catalog(json_lines([FRIEREN], header=False))
+    entries = parse_catalog(json_lines([FRIEREN], header=False)).entries
     assert [e.title for e in entries] == ["Sousou no Frieren"]
 
 
 def test_fields_are_mapped_onto_the_entry() -> None:
-    (entry,) = parse_catalog(pretty([FRIEREN]))
+    (entry,) = parse_catalog(pretty([FRIEREN])).entries
     assert entry.type == "TV"
     assert (entry.season, entry.year, entry.episodes) == ("FALL", 2023, 12)
     assert entry.picture == "https://cdn.example.invalid/154587.jpg"
@@ -82,7 +82,7 @@ def test_fields_are_mapped_onto_the_entry() -> None:
 
 
 def test_synonyms_are_tidied_deduplicated_and_exclude_the_main_title() -> None:
-    (entry,) = parse_catalog(pretty([FRIEREN]))
+    (entry,) = parse_catalog(pretty([FRIEREN])).entries
     assert entry.synonyms == ("Frieren: Beyond Journey's End", "葬送のフリーレン", "Frieren")
 
 
@@ -95,20 +95,39 @@ def test_unknown_type_season_zero_episodes_and_placeholder_picture_become_none()
         animeSeason={"season": "UNDEFINED"},
         picture="https://raw.githubusercontent.com/manami-project/anime-offline-database/master/pics/no_pic.png",
     )
-    (entry,) = parse_catalog(minified([record]))
+    (entry,) = parse_catalog(minified([record])).entries
     assert (entry.type, entry.episodes, entry.season, entry.year) == (None, None, None, None)
     assert entry.picture is None
 
 
 def test_entries_without_title_or_sources_are_skipped_not_fatal() -> None:
-    entries = parse_catalog(pretty([anime("  \u200b ", 1), anime("No sources", sources=[]), FRIEREN]))
+    entries = parse_catalog(pretty([anime("  \u200b ", 1), anime("No sources", sources=[]), FRIEREN])).entries
     assert [e.title for e in entries] == ["Sousou no Frieren"]
+
+
+def test_skipped_entries_are_named_with_their_position_and_reason() -> None:
+    found = parse_catalog(pretty([FRIEREN, anime("Metallic Rouge", 2, sources=[]), anime(" \u200b ", 3)]))
+    assert [str(skip) for skip in found.skipped] == [
+        "entry 2 'Metallic Rouge': no source links",
+        "entry 3: no title",
+    ]
+    assert [entry.number for entry in found.entries] == [1]
+
+
+def test_an_entry_without_title_and_sources_names_both_reasons() -> None:
+    found = parse_catalog(minified([anime("", 1, sources=[" "]), FRIEREN]))
+    assert [skip.reason for skip in found.skipped] == ["no title and no source links"]
+
+
+def test_a_file_where_no_entry_is_usable_says_why() -> None:
+    with pytest.raises(CatalogFileError, match=r"no usable anime entries \(entry 1 'Lonely': no source links\)"):
+        parse_catalog(pretty([anime("Lonely", 1, sources=[])]))
 
 
 def test_gzip_file_is_read_transparently(tmp_path: Path) -> None:
     path = tmp_path / "catalog.json.gz"
     path.write_bytes(gzip.compress(minified([FRIEREN])))
-    assert [e.title for e in read_catalog_file(path)] == ["Sousou no Frieren"]
+    assert [e.title for e in read_catalog_file(path).entries] == ["Sousou no Frieren"]
 
 
 def test_truncated_json_is_refused_as_truncated() -> None:

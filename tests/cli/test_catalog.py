@@ -176,6 +176,21 @@ async def test_command_prints_a_summary_and_succeeds(
     assert "1 new" in capsys.readouterr().out
 
 
+async def test_command_counts_and_names_entries_it_could_not_import(
+    db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = json.loads(dataset(*(f"Show {n}" for n in range(1, 61))))
+    document["data"][16].update(title="Metallic Rouge", sources=[])
+    path = tmp_path / "catalog.json"
+    path.write_text(json.dumps(document))
+    args = parser().parse_args(["catalog", "import", str(path)])
+    assert await args.func(args, db) == 0
+    out = capsys.readouterr().out
+    assert "60 entries read, 59 new" in out and "1 skipped" in out
+    assert "entry 17 'Metallic Rouge': no source links" in out
+    assert await TitleRepo(db).count() == 59
+
+
 async def test_command_reports_a_bad_file_and_fails(
     db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

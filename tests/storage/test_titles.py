@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from bot.catalog.models import CatalogEntry
+from bot.catalog.models import CatalogEntry, SkippedEntry
 from bot.errors import InvalidInput
 from bot.storage.db import Database
 from bot.storage.titles import TitleRepo
@@ -124,6 +124,26 @@ async def test_duplicate_sources_within_one_file_never_make_duplicates(repo: Tit
     report = await repo.import_entries([FRIEREN, dataclasses.replace(FRIEREN, title="Copy")])
     assert (report.created, report.skipped) == (1, 1)
     assert [t.name for t in await repo.load_all()] == ["Sousou no Frieren"]
+
+
+async def test_duplicates_are_named_with_the_entry_that_took_their_sources(repo: TitleRepo) -> None:
+    first = dataclasses.replace(FRIEREN, number=1)
+    copy = dataclasses.replace(FRIEREN, title="Frieren (copy)", number=2)
+    report = await repo.import_entries([first, copy])
+    assert [str(skip) for skip in report.skips] == [
+        "entry 2 'Frieren (copy)': its source links belong to entry 1 (a duplicate)"
+    ]
+
+
+async def test_entries_skipped_by_the_reader_are_counted_named_and_logged(repo: TitleRepo, db: Database) -> None:
+    skipped = [SkippedEntry(number, f"Broken {number}", "no source links") for number in range(2, 10)]
+    report = await repo.import_entries([FRIEREN], skipped=skipped)
+    assert (report.entries, report.created, report.skipped) == (9, 1, 8)
+    assert report.skip_lines() == [*(f"entry {n} 'Broken {n}': no source links" for n in range(2, 7)), "… and 3 more"]
+    assert "9 entries read, 1 new, 0 updated, 0 unchanged, 8 skipped" in report.summary()
+    row = await db.fetchone("SELECT entries, skipped FROM catalog_imports")
+    assert row is not None
+    assert tuple(row) == (9, 8)
 
 
 async def test_each_import_is_logged(repo: TitleRepo, db: Database) -> None:
