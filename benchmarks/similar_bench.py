@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from benchmarks.scores_bench import GUILD, MEMBERS, RATINGS, TITLES, build_ratings_db
+from bot.comparisons.graph import EdgeKind
 from bot.comparisons.service import ComparisonService
 from bot.storage.comparisons import ComparisonRepo
 from bot.storage.db import Database
@@ -46,7 +47,9 @@ async def add_tags_and_reviews(db: Database, seed: int = 5) -> None:
     repo = ComparisonRepo(db)
     for review_id, title_id in enumerate(reviewed, start=1):
         others = rng.sample(range(1, TITLES + 1), rng.randint(1, 4))
-        refs = [(other, "comparison", "It feels a lot like that one.") for other in others if other != title_id]
+        refs: list[tuple[int, EdgeKind, str]] = [
+            (other, "comparison", "It feels a lot like that one.") for other in others if other != title_id
+        ]
         await repo.replace_review_edges(GUILD, review_id, title_id, refs)
 
 
@@ -84,7 +87,7 @@ async def measure(path: Path, runs: int) -> float:
         uniform = [await once(rng.randint(1, TITLES)) for _ in range(runs)]
         cold = [await once(title_id) for title_id in most_scored]
         warm = [await once(title_id) for title_id in most_scored]
-        ratings = await repo.member_ratings(GUILD, most_scored[0])
+        ratings = await service.ratings.member_ratings(GUILD, most_scored[0])
         print(f"most scored title: {len(ratings):,} ratings read from {ratings.members:,} of its raters")
         median = summary("/similar, titles picked at random", uniform)
         summary("/similar, 10 most scored, uncached", cold)

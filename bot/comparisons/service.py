@@ -87,7 +87,7 @@ class ComparisonService:
                 f"Nothing related to {target.name} yet: no review compares it, not enough members "
                 "scored it together with other titles, and no title here shares its tags."
             )
-        scored = await self.repo.scored_by(guild_id, user_id, [r.title_id for r in related])
+        scored = await self.ratings.scored_by(guild_id, user_id, [r.title_id for r in related])
         return SimilarResult(target, related, known, scored)
 
     async def neighbours(self, guild_id: int, title_id: int) -> list[Neighbour]:
@@ -95,7 +95,7 @@ class ComparisonService:
         stamp = await self.ratings.aggregate(guild_id, title_id)
         found = self.cache.get(guild_id, title_id, stamp)
         if found is None:
-            ratings = await self.repo.member_ratings(guild_id, title_id)
+            ratings = await self.ratings.member_ratings(guild_id, title_id)
             found = neighbours(title_id, ratings)
             if len(ratings) >= CACHE_MIN_RATINGS:
                 self.cache.put(guild_id, title_id, stamp, found)
@@ -116,7 +116,7 @@ class ComparisonService:
         return compare_titles(
             sides[0],
             sides[1],
-            pairs=await self.repo.paired_scores(guild_id, first_id, second_id),
+            pairs=await self.ratings.paired_scores(guild_id, first_id, second_id),
             edges=await self.repo.edges_of(guild_id, first_id),
         )
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 MIN_OVERLAP = 3
@@ -58,7 +58,7 @@ class MemberRatings:
         return cls(user_ids, starts, title_ids, scores)
 
     @classmethod
-    def from_sorted_rows(cls, rows: Iterable[tuple[int, int, int]]) -> MemberRatings:
+    def from_sorted_rows(cls, rows: Iterable[Sequence[int]]) -> MemberRatings:
         """Build from (user_id, title_id, score) rows already ordered by user_id (as SQL returns them)."""
         user_ids, starts, title_ids, scores = array("q"), array("q"), array("q"), array("b")
         previous = None

@@ -1,4 +1,4 @@
-"""The comparison graph's edges, and the reads of community scores that similarity and /compare need."""
+"""The comparison graph's edges (and, for now, the official-review reads comparisons need)."""
 
 from __future__ import annotations
 
@@ -7,17 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.comparisons.graph import ComparisonEdge, EdgeKind
-from bot.comparisons.similarity import MemberRatings
 from bot.storage.db import Database
 
 _NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 _EDGE_COLUMNS = "guild_id, review_id, title_id, other_title_id, kind, sentence, source, removed"
 _EDGE_COLUMNS_E = ", ".join(f"e.{column.strip()}" for column in _EDGE_COLUMNS.split(","))
-# Raters of one title whose ratings /similar reads. A title most of a big server scored would
-# otherwise pull in most of the ratings table; the most recent raters speak for current taste,
-# and the cap bounds the work per request (see benchmarks/similar_bench.py); 600 co-raters still
-# estimate a correlation to about ±0.04.
-MAX_RATERS = 600
 
 
 def _edge(row: sqlite3.Row) -> ComparisonEdge:
@@ -53,7 +47,7 @@ def _post(row: sqlite3.Row) -> ReviewPost:
 
 
 class ComparisonRepo:
-    """Edges of the comparison graph per server, and the member-score reads behind /similar and /compare."""
+    """Edges of the comparison graph per server; member scores are RatingRepo's."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -186,38 +180,3 @@ class ComparisonRepo:
             f"SELECT {_REVIEW_COLUMNS} FROM reviews WHERE guild_id = ? AND id IN ({marks})", (guild_id, *wanted)
         )
         return {row["id"]: _post(row) for row in rows}
-
-    # -- member scores -----------------------------------------------------------------------------
-
-    async def member_ratings(self, guild_id: int, title_id: int, max_raters: int = MAX_RATERS) -> MemberRatings:
-        """All ratings of the (at most `max_raters` most recent) members who scored the title, by member."""
-        rows = await self.db.fetchall(
-            "SELECT user_id, title_id, score FROM ratings WHERE guild_id = ? AND user_id IN ("
-            "  SELECT user_id FROM ratings WHERE guild_id = ? AND title_id = ? "
-            "  ORDER BY updated_at DESC, user_id LIMIT ?"
-            ") ORDER BY user_id",
-            (guild_id, guild_id, title_id, max_raters),
-        )
-        return MemberRatings.from_sorted_rows(rows)
-
-    async def paired_scores(self, guild_id: int, first: int, second: int) -> list[tuple[int, int]]:
-        """(score for first, score for second) of every member who scored both."""
-        rows = await self.db.fetchall(
-            "SELECT a.score, b.score FROM ratings AS a JOIN ratings AS b "
-            "ON b.guild_id = a.guild_id AND b.user_id = a.user_id AND b.title_id = ? "
-            "WHERE a.guild_id = ? AND a.title_id = ?",
-            (second, guild_id, first),
-        )
-        return [(row[0], row[1]) for row in rows]
-
-    async def scored_by(self, guild_id: int, user_id: int, title_ids: Iterable[int]) -> set[int]:
-        """Which of these titles the member has scored (to mark them in /similar)."""
-        wanted = sorted(set(title_ids))
-        if not wanted:
-            return set()
-        marks = ", ".join("?" * len(wanted))
-        rows = await self.db.fetchall(
-            f"SELECT title_id FROM ratings WHERE guild_id = ? AND user_id = ? AND title_id IN ({marks})",
-            (guild_id, user_id, *wanted),
-        )
-        return {row[0] for row in rows}

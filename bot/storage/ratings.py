@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import aiosqlite
 
+from bot.comparisons.similarity import MemberRatings
 from bot.errors import NotFound
 from bot.scores.stats import Aggregate, check_score, weighted_rating
 from bot.storage.db import Database
@@ -29,6 +31,11 @@ _RECOUNT = (
     + ", ".join(f"SUM(score = {s}) AS h{s}" for s in range(1, 11))
     + " FROM ratings GROUP BY guild_id, title_id"
 )
+# Raters of one title whose ratings /similar reads. A title most of a big server scored would
+# otherwise pull in most of the ratings table; the most recent raters speak for current taste,
+# and the cap bounds the work per request (see benchmarks/similar_bench.py); 600 co-raters still
+# estimate a correlation to about ±0.04.
+MAX_RATERS = 600
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +257,41 @@ class RatingRepo:
             "WHERE guild_id = ? ORDER BY removed_at DESC, id DESC LIMIT ?",
             (guild_id, limit),
         )
+
+    # -- co-ratings: what /similar and /compare read -----------------------------------------------
+
+    async def member_ratings(self, guild_id: int, title_id: int, max_raters: int = MAX_RATERS) -> MemberRatings:
+        """All ratings of the (at most `max_raters` most recent) members who scored the title, by member."""
+        rows = await self.db.fetchall(
+            "SELECT user_id, title_id, score FROM ratings WHERE guild_id = ? AND user_id IN ("
+            "  SELECT user_id FROM ratings WHERE guild_id = ? AND title_id = ? "
+            "  ORDER BY updated_at DESC, user_id LIMIT ?"
+            ") ORDER BY user_id",
+            (guild_id, guild_id, title_id, max_raters),
+        )
+        return MemberRatings.from_sorted_rows(rows)
+
+    async def paired_scores(self, guild_id: int, first: int, second: int) -> list[tuple[int, int]]:
+        """(score for first, score for second) of every member who scored both."""
+        rows = await self.db.fetchall(
+            "SELECT a.score, b.score FROM ratings AS a JOIN ratings AS b "
+            "ON b.guild_id = a.guild_id AND b.user_id = a.user_id AND b.title_id = ? "
+            "WHERE a.guild_id = ? AND a.title_id = ?",
+            (second, guild_id, first),
+        )
+        return [(row[0], row[1]) for row in rows]
+
+    async def scored_by(self, guild_id: int, user_id: int, title_ids: Iterable[int]) -> set[int]:
+        """Which of these titles the member has scored (to mark them in /similar)."""
+        wanted = sorted(set(title_ids))
+        if not wanted:
+            return set()
+        marks = ", ".join("?" * len(wanted))
+        rows = await self.db.fetchall(
+            f"SELECT title_id FROM ratings WHERE guild_id = ? AND user_id = ? AND title_id IN ({marks})",
+            (guild_id, user_id, *wanted),
+        )
+        return {row[0] for row in rows}
 
     async def rated_title_ids(self, guild_id: int) -> set[int]:
         rows = await self.db.fetchall("SELECT title_id FROM rating_aggregates WHERE guild_id = ?", (guild_id,))

@@ -1,4 +1,4 @@
-"""ComparisonRepo on a real SQLite file: review edges, moderator edits, and the score reads for similarity."""
+"""ComparisonRepo on a real SQLite file: review edges, moderator edits, and the official-review reads."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.comparisons.similarity import neighbours
 from bot.storage.comparisons import ComparisonRepo
 from bot.storage.db import Database
 
@@ -27,13 +26,6 @@ async def review(repo: ComparisonRepo, review_id: int, title_id: int, *, guild: 
     values = {"id": review_id, "guild_id": guild, "title_id": title_id, "author_id": 1, "text": "…", **columns}
     names, marks = ", ".join(values), ", ".join("?" * len(values))
     await repo.db.execute(f"INSERT INTO reviews ({names}) VALUES ({marks})", tuple(values.values()))
-
-
-async def rate(repo: ComparisonRepo, rows: list[tuple[int, int, int]], guild: int = GUILD) -> None:
-    await repo.db.executemany(
-        "INSERT INTO ratings (guild_id, user_id, title_id, score) VALUES (?, ?, ?, ?)",
-        [(guild, user, title, score) for user, title, score in rows],
-    )
 
 
 def pairs(edges):
@@ -126,28 +118,3 @@ async def test_current_review_and_review_posts_read_score_and_post(repo):
     assert await repo.current_review(GUILD, 2) is None
     assert await repo.current_review(OTHER_GUILD, 1) is None
     assert set(await repo.review_posts(GUILD, [REVIEW, 501, 999])) == {REVIEW, 501}
-
-
-async def test_member_ratings_hold_every_rating_of_the_targets_raters_in_this_server_only(repo):
-    # Same numbers as tests/comparisons/test_similarity.py: sim(1, 2) = 4/sqrt(96) before shrinkage.
-    await rate(repo, [(11, 1, 9), (11, 2, 9), (11, 3, 3), (12, 1, 8), (12, 2, 6), (12, 3, 4)])
-    await rate(repo, [(13, 1, 2), (13, 2, 4), (13, 3, 6), (14, 1, 5), (14, 2, 3), (14, 3, 7), (15, 2, 5)])
-    await rate(repo, [(11, 4, 1), (99, 1, 10)], guild=OTHER_GUILD)
-    ratings = await repo.member_ratings(GUILD, 1)
-    assert list(ratings.user_ids) == [11, 12, 13, 14] and len(ratings) == 12
-    found = {n.title_id: n for n in neighbours(1, ratings)}
-    assert found[2].raw_similarity == pytest.approx(4 / 96**0.5)
-
-
-async def test_member_ratings_keep_only_the_most_recent_raters_past_the_cap(repo):
-    await rate(repo, [(user, 1, 5) for user in range(1, 6)])
-    await repo.db.execute("UPDATE ratings SET updated_at = '2030-01-01' WHERE user_id IN (2, 4)")
-    ratings = await repo.member_ratings(GUILD, 1, max_raters=2)
-    assert list(ratings.user_ids) == [2, 4]
-
-
-async def test_paired_scores_and_scored_by(repo):
-    await rate(repo, [(1, 1, 9), (1, 2, 7), (2, 1, 4), (2, 2, 8), (3, 1, 6)])
-    assert sorted(await repo.paired_scores(GUILD, 1, 2)) == [(4, 8), (9, 7)]
-    assert await repo.scored_by(GUILD, 1, [1, 2, 3]) == {1, 2}
-    assert await repo.scored_by(GUILD, 3, []) == set()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.comparisons.similarity import neighbours
 from bot.errors import NotFound
 from bot.scores.stats import Aggregate, weighted_rating
 from bot.storage.db import Database
@@ -145,7 +146,7 @@ async def test_top_pages_continue_the_ranking(db: Database, repo: RatingRepo) ->
     assert (await repo.top(GUILD, m=3, min_votes=1, limit=5, offset=10)).total == 7
 
 
-async def test_member_ratings_are_listed_highest_first(db: Database, repo: RatingRepo) -> None:
+async def test_a_members_scores_are_listed_highest_first(db: Database, repo: RatingRepo) -> None:
     """/ratings order, pagination and the export rows."""
     ids = await add_titles(db, "A", "B", "C")
     for title, score in zip(ids, [6, 9, 3], strict=True):
@@ -259,3 +260,55 @@ async def test_every_write_reports_the_aggregate_it_left(db: Database, repo: Rat
             result = await repo.rate(GUILD, title, user, rng.randint(1, 10))
         assert result.aggregate == await repo.aggregate(GUILD, title)
     assert await repo.recompute_drift() == []
+
+
+# -- co-ratings: the reads behind /similar and /compare ---------------------------------------------
+
+
+async def rate_all(repo: RatingRepo, titles: list[int], rows: list[tuple[int, int, int]], guild: int = GUILD) -> None:
+    """Scores as (member, title number starting at 1, score), through the repository's own write."""
+    for user, title, score in rows:
+        await repo.rate(guild, titles[title - 1], user, score)
+
+
+async def test_member_ratings_hold_every_rating_of_the_targets_raters_in_this_server_only(
+    db: Database, repo: RatingRepo
+) -> None:
+    """Member 15 never scored the target and the other server's scores stay out; the rest feed similarity."""
+    titles = await add_titles(db, "Target", "Second", "Third", "Elsewhere")
+    # Same numbers as tests/comparisons/test_similarity.py: sim(1, 2) = 4/sqrt(96) before shrinkage.
+    await rate_all(repo, titles, [(11, 1, 9), (11, 2, 9), (11, 3, 3), (12, 1, 8), (12, 2, 6), (12, 3, 4)])
+    await rate_all(repo, titles, [(13, 1, 2), (13, 2, 4), (13, 3, 6), (14, 1, 5), (14, 2, 3), (14, 3, 7), (15, 2, 5)])
+    await rate_all(repo, titles, [(11, 4, 1), (99, 1, 10)], guild=OTHER_GUILD)
+    ratings = await repo.member_ratings(GUILD, titles[0])
+    assert list(ratings.user_ids) == [11, 12, 13, 14] and len(ratings) == 12
+    found = {n.title_id: n for n in neighbours(titles[0], ratings)}
+    assert found[titles[1]].raw_similarity == pytest.approx(4 / 96**0.5)
+
+
+async def test_member_ratings_keep_only_the_most_recent_raters_past_the_cap(db: Database, repo: RatingRepo) -> None:
+    """Past max_raters, the members who scored the title most recently are the ones read."""
+    (title,) = await add_titles(db, "Popular")
+    await rate_all(repo, [title], [(user, 1, 5) for user in range(1, 6)])
+    await db.execute("UPDATE ratings SET updated_at = '2030-01-01' WHERE user_id IN (2, 4)")
+    ratings = await repo.member_ratings(GUILD, title, max_raters=2)
+    assert list(ratings.user_ids) == [2, 4]
+
+
+async def test_paired_scores_are_those_of_members_who_scored_both(db: Database, repo: RatingRepo) -> None:
+    """Member 3 scored only the first title; another server's pair is not counted."""
+    titles = await add_titles(db, "First", "Second")
+    await rate_all(repo, titles, [(1, 1, 9), (1, 2, 7), (2, 1, 4), (2, 2, 8), (3, 1, 6)])
+    await rate_all(repo, titles, [(1, 1, 1), (1, 2, 1)], guild=OTHER_GUILD)
+    assert sorted(await repo.paired_scores(GUILD, titles[0], titles[1])) == [(4, 8), (9, 7)]
+    assert sorted(await repo.paired_scores(GUILD, titles[1], titles[0])) == [(7, 9), (8, 4)]
+
+
+async def test_scored_by_marks_only_the_titles_the_member_scored_here(db: Database, repo: RatingRepo) -> None:
+    """The member's scores in another server do not count; no titles asked means no query and no marks."""
+    titles = await add_titles(db, "First", "Second", "Third")
+    await rate_all(repo, titles, [(1, 1, 9), (1, 2, 7), (2, 1, 4)])
+    await rate_all(repo, titles, [(1, 3, 5)], guild=OTHER_GUILD)
+    assert await repo.scored_by(GUILD, 1, titles) == {titles[0], titles[1]}
+    assert await repo.scored_by(GUILD, 2, titles) == {titles[0]}
+    assert await repo.scored_by(GUILD, 1, []) == set()
