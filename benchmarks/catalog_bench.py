@@ -47,7 +47,7 @@ def typo(rng: random.Random, text: str) -> str:
 def make_queries(titles: Sequence[Title], count: int, seed: int) -> list[str]:
     """What members type: full names, aliases, abbreviations, lower case, typos, and partial names."""
     rng = random.Random(seed)
-    queries = []
+    queries: list[str] = []
     while len(queries) < count:
         title = rng.choice(titles)
         names = [title.name, *(alias for alias in title.aliases if alias.isascii())]

@@ -12,6 +12,7 @@ import json
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from benchmarks.synthetic import write_catalog
 from bot.cli.catalog import import_catalog
@@ -24,20 +25,22 @@ TARGET_SECONDS = 60.0
 def _every_entry_changed(catalog: Path, fmt: str) -> Path:
     """The same catalog with every entry's episodes and synonyms changed: the worst weekly update."""
     changed = catalog.with_name(f"changed.{fmt}")
+    text = catalog.read_text(encoding="utf-8")
     if fmt == "jsonl":
-        lines = catalog.read_text(encoding="utf-8").splitlines()
-        entries = [json.loads(line) for line in lines[1:]]
+        header, *lines = text.splitlines()
+        entries = [_changed(json.loads(line)) for line in lines]
+        changed.write_text("\n".join([header, *map(json.dumps, entries)]) + "\n", encoding="utf-8")
     else:
-        document = json.loads(catalog.read_text(encoding="utf-8"))
-        entries = document["data"]
-    for entry in entries:
-        entry["episodes"] = entry.get("episodes", 0) + 1
-        entry["synonyms"] = [*entry.get("synonyms", []), entry["title"] + " (new name)"]
-    if fmt == "jsonl":
-        changed.write_text("\n".join([lines[0], *map(json.dumps, entries)]) + "\n", encoding="utf-8")
-    else:
+        document = json.loads(text)
+        document["data"] = [_changed(entry) for entry in document["data"]]
         changed.write_text(json.dumps(document), encoding="utf-8")
     return changed
+
+
+def _changed(entry: dict[str, Any]) -> dict[str, Any]:
+    entry["episodes"] = entry.get("episodes", 0) + 1
+    entry["synonyms"] = [*entry.get("synonyms", []), entry["title"] + " (new name)"]
+    return entry
 
 
 async def bench(titles: int, fmt: str) -> bool:

@@ -8,8 +8,9 @@ import contextlib
 import logging
 import signal
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from pathlib import Path
+from typing import Any
 
 import discord
 
@@ -23,7 +24,8 @@ from bot.storage.titles import TitleRepo
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
-Command = Callable[[argparse.Namespace, Settings], Awaitable[int]]
+# A coroutine function, not any awaitable: main() hands its result to asyncio.run.
+Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
 
 
 def configure_logging(level: str) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import discord
 import pytest
-from simcord import Env
+from simcord import ChannelHandle, Env, GuildHandle, MemberActor, RoleHandle
 
 from bot.catalog.models import CatalogEntry, Title
 from bot.client import KansouBot, create_bot
@@ -106,23 +106,23 @@ class World:
     """A server with a text channel and helpers to add members with the powers a test needs."""
 
     env: Env
-    guild: object
-    channel: object
+    guild: GuildHandle
+    channel: ChannelHandle
     _count: int = field(default=0)
 
-    def member(self, name: str | None = None, **permissions: bool):
+    def member(self, name: str | None = None, **permissions: bool) -> MemberActor:
         """A member; keyword permissions (e.g. manage_messages=True) are granted through a role."""
         self._count += 1
         user = self.env.create_user(name or f"member{self._count}")
-        roles = []
+        roles: list[RoleHandle] = []
         if permissions:
             roles.append(self.guild.create_role(f"role-{self._count}", permissions=discord.Permissions(**permissions)))
         return self.guild.add_member(user, roles=roles)
 
-    def moderator(self, name: str = "mod"):
+    def moderator(self, name: str = "mod") -> MemberActor:
         return self.member(name, manage_messages=True)
 
-    def admin(self, name: str = "admin"):
+    def admin(self, name: str = "admin") -> MemberActor:
         return self.member(name, manage_guild=True)
 
 

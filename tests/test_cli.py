@@ -78,7 +78,8 @@ async def test_db_backup_writes_a_copy(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     copy = await Database.open(tmp_path / "copy.db")
     try:
-        assert (await copy.fetchone("SELECT value FROM bot_state WHERE key = 'x'"))[0] == "y"
+        row = await copy.fetchone("SELECT value FROM bot_state WHERE key = 'x'")
+        assert row is not None and row[0] == "y"
     finally:
         await copy.close()
     again = run_kansou(tmp_path, "db", "backup", str(tmp_path / "copy.db"))

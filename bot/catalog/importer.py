@@ -116,7 +116,7 @@ def _records_of(document: Any, name: str) -> list[tuple[int, Any]]:
 
 
 def _json_lines(text: str, name: str) -> list[tuple[int, Any]]:
-    records = []
+    records: list[tuple[int, Any]] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -141,12 +141,12 @@ def _entry(record: Any, number: int, name: str) -> CatalogEntry | SkippedEntry:
     for key in ("sources", "title"):
         if key not in record:
             raise CatalogFileError(f"{where} has no '{key}'; this is not the anime-offline-database schema")
-    sources = _strings(record["sources"], "sources", where)
+    urls = _strings(record["sources"], "sources", where)
     title = record["title"]
     if not isinstance(title, str):
         raise CatalogFileError(f"{where}: 'title' should be text")
     title = tidy_name(title)
-    sources = tuple(dict.fromkeys(url.strip() for url in sources if url.strip()))
+    sources = tuple(dict.fromkeys(url.strip() for url in urls if url.strip()))
     if not title or not sources:
         missing = " and ".join(
             what for what, gone in (("no title", not title), ("no source links", not sources)) if gone

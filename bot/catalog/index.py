@@ -327,8 +327,8 @@ class CatalogIndex:
 
     def _keys_with_word_prefix(self, folded: str) -> list[str]:
         *complete_words, partial = folded.split(" ")
-        postings = [self._postings.get(word) for word in complete_words]
-        if any(posting is None for posting in postings):
+        postings = [self._postings[word] for word in complete_words if word in self._postings]
+        if len(postings) < len(complete_words):  # a complete word no title has
             return []
         needle = " " + folded
         keys: list[str] = []

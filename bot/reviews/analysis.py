@@ -66,16 +66,18 @@ def understand_review(text: str, *, finder: MentionFinder, reviewed_title_id: in
     skip = ((score.start, score.end),) if score else ()
     metadata = _best_effort("metadata", warnings, Metadata(), lambda: extract_metadata(clean))
     empty = Summary((), (), (), (), None)
-    mentions = _best_effort("title mentions", warnings, [], lambda: finder.find_mentions(clean))
+    mentions: list[Mention] = _best_effort("title mentions", warnings, [], lambda: finder.find_mentions(clean))
     names = tuple(m.matched for m in mentions)
     summary = _best_effort("summary", warnings, empty, lambda: summarize(clean, skip_spans=skip, title_names=names))
-    comparisons = _best_effort(
+    comparisons: list[ComparisonRef] = _best_effort(
         "comparison titles",
         warnings,
         [],
         lambda: find_comparisons(clean, reviewed_title_id, _Known(mentions)),
     )
-    suggestions = _best_effort("title suggestions", warnings, [], lambda: suggest_unknown_titles(clean, mentions))
+    suggestions: list[str] = _best_effort(
+        "title suggestions", warnings, [], lambda: suggest_unknown_titles(clean, mentions)
+    )
     if score is None:
         warnings.append("No score found: add a line such as `Score: 7/10` if the review has one.")
     if not summary.verdict:

@@ -15,7 +15,7 @@ _EIGHTHS = " ▏▎▍▌▋▊▉"
 _FULL = "█"
 
 
-def check_score(score: int) -> int:
+def check_score(score: object) -> int:
     """The score itself if it is a whole number 1..10, else ValueError."""
     if isinstance(score, bool) or not isinstance(score, int) or not MIN_SCORE <= score <= MAX_SCORE:
         raise ValueError(f"a score is a whole number from {MIN_SCORE} to {MAX_SCORE}, not {score!r}")

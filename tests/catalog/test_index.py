@@ -42,7 +42,8 @@ def test_add_with_an_existing_id_replaces_the_old_names() -> None:
     index = CatalogIndex(sample_titles())
     index.add(replace(sample_title("Kaiba"), name="Kaiba (2008)", aliases=("Brain Pictures",)))
     assert len(index) == len(sample_titles())
-    assert index.get(39).name == "Kaiba (2008)"
+    kaiba = index.get(39)
+    assert kaiba is not None and kaiba.name == "Kaiba (2008)"
     assert names(index.resolve("brain pictures"))[0] == "Kaiba (2008)"
     assert all(c.confidence < CONFIDENT for c in index.resolve("カイバ"))
 

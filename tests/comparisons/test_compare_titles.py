@@ -18,6 +18,7 @@ KON = Title(4, "K-On!", studios=("Kyoto Animation",))
 
 def test_co_raters_count_mean_difference_and_preferences():
     figures = co_raters([(8, 6), (7, 7), (5, 9), (10, 4)])
+    assert figures is not None
     assert (figures.count, figures.first_preferred, figures.second_preferred, figures.ties) == (4, 2, 1, 1)
     assert figures.mean_difference == pytest.approx((2 + 0 - 4 + 6) / 4)
 
@@ -43,7 +44,7 @@ def test_compare_collects_pairs_links_tags_and_studios():
         ComparisonEdge(9, 52, 1, 3, "Unrelated edge."),
     ]
     result = compare_titles(Side(BEBOP), Side(CHAMPLOO), pairs=[(9, 7), (6, 8)], edges=edges)
-    assert result.co_raters.count == 2
+    assert result.co_raters is not None and result.co_raters.count == 2
     assert [e.review_id for e in result.comparisons] == [50]
     assert result.shared_tags == ("Jazz",)
     assert result.shared_studios == ()

@@ -53,7 +53,7 @@ def test_removing_a_score_nobody_gave_is_refused() -> None:
 def test_scores_outside_one_to_ten_or_not_whole_are_refused(bad: object) -> None:
     """Only whole numbers 1..10 are scores."""
     with pytest.raises(ValueError):
-        check_score(bad)  # type: ignore[arg-type]
+        check_score(bad)
 
 
 def test_empty_aggregate_has_no_mean_median_or_stdev() -> None:

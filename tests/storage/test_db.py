@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.storage.db import Database, StorageError, latest_version, migrations
 
 
+async def pragma(db: Database, name: str) -> Any:
+    row = await db.fetchone(f"PRAGMA {name}")
+    assert row is not None
+    return row[0]
+
+
 async def test_fresh_database_gets_every_migration_with_wal_and_foreign_keys(tmp_path: Path) -> None:
     db = await Database.open(tmp_path / "k.db")
     try:
         assert await db.schema_version() == latest_version()
-        assert (await db.fetchone("PRAGMA journal_mode"))[0] == "wal"
-        assert (await db.fetchone("PRAGMA foreign_keys"))[0] == 1
-        assert (await db.fetchone("PRAGMA busy_timeout"))[0] >= 1000
+        assert await pragma(db, "journal_mode") == "wal"
+        assert await pragma(db, "foreign_keys") == 1
+        assert await pragma(db, "busy_timeout") >= 1000
         tables = {r[0] for r in await db.fetchall("SELECT name FROM sqlite_master WHERE type='table'")}
         assert {"bot_state", "guild_settings", "titles", "reviews", "ratings"} <= tables
     finally:
@@ -34,7 +41,7 @@ async def test_database_from_an_older_version_upgrades_in_place(tmp_path: Path) 
     try:
         assert await db.schema_version() == latest_version()
         row = await db.fetchone("SELECT min_votes FROM guild_settings WHERE guild_id = 7")
-        assert row[0] == 5
+        assert row is not None and row[0] == 5
     finally:
         await db.close()
 

@@ -49,6 +49,7 @@ async def add_review(db: Database, guild: int, title: int, author: int, text: st
         (guild, title, author, status, text),
     )
     row = await db.fetchone("SELECT MAX(id) FROM reviews")
+    assert row is not None
     review_id = int(row[0])
     await db.execute(
         "INSERT INTO review_revisions (review_id, text, editor_id) VALUES (?, ?, ?)",
