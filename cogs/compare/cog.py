@@ -115,7 +115,7 @@ def review_commands(cog: Comparisons) -> list[app_commands.Command]:
     async def uncompare(interaction: discord.Interaction, title: TitleOption, other: TitleOption) -> None:
         await cog.edit_comparison(interaction, title, other, add=False)
 
-    commands_ = [compare, uncompare]
+    commands_: list[app_commands.Command] = [compare, uncompare]
     for command in commands_:
         command.extras["audience"] = "moderators"
     return commands_

@@ -22,18 +22,8 @@ class DidYouMean(BaseView):
         super().__init__(owner_id=owner_id)
         self.on_pick = on_pick
         for index, candidate in enumerate(candidates[:MAX_SUGGESTIONS]):
-            button: discord.ui.Button[DidYouMean] = discord.ui.Button(
-                label=choice_label(candidate, max_chars=80),
-                style=discord.ButtonStyle.primary,
-                custom_id=f"rate:pick:{index}",
-            )
-            button.callback = self._picker(candidate.title)
-            self.add_item(button)
-        cancel: discord.ui.Button[DidYouMean] = discord.ui.Button(
-            label="None of these", style=discord.ButtonStyle.secondary, custom_id="rate:cancel"
-        )
-        cancel.callback = self._cancel
-        self.add_item(cancel)
+            self.add_item(_PickButton(candidate, index))
+        self.add_item(_CancelButton())
 
     @staticmethod
     def prompt(typed: str, score: int) -> str:
@@ -42,15 +32,34 @@ class DidYouMean(BaseView):
             f"Did you mean one of these? Your score of **{score}/10** is saved once you pick."
         )
 
-    def _picker(self, title: Title) -> Callable[[discord.Interaction], Awaitable[None]]:
-        async def pick(interaction: discord.Interaction) -> None:
-            self.stop()
-            await self.on_pick(interaction, title)
 
-        return pick
+class _PickButton(discord.ui.Button[DidYouMean]):
+    def __init__(self, candidate: Candidate, index: int) -> None:
+        super().__init__(
+            label=choice_label(candidate, max_chars=80),
+            style=discord.ButtonStyle.primary,
+            custom_id=f"rate:pick:{index}",
+        )
+        self.title = candidate.title
 
-    async def _cancel(self, interaction: discord.Interaction) -> None:
-        self.stop()
+    async def callback(self, interaction: discord.Interaction) -> None:
+        view = _view_of(self)
+        view.stop()
+        await view.on_pick(interaction, self.title)
+
+
+class _CancelButton(discord.ui.Button[DidYouMean]):
+    def __init__(self) -> None:
+        super().__init__(label="None of these", style=discord.ButtonStyle.secondary, custom_id="rate:cancel")
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        _view_of(self).stop()
         await interaction.response.edit_message(
             content="Nothing saved. Pick the title from the suggestions as you type it.", view=None
         )
+
+
+def _view_of(button: discord.ui.Button[DidYouMean]) -> DidYouMean:
+    if button.view is None:  # discord.py only calls back items that are attached to a view
+        raise RuntimeError("a DidYouMean button was pressed outside its view")
+    return button.view

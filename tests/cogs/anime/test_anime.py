@@ -246,6 +246,7 @@ def test_a_local_title_with_a_long_japanese_name_keeps_its_search_link_within_a_
     title = Title(id=7, name="真夜中のランタン" * 25, local=True)  # 200 characters, 9 bytes each encoded
     embed = card_embed(title)
     links = {field.name: field.value for field in embed.fields}["Links"]
+    assert links is not None
     assert len(links) <= 1024 and links.startswith("[Search on AniList](<https://anilist.co/search/anime?search=")
     assert embed.url is None or len(embed.url) <= 2000
     assert len(embed) <= 6000

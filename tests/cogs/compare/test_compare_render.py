@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import discord
+
 from bot.catalog.models import Title
 from bot.comparisons.compare import Side, compare_titles
 from bot.comparisons.graph import ComparisonEdge
@@ -15,8 +17,14 @@ BEBOP = Title(1, "Cowboy Bebop", tags=("Space", "Noir"), sources=("https://anili
 CHAMPLOO = Title(2, "Samurai Champloo", tags=("Samurai", "Noir"))
 
 
-def embed_chars(embed) -> int:
-    fields = sum(len(f.name) + len(f.value) for f in embed.fields)
+def text(value: str | None) -> str:
+    """An embed part the renderer must have filled."""
+    assert value is not None
+    return value
+
+
+def embed_chars(embed: discord.Embed) -> int:
+    fields = sum(len(text(f.name)) + len(text(f.value)) for f in embed.fields)
     return len(embed.title or "") + len(embed.description or "") + fields + len(embed.footer.text or "")
 
 
@@ -30,7 +38,7 @@ def test_compare_embed_shows_both_sides_co_raters_quotes_and_tags():
     )
     embed = compare_embed(result, {50: "https://discord.com/channels/9/8/7"})
     assert embed.title == "Cowboy Bebop vs Samurai Champloo"
-    first, second, members, quotes, common = (f.value for f in embed.fields)
+    first, second, members, quotes, common = (text(f.value) for f in embed.fields)
     assert "[Cowboy Bebop](<https://anilist.co/anime/1>)" in first and "9/10" in first
     assert "8.50 / 10 (2 votes)" in first
     assert "no scores yet" in second
@@ -43,7 +51,7 @@ def test_compare_embed_shows_both_sides_co_raters_quotes_and_tags():
 def test_long_quotes_are_clipped_without_breaking_a_spoiler():
     sentence = "Bebop " + "word " * 50 + "||" + "hidden " * 60 + "|| end."
     result = compare_titles(Side(BEBOP), Side(CHAMPLOO), edges=[ComparisonEdge(9, 5, 1, 2, sentence)])
-    quotes = compare_embed(result).fields[3].value
+    quotes = text(compare_embed(result).fields[3].value)
     assert is_balanced(quotes) and len(quotes) <= 1024
     assert "hidden" not in quotes
 
@@ -52,12 +60,13 @@ def test_similar_embed_lists_titles_with_reasons_and_marks_the_askers_own():
     titles = {i: Title(i, f"Show *{i}*") for i in range(2, 12)}
     related = [Related(i, 1.0 - i / 100, (Reason("tags", "shares the tag Space"),)) for i in range(2, 12)]
     embed = similar_embed(SimilarResult(BEBOP, related, titles, scored={3}))
-    lines = embed.description.split("\n")
+    description = text(embed.description)
+    lines = description.split("\n")
     assert lines[0].startswith("**1.** [Show \\*2\\*]")
     assert lines[2].endswith(SCORED_MARK) and not lines[0].endswith(SCORED_MARK)
     assert lines[1] == "shares the tag Space"
-    assert embed.description.count("**") == 20
-    assert embed.footer.text.startswith(f"{SCORED_MARK} you scored it")
+    assert description.count("**") == 20
+    assert text(embed.footer.text).startswith(f"{SCORED_MARK} you scored it")
 
 
 def test_similar_embed_stays_inside_discords_limits_with_huge_names_and_reasons():
@@ -66,4 +75,4 @@ def test_similar_embed_stays_inside_discords_limits_with_huge_names_and_reasons(
     reason = Reason("members", f"members who scored {long_name} highly gave it 8.4 on average (12 members)")
     related = [Related(i, 1.0, (reason, reason)) for i in range(2, 12)]
     embed = similar_embed(SimilarResult(Title(1, long_name), related, titles, scored=set()))
-    assert len(embed.title) <= 256 and len(embed.description) <= 4096 and embed_chars(embed) <= 6000
+    assert len(text(embed.title)) <= 256 and len(text(embed.description)) <= 4096 and embed_chars(embed) <= 6000
