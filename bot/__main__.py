@@ -6,11 +6,12 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 
@@ -21,6 +22,9 @@ from bot.storage.db import Database, StorageError, latest_version
 from bot.storage.ratings import RatingRepo
 from bot.storage.state import StateRepo
 from bot.storage.titles import TitleRepo
+
+if TYPE_CHECKING:
+    from bot.client import KansouBot
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
@@ -38,19 +42,31 @@ def configure_logging(level: str) -> None:
 
 
 async def run_bot(args: argparse.Namespace, settings: Settings) -> int:
-    """Run until Ctrl-C or SIGTERM; the database is opened in setup_hook and closed on the way out."""
+    """Run until SIGTERM or Ctrl-C, then stop gracefully (bot.shutdown); a second signal exits at once."""
     from bot.client import create_bot
+    from bot.loopback import use_test_discord
 
     if not settings.token:
         print(MISSING_TOKEN_HELP, file=sys.stderr)
         return EXIT_USAGE
+    try:
+        use_test_discord()
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
     bot = create_bot(settings)
-    loop = asyncio.get_running_loop()
-    with contextlib.suppress(NotImplementedError):  # signal handlers are not available on Windows
-        loop.add_signal_handler(signal.SIGTERM, lambda: asyncio.ensure_future(bot.close()))
+    stop = asyncio.Event()
+    install_stop_signals(stop)
     try:
         async with bot:
-            await bot.start(settings.token)
+            runner = asyncio.create_task(bot.start(settings.token), name="kansou-run")
+            stopping = asyncio.create_task(stop.wait(), name="kansou-stop")
+            await asyncio.wait({runner, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            if stop.is_set():
+                await stop_bot(bot, runner)
+            else:
+                stopping.cancel()
+            await runner
     except discord.LoginFailure:
         print(
             "Discord rejected the token in DISCORD_TOKEN: copy it again from the developer portal "
@@ -61,7 +77,33 @@ async def run_bot(args: argparse.Namespace, settings: Settings) -> int:
     except StorageError as exc:
         print(f"kansou cannot use its database: {exc}", file=sys.stderr)
         return EXIT_PROBLEM
+    logging.getLogger("kansou").info("stopped")
     return EXIT_OK
+
+
+def install_stop_signals(stop: asyncio.Event) -> None:
+    """SIGTERM and SIGINT set `stop`; a second one ends the process at once."""
+    loop = asyncio.get_running_loop()
+
+    def on_signal(signum: int) -> None:
+        if stop.is_set():
+            logging.getLogger("kansou").warning("second %s: exiting at once", signal.Signals(signum).name)
+            os._exit(128 + signum)
+        logging.getLogger("kansou").info("%s received: stopping", signal.Signals(signum).name)
+        stop.set()
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError):  # signal handlers are not available on Windows
+            loop.add_signal_handler(signum, on_signal, signum)
+
+
+async def stop_bot(bot: KansouBot, runner: asyncio.Task[None]) -> None:
+    """Drain and close a running bot; one still starting up is cancelled, then closed."""
+    if bot.ws is None and not runner.done():  # not connected yet: nothing is in flight
+        runner.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await runner
+    await bot.shutdown()
 
 
 async def check(args: argparse.Namespace, settings: Settings) -> int:

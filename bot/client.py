@@ -10,6 +10,7 @@ import json
 import logging
 import time
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -39,6 +40,11 @@ EXTENSIONS: tuple[str, ...] = (
 )
 
 COMMAND_HASH_KEY = "command_tree_hash"
+DRAIN_SECONDS = 10.0
+RESTARTING = "kansou is restarting; try again in a minute."
+# discord.py names the task that runs each interaction's handler; ours answer interactions while stopping.
+_REFUSAL_TASK = "kansou-refuse"
+IN_FLIGHT_TASKS = ("CommandTree-invoker", "discord-ui-view-dispatch-", "discord-ui-modal-dispatch-", _REFUSAL_TASK)
 
 
 class KansouTree(app_commands.CommandTree["KansouBot"]):
@@ -75,6 +81,9 @@ class KansouBot(commands.Bot):
         self.version = __version__
         self.started_monotonic = time.monotonic()
         self._local_lookup: asyncio.Task[int] | None = None
+        self.draining = False
+        self._refusals: set[asyncio.Task[None]] = set()
+        self._closed_storage = False
 
     async def setup_hook(self) -> None:
         self.db = await Database.open(self.settings.db_path)
@@ -126,12 +135,58 @@ class KansouBot(commands.Bot):
     async def _merge_titles(self, local_id: int, real_id: int) -> None:
         await merge_title(self.db, local_id, real_id)
 
+    async def shutdown(self, drain_seconds: float = DRAIN_SECONDS) -> None:
+        """Stop taking interactions, let those in flight finish (bounded), then close everything."""
+        if not self.draining:
+            self.draining = True
+            # New interactions get a short answer instead of running; the gateway stays up meanwhile so
+            # that Discord keeps delivering (and we keep answering) until the last one in flight is done.
+            self._connection.parsers["INTERACTION_CREATE"] = self._refuse_interaction
+            await self._drain(drain_seconds)
+        await self.close()
+
+    def in_flight(self) -> list[asyncio.Task[object]]:
+        """The tasks running an interaction's handler right now."""
+        current = asyncio.current_task()
+        return [t for t in asyncio.all_tasks() if t is not current and t.get_name().startswith(IN_FLIGHT_TASKS)]
+
+    async def _drain(self, limit: float) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + limit
+        pending = self.in_flight()
+        log.info("stopping: no new interactions; %d in flight", len(pending))
+        while pending and (left := deadline - loop.time()) > 0:
+            await asyncio.wait(pending, timeout=left)
+            pending = self.in_flight()
+        if pending:
+            log.warning("stopping: %d interactions still running after %.0f s; not waiting longer", len(pending), limit)
+
+    def _refuse_interaction(self, data: dict) -> None:
+        interaction = discord.Interaction(data=data, state=self._connection)  # type: ignore[arg-type]
+        task = asyncio.create_task(self._say_restarting(interaction), name=_REFUSAL_TASK)
+        self._refusals.add(task)
+        task.add_done_callback(self._refusals.discard)
+
+    @staticmethod
+    async def _say_restarting(interaction: discord.Interaction) -> None:
+        try:
+            if interaction.type is discord.InteractionType.autocomplete:
+                await interaction.response.autocomplete([])
+            elif interaction.type is not discord.InteractionType.ping:
+                await interaction.response.send_message(RESTARTING, ephemeral=True)
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError):
+            log.info("could not tell %s that kansou is restarting", describe(interaction))
+
     async def close(self) -> None:
+        """Close Discord (cogs unload first: pending post refreshes are flushed), AniList, then the database."""
         if self._local_lookup is not None:
             self._local_lookup.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._local_lookup
         await super().close()
+        if self._closed_storage:
+            return
+        self._closed_storage = True
         anilist = getattr(self, "anilist", None)
         if anilist is not None:
             await anilist.close()

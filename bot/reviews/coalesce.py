@@ -30,6 +30,7 @@ class Coalescer:
         self._last_run: dict[Hashable, float] = {}
         self._pending: dict[Hashable, Refresh] = {}
         self._tasks: dict[Hashable, asyncio.Task[None]] = {}
+        self._running: dict[Hashable, Refresh] = {}
 
     def request(self, key: Hashable, refresh: Refresh) -> None:
         """Ask for a refresh of key: now if the interval has passed, else once it has."""
@@ -50,10 +51,13 @@ class Coalescer:
                     await self._sleep(wait)
                 refresh = self._pending.pop(key)
                 self._last_run[key] = self._now()
+                self._running[key] = refresh
                 try:
                     await refresh()
                 except Exception:  # a failed refresh must not stop later ones; the next change retries
                     log.exception("coalesced refresh of %s failed", key)
+                finally:
+                    self._running.pop(key, None)
         finally:
             self._tasks.pop(key, None)
             self._forget_old(self._now())
@@ -64,12 +68,34 @@ class Coalescer:
         for key in stale:
             del self._last_run[key]
 
+    async def flush(self, within: float = 5.0) -> int:
+        """Run every waiting refresh now, ignoring the interval (shutting down); bounded by `within` seconds.
+
+        A refresh cut short by the cancellation runs again, so the last change is always shown.
+        Returns how many refreshes ran.
+        """
+        refreshes = {**self._running, **self._pending}
+        self.cancel_all()
+        if not refreshes:
+            return 0
+        results = asyncio.gather(*(refresh() for refresh in refreshes.values()), return_exceptions=True)
+        try:
+            outcomes = await asyncio.wait_for(results, within)
+        except TimeoutError:
+            log.warning("%d coalesced refreshes did not finish within %.0f s", len(refreshes), within)
+            return 0
+        for key, outcome in zip(refreshes, outcomes, strict=True):
+            if isinstance(outcome, Exception):
+                log.error("coalesced refresh of %s failed", key, exc_info=outcome)
+        return len(refreshes)
+
     def cancel_all(self) -> None:
         """Stop every waiting refresh (the cog is unloading)."""
         for task in list(self._tasks.values()):
             task.cancel()
         self._tasks.clear()
         self._pending.clear()
+        self._running.clear()
 
     @property
     def busy(self) -> bool:

@@ -110,7 +110,8 @@ class Reviews(commands.Cog, name="Reviews"):
             scores.official_lookup = self.official  # type: ignore[attr-defined]
 
     async def cog_unload(self) -> None:
-        self.coalescer.cancel_all()
+        # Shutting down: the review posts get the latest community score before the bot goes.
+        await self.coalescer.flush()
         self.bot.remove_dynamic_items(PreviewAction, KeepSuggestions)
         detach(self.bot.review_group, self._commands)
 

@@ -84,3 +84,37 @@ async def test_keys_are_independent_and_a_failure_does_not_stop_later_refreshes(
     time.gate.set()
     await settle(coalescer)
     assert calls.count("b") == 2 and not coalescer.busy
+
+
+async def test_flush_runs_the_waiting_refresh_now_with_the_latest_state() -> None:
+    time = FakeTime()  # its gate is never opened: without flush, the second refresh would wait forever
+    coalescer = Coalescer(interval=5.0, clock=time.clock, sleep=time.sleep)
+    state = {"value": 0}
+    seen: list[int] = []
+
+    async def refresh() -> None:
+        seen.append(state["value"])
+
+    for value in (1, 2, 3):
+        state["value"] = value
+        coalescer.request("post", refresh)
+        await settle(coalescer)
+    assert await coalescer.flush(within=1) == 1
+    assert seen == [1, 3] and not coalescer.busy
+
+
+async def test_flush_reruns_a_refresh_that_was_cut_short() -> None:
+    coalescer = Coalescer(interval=5.0)
+    started, release = asyncio.Event(), asyncio.Event()
+    finished: list[str] = []
+
+    async def slow() -> None:
+        started.set()
+        await release.wait()
+        finished.append("done")
+
+    coalescer.request("post", slow)
+    await started.wait()
+    release.set()
+    assert await coalescer.flush(within=1) == 1
+    assert finished == ["done"]
