@@ -25,6 +25,7 @@ from bot.comparisons.service import ComparisonService
 from bot.storage.comparisons import ComparisonRepo
 from bot.storage.db import Database
 from bot.storage.ratings import RatingRepo
+from bot.storage.reviews import ReviewRepo
 from bot.storage.titles import TitleRepo
 
 TARGET_MS = 200.0
@@ -67,7 +68,7 @@ async def measure(path: Path, runs: int) -> float:
     try:
         titles = {title.id: title for title in await TitleRepo(db).load_all()}
         repo = ComparisonRepo(db)
-        service = ComparisonService(repo, RatingRepo(db), titles)
+        service = ComparisonService(repo, RatingRepo(db), titles, reviews=ReviewRepo(db))
         rng = random.Random(3)
 
         async def once(title_id: int) -> float:

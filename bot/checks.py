@@ -5,14 +5,16 @@ from __future__ import annotations
 import discord
 
 from bot.errors import PermissionDenied
-from bot.storage.settings import GuildSettings
+from bot.settings.models import GuildSettings
 
 # Command extras read by /help; the permission itself is enforced in each command (require_moderator).
 MODERATORS_ONLY = {"audience": "moderators"}
 
 
-def role_ids(interaction: discord.Interaction) -> set[int]:
-    return {role.id for role in getattr(interaction.user, "roles", ())}
+def member_role_ids(interaction: discord.Interaction) -> list[int] | None:
+    """The caller's role ids, or None when the interaction does not come from a current member."""
+    user = interaction.user
+    return [role.id for role in user.roles] if isinstance(user, discord.Member) else None
 
 
 def require_guild(interaction: discord.Interaction) -> int:
@@ -25,7 +27,7 @@ def is_moderator(interaction: discord.Interaction, settings: GuildSettings) -> b
     """Manage Messages, or the server's reviewer role."""
     if interaction.permissions.manage_messages or interaction.permissions.administrator:
         return True
-    return settings.reviewer_role_id is not None and settings.reviewer_role_id in role_ids(interaction)
+    return settings.reviewer_role_id is not None and settings.reviewer_role_id in (member_role_ids(interaction) or ())
 
 
 def require_moderator(interaction: discord.Interaction, settings: GuildSettings) -> None:

@@ -19,12 +19,21 @@ from bot import __version__
 from bot.catalog.anilist import AniListClient
 from bot.catalog.index import CatalogIndex
 from bot.catalog.service import CatalogService
+from bot.comparisons.service import ComparisonService
 from bot.config import Settings
+from bot.events import SCORE_CHANGED
 from bot.handler import NO_MENTIONS, describe, elapsed_ms, handle_error, mark_start
 from bot.interactions.groups import review_group
+from bot.reviews.service import ReviewService
+from bot.scores.service import RatingService
+from bot.settings.service import SettingsService
 from bot.storage.anilist_cache import AniListCache
+from bot.storage.comparisons import ComparisonRepo
 from bot.storage.db import Database
 from bot.storage.merge import merge_title
+from bot.storage.ratings import RatingRepo
+from bot.storage.reviews import ReviewRepo
+from bot.storage.settings import SettingsRepo
 from bot.storage.state import StateRepo
 from bot.storage.titles import TitleRepo
 
@@ -65,6 +74,10 @@ class KansouBot(commands.Bot):
     catalog: CatalogService
     anilist: AniListClient
     review_group: app_commands.Group
+    server_settings: SettingsService
+    ratings: RatingService
+    comparisons: ComparisonService
+    reviews: ReviewService
 
     def __init__(self, settings: Settings) -> None:
         intents = discord.Intents.none()
@@ -90,6 +103,7 @@ class KansouBot(commands.Bot):
         self.started_monotonic = time.monotonic()
         self.anilist = AniListClient(enabled=self.settings.anilist, cache=AniListCache(self.db))
         await self.load_catalog()
+        self._build_services()
         self.review_group = review_group()
         self.tree.add_command(self.review_group)
         for extension in EXTENSIONS:
@@ -101,6 +115,23 @@ class KansouBot(commands.Bot):
         await self.sync_commands()
         if self.settings.anilist:
             self._local_lookup = asyncio.create_task(self._look_up_local_titles(), name="kansou-local-titles")
+
+    def _build_services(self) -> None:
+        """Every feature's service, once: cogs use these and never build their own or look each other up."""
+        settings, ratings = SettingsRepo(self.db), RatingRepo(self.db)
+        reviews, comparisons = ReviewRepo(self.db), ComparisonRepo(self.db)
+        self.server_settings = SettingsService(settings)
+        self.ratings = RatingService(ratings, self.server_settings, on_change=self._score_changed)
+        self.server_settings.on_change(self.ratings.settings_changed)
+        self.comparisons = ComparisonService(comparisons, ratings, self.catalog, reviews=reviews)
+        self.reviews = ReviewService(reviews, comparisons, ratings, self.catalog)
+
+    def _score_changed(self, guild_id: int, title_id: int) -> None:
+        self.dispatch(SCORE_CHANGED, guild_id, title_id)
+
+    async def storage_counts(self) -> dict[str, int]:
+        """How many ratings, reviews and titles are stored (for /about)."""
+        return await StateRepo(self.db).counts()
 
     async def _look_up_local_titles(self) -> int:
         """Once per start: titles servers created locally are looked up on AniList and merged when found."""

@@ -39,6 +39,11 @@ def shorten(text: str, max_chars: int) -> str:
     return cut.rstrip(" ,;:-–—") + ELLIPSIS
 
 
+def display_name(title: Title, max_chars: int = 80) -> str:
+    """A title's name as a message shows it: shortened and Markdown-escaped."""
+    return escape_markdown(shorten(title.name, max_chars))
+
+
 def title_link(title: Title, *, max_name: int = 80) -> str:
     """`[Name](<url>)` with the name escaped and shortened; angle brackets stop Discord's embed preview."""
     return f"[{escape_markdown(shorten(title.name, max_name))}](<{title_url(title)}>)"

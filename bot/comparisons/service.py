@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.catalog.links import shorten
+from bot.catalog.links import display_name, shorten
 from bot.catalog.models import Title
 from bot.comparisons.cache import NeighbourCache
 from bot.comparisons.compare import TitleComparison, compare_titles, side
@@ -14,7 +14,8 @@ from bot.comparisons.graph import ComparisonEdge
 from bot.comparisons.ranking import Related, rank_related
 from bot.comparisons.similarity import Neighbour, neighbours
 from bot.errors import InvalidInput, NotFound
-from bot.storage.comparisons import ComparisonRepo, ReviewPost
+from bot.reviews.models import OfficialScore, Review
+from bot.storage.comparisons import ComparisonRepo
 from bot.storage.ratings import RatingRepo
 
 # Below this many ratings read, computing is cheaper than being stale: only bigger results are cached.
@@ -27,6 +28,14 @@ class TitleLookup(Protocol):
     """Where titles come from: the in-memory catalog index, or a dict in tests."""
 
     def get(self, title_id: int, /) -> Title | None: ...
+
+
+class ReviewReads(Protocol):
+    """The official reviews comparisons need, read through the reviews repository."""
+
+    async def current(self, guild_id: int, title_id: int, /) -> Review | None: ...
+
+    async def posts(self, guild_id: int, review_ids: Iterable[int], /) -> dict[int, Review]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,11 +57,13 @@ class ComparisonService:
         ratings: RatingRepo,
         titles: TitleLookup,
         *,
+        reviews: ReviewReads,
         cache: NeighbourCache | None = None,
     ) -> None:
         self.repo = repo
         self.ratings = ratings
         self.titles = titles
+        self.reviews = reviews
         self.cache = cache if cache is not None else NeighbourCache()
 
     def title(self, title_id: int) -> Title:
@@ -109,7 +120,7 @@ class ComparisonService:
         server_mean = await self.ratings.server_mean(guild_id)
         sides = []
         for title in (first, second):
-            review = await self.repo.current_review(guild_id, title.id)
+            review = await self.reviews.current(guild_id, title.id)
             official = official_score_text(review) if review else None
             aggregate = await self.ratings.aggregate(guild_id, title.id)
             sides.append(side(title, official_score=official, aggregate=aggregate, server_mean=server_mean, m=m))
@@ -122,7 +133,7 @@ class ComparisonService:
 
     async def review_links(self, guild_id: int, review_ids: Iterable[int]) -> dict[int, str]:
         """Links to the posts of those reviews that have one (for quoted sentences)."""
-        posts = await self.repo.review_posts(guild_id, review_ids)
+        posts = await self.reviews.posts(guild_id, review_ids)
         return {
             review_id: message_url(guild_id, post.channel_id, post.message_id)
             for review_id, post in posts.items()
@@ -133,6 +144,26 @@ class ComparisonService:
         """A review's live links ("Compared to:" and studio credits), for its post and /review show."""
         return await self.repo.edges_of_review(guild_id, review_id)
 
+    async def link(self, guild_id: int, title: Title, other: Title, moderator_id: int) -> bool:
+        """A moderator's `/review compare`: the current review of `title` compares it with `other` from now
+        on; False if it already did. NotFound without a current review, InvalidInput for the title itself."""
+        review = await self._review_to_edit(guild_id, title, other)
+        return await self.repo.add_comparison(guild_id, review.id, title.id, other.id, moderator_id)
+
+    async def unlink(self, guild_id: int, title: Title, other: Title, moderator_id: int) -> None:
+        """A moderator's `/review uncompare`; NotFound if the review did not compare the two."""
+        review = await self._review_to_edit(guild_id, title, other)
+        if not await self.repo.remove_comparison(guild_id, review.id, other.id, moderator_id):
+            raise NotFound(f"The official review of {bold(title)} does not compare it with {bold(other)}.")
+
+    async def _review_to_edit(self, guild_id: int, title: Title, other: Title) -> Review:
+        if title.id == other.id:
+            raise InvalidInput("A review cannot be compared with its own title; pick another title.")
+        review = await self.reviews.current(guild_id, title.id)
+        if review is None:
+            raise NotFound(f"{bold(title)} has no official review in this server, so there is nothing to link.")
+        return review
+
     def _known(self, title_ids: Iterable[int]) -> dict[int, Title]:
         found = {}
         for title_id in title_ids:
@@ -142,11 +173,14 @@ class ComparisonService:
         return found
 
 
-def official_score_text(review: ReviewPost) -> str | None:
+def official_score_text(review: Review) -> str | None:
     """The official score as the review wrote it ("4/5", "B+"), else out of 10, else None."""
-    if review.score_raw:
-        return review.score_raw
-    return None if review.score is None else f"{review.score:g}/10"
+    return OfficialScore(review.score, review.score_raw, review.jump_url).text
+
+
+def bold(title: Title) -> str:
+    """A title's name in bold, escaped and shortened, for a sentence."""
+    return f"**{display_name(title)}**"
 
 
 def message_url(guild_id: int, channel_id: int, message_id: int) -> str:

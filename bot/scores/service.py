@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from bot.errors import InvalidInput, NotFound, OnCooldown, PermissionDenied
+from bot.scores.models import RateResult, TopPage, UserRating
 from bot.scores.stats import MAX_SCORE, MIN_SCORE, Aggregate, format_mean
-from bot.storage.ratings import RateResult, RatingRepo
-from bot.storage.settings import GuildSettings, SettingsRepo
+from bot.settings.models import GuildSettings
+from bot.storage.ratings import RatingRepo
 
 # Cooldown stamps older than the longest allowed cooldown (guild_settings CHECK) can never block anyone.
 _MAX_COOLDOWN = 86_400
@@ -47,13 +49,31 @@ def community_text(aggregate: Aggregate) -> str:
     return f"{format_mean(aggregate.mean)} / 10 from {aggregate.count} {votes}"
 
 
+class SettingsSource(Protocol):
+    """Where the service reads a server's settings: the settings service (or its repository in tests)."""
+
+    async def get(self, guild_id: int, /) -> GuildSettings: ...
+
+
+# Called after every change of a member's score, with (guild_id, title_id): the bot announces it.
+OnScoreChange = Callable[[int, int], None]
+
+
 class RatingService:
     """Scores a member may give, checked (score, membership, rating role, cooldown) and then stored."""
 
-    def __init__(self, repo: RatingRepo, settings: SettingsRepo, *, clock: Callable[[], float] | None = None) -> None:
+    def __init__(
+        self,
+        repo: RatingRepo,
+        settings: SettingsSource,
+        *,
+        clock: Callable[[], float] | None = None,
+        on_change: OnScoreChange | None = None,
+    ) -> None:
         self.repo = repo
         self.settings = settings
         self._clock = clock or _monotonic
+        self._on_change = on_change
         self._last_rated: dict[tuple[int, int], float] = {}
         self._settings_cache: dict[int, tuple[float, GuildSettings]] = {}
 
@@ -92,11 +112,18 @@ class RatingService:
         # Check and stamp with no await in between, so two quick clicks cannot both pass the cooldown.
         earlier = self._take_cooldown(key, settings.rating_cooldown)
         try:
-            return await self.repo.rate(guild_id, title_id, user_id, checked)
+            result = await self.repo.rate(guild_id, title_id, user_id, checked)
         except BaseException:
             # Nothing was stored, so the member may try again at once.
             self._restore_cooldown(key, earlier)
             raise
+        self._changed(guild_id, [title_id])
+        return result
+
+    def _changed(self, guild_id: int, title_ids: Iterable[int]) -> None:
+        if self._on_change is not None:
+            for title_id in title_ids:
+                self._on_change(guild_id, title_id)
 
     def _take_cooldown(self, key: tuple[int, int], cooldown: int) -> float | None:
         now = self._clock()
@@ -119,6 +146,7 @@ class RatingService:
         result = await self.repo.unrate(guild_id, title_id, user_id)
         if result.previous is None:
             raise NotFound("You have not scored that title in this server.")
+        self._changed(guild_id, [title_id])
         return result
 
     async def score_view(self, guild_id: int, title_id: int, user_id: int) -> ScoreView:
@@ -133,11 +161,37 @@ class RatingService:
 
     async def forget(self, guild_id: int, user_id: int) -> int:
         """Delete every score of the member in this server (after they confirmed); returns how many."""
+        titles = [row.title_id for row in await self.repo.export_rows(guild_id, user_id)]
         removed = await self.repo.forget_user(guild_id, user_id)
         self._last_rated.pop((guild_id, user_id), None)
+        self._changed(guild_id, titles)
         return removed
 
     async def remove_by_moderator(self, guild_id: int, title_id: int, user_id: int, moderator_id: int) -> None:
         """Remove one member's score on a moderator's behalf (audited); NotFound if there was none."""
         if not await self.repo.remove_by_moderator(guild_id, title_id, user_id, moderator_id):
             raise NotFound("That member has no score for that title in this server.")
+        self._changed(guild_id, [title_id])
+
+    # -- reads ---------------------------------------------------------------------------------------
+
+    async def aggregate(self, guild_id: int, title_id: int) -> Aggregate:
+        """The title's community figures in this server."""
+        return await self.repo.aggregate(guild_id, title_id)
+
+    async def top(self, guild_id: int, *, m: int, min_votes: int, limit: int) -> TopPage:
+        """The server's leaderboard by weighted rating (m: the weight of the server mean)."""
+        return await self.repo.top(guild_id, m=m, min_votes=min_votes, limit=limit)
+
+    async def user_ratings(self, guild_id: int, user_id: int, *, limit: int) -> tuple[list[UserRating], int]:
+        """A member's scores, highest first (at most `limit`), and how many they have in all."""
+        rows = await self.repo.user_ratings(guild_id, user_id, limit=limit)
+        total = len(rows) if len(rows) < limit else await self.repo.user_rating_count(guild_id, user_id)
+        return rows, total
+
+    async def user_rating_count(self, guild_id: int, user_id: int) -> int:
+        return await self.repo.user_rating_count(guild_id, user_id)
+
+    async def export_rows(self, guild_id: int, user_id: int) -> list[UserRating]:
+        """Every score of the member in this server, for their CSV export."""
+        return await self.repo.export_rows(guild_id, user_id)

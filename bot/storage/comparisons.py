@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+import aiosqlite
 
 from bot.comparisons.graph import ComparisonEdge, EdgeKind
 from bot.storage.db import Database
@@ -27,23 +28,40 @@ def _edge(row: sqlite3.Row) -> ComparisonEdge:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class ReviewPost:
-    """A server's current official review of a title, as comparisons need it: score and where it is posted."""
+async def write_review_edges(
+    conn: aiosqlite.Connection,
+    guild_id: int,
+    review_id: int,
+    title_id: int,
+    refs: Iterable[tuple[int, EdgeKind, str]],
+) -> None:
+    """Store what a (re)published review names as (other title id, kind, sentence), inside the caller's
+    transaction (the reviews repository publishes a review and its edges as one).
 
-    review_id: int
-    title_id: int
-    score: float | None
-    score_raw: str | None
-    channel_id: int | None
-    message_id: int | None
+    Parsed edges no longer named are dropped; moderator additions stay, and a link a
+    moderator removed stays removed even if the new text still names the title.
+    """
+    wanted = {other: (kind, sentence) for other, kind, sentence in refs if other != title_id}
+    await conn.execute(
+        "DELETE FROM comparison_edges WHERE guild_id = ? AND review_id = ? AND source = 'review' AND removed = 0",
+        (guild_id, review_id),
+    )
+    await conn.executemany(
+        "INSERT INTO comparison_edges "
+        "(guild_id, review_id, title_id, other_title_id, kind, sentence) VALUES (?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (guild_id, review_id, other_title_id) DO UPDATE SET "
+        f"kind = excluded.kind, sentence = excluded.sentence, updated_at = {_NOW} "
+        "WHERE comparison_edges.source = 'review'",
+        [(guild_id, review_id, title_id, other, kind, s) for other, (kind, s) in wanted.items()],
+    )
 
 
-_REVIEW_COLUMNS = "id, title_id, score, score_raw, channel_id, message_id"
-
-
-def _post(row: sqlite3.Row) -> ReviewPost:
-    return ReviewPost(row["id"], row["title_id"], row["score"], row["score_raw"], row["channel_id"], row["message_id"])
+async def delete_review_edges(conn: aiosqlite.Connection, guild_id: int, review_id: int) -> int:
+    """Forget every edge of a deleted review, inside the caller's transaction; returns how many went."""
+    cursor = await conn.execute(
+        "DELETE FROM comparison_edges WHERE guild_id = ? AND review_id = ?", (guild_id, review_id)
+    )
+    return cursor.rowcount
 
 
 class ComparisonRepo:
@@ -61,26 +79,9 @@ class ComparisonRepo:
         title_id: int,
         refs: Iterable[tuple[int, EdgeKind, str]],
     ) -> None:
-        """Store what a (re)published review names as (other title id, kind, sentence).
-
-        Parsed edges no longer named are dropped; moderator additions stay, and a link a
-        moderator removed stays removed even if the new text still names the title.
-        """
-        wanted = {other: (kind, sentence) for other, kind, sentence in refs if other != title_id}
+        """Store what a (re)published review names, in a transaction of its own (see write_review_edges)."""
         async with self.db.transaction() as conn:
-            await conn.execute(
-                "DELETE FROM comparison_edges WHERE guild_id = ? AND review_id = ? AND source = 'review' "
-                "AND removed = 0",
-                (guild_id, review_id),
-            )
-            await conn.executemany(
-                "INSERT INTO comparison_edges "
-                "(guild_id, review_id, title_id, other_title_id, kind, sentence) VALUES (?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (guild_id, review_id, other_title_id) DO UPDATE SET "
-                f"kind = excluded.kind, sentence = excluded.sentence, updated_at = {_NOW} "
-                "WHERE comparison_edges.source = 'review'",
-                [(guild_id, review_id, title_id, other, kind, s) for other, (kind, s) in wanted.items()],
-            )
+            await write_review_edges(conn, guild_id, review_id, title_id, refs)
 
     async def add_comparison(
         self, guild_id: int, review_id: int, title_id: int, other_title_id: int, moderator_id: int
@@ -133,9 +134,8 @@ class ComparisonRepo:
 
     async def delete_review(self, guild_id: int, review_id: int) -> int:
         """Forget every edge of a deleted review; returns how many went."""
-        return await self.db.execute(
-            "DELETE FROM comparison_edges WHERE guild_id = ? AND review_id = ?", (guild_id, review_id)
-        )
+        async with self.db.transaction() as conn:
+            return await delete_review_edges(conn, guild_id, review_id)
 
     async def edges_of(self, guild_id: int, title_id: int) -> list[ComparisonEdge]:
         """Live edges of current reviews touching the title in either direction (comparisons and credits)."""
@@ -150,33 +150,14 @@ class ComparisonRepo:
         )
         return [_edge(row) for row in rows]
 
-    async def edges_of_review(self, guild_id: int, review_id: int) -> list[ComparisonEdge]:
-        """Live edges of one review: its "Compared to:" links and studio credits."""
+    async def edges_of_review(
+        self, guild_id: int, review_id: int, *, with_removed: bool = False
+    ) -> list[ComparisonEdge]:
+        """Live edges of one review: its "Compared to:" links and studio credits (and, if asked, removed ones)."""
+        live = "" if with_removed else "AND removed = 0 "
         rows = await self.db.fetchall(
-            f"SELECT {_EDGE_COLUMNS} FROM comparison_edges "
-            "WHERE guild_id = ? AND review_id = ? AND removed = 0 "
-            "ORDER BY id",
+            f"SELECT {_EDGE_COLUMNS} FROM comparison_edges WHERE guild_id = ? AND review_id = ? {live}ORDER BY id",
             (guild_id, review_id),
         )
         return [_edge(row) for row in rows]
 
-    # -- official reviews (read only; the reviews feature owns them) -------------------------------
-
-    async def current_review(self, guild_id: int, title_id: int) -> ReviewPost | None:
-        """The server's current official review of the title, if any."""
-        row = await self.db.fetchone(
-            f"SELECT {_REVIEW_COLUMNS} FROM reviews WHERE guild_id = ? AND title_id = ? AND status = 'current'",
-            (guild_id, title_id),
-        )
-        return _post(row) if row else None
-
-    async def review_posts(self, guild_id: int, review_ids: Iterable[int]) -> dict[int, ReviewPost]:
-        """Those reviews of this server by id (to link a quoted sentence to its post)."""
-        wanted = sorted(set(review_ids))
-        if not wanted:
-            return {}
-        marks = ", ".join("?" * len(wanted))
-        rows = await self.db.fetchall(
-            f"SELECT {_REVIEW_COLUMNS} FROM reviews WHERE guild_id = ? AND id IN ({marks})", (guild_id, *wanted)
-        )
-        return {row["id"]: _post(row) for row in rows}

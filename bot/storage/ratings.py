@@ -15,6 +15,7 @@ import aiosqlite
 
 from bot.comparisons.similarity import MemberRatings
 from bot.errors import NotFound
+from bot.scores.models import RateResult, TopPage, TopRow, UserRating
 from bot.scores.stats import Aggregate, check_score, weighted_rating
 from bot.storage.db import Database
 
@@ -36,41 +37,6 @@ _RECOUNT = (
 # and the cap bounds the work per request (see benchmarks/similar_bench.py); 600 co-raters still
 # estimate a correlation to about ±0.04.
 MAX_RATERS = 600
-
-
-@dataclass(frozen=True, slots=True)
-class RateResult:
-    """What a write did: the member's score before it (None: had none) and the title's aggregate after."""
-
-    previous: int | None
-    aggregate: Aggregate
-
-
-@dataclass(frozen=True, slots=True)
-class TopRow:
-    rank: int
-    title_id: int
-    title_name: str
-    weighted: float
-    mean: float
-    votes: int
-
-
-@dataclass(frozen=True, slots=True)
-class TopPage:
-    """One page of a server's leaderboard, with how many titles qualify and the server mean C."""
-
-    rows: list[TopRow]
-    total: int
-    server_mean: float | None
-
-
-@dataclass(frozen=True, slots=True)
-class UserRating:
-    title_id: int
-    title_name: str
-    score: int
-    updated_at: str
 
 
 @dataclass(frozen=True, slots=True)

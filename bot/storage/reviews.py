@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 import aiosqlite
 
+from bot.comparisons.graph import EdgeKind
 from bot.errors import Conflict
+from bot.reviews.models import NewReview, Published, Review, Revision
+from bot.storage.comparisons import delete_review_edges, write_review_edges
 from bot.storage.db import Database
 
 _NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
@@ -15,69 +18,6 @@ _COLUMNS = (
     "id, guild_id, title_id, author_id, status, score, score_raw, text, analysis, "
     "channel_id, message_id, thread_id, created_at, updated_at"
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Review:
-    """One stored review; `status` is 'current', 'replaced' or 'deleted'."""
-
-    id: int
-    guild_id: int
-    title_id: int
-    author_id: int
-    status: str
-    score: float | None
-    score_raw: str | None
-    text: str
-    analysis: str  # JSON of what kansou understood (the post's content)
-    channel_id: int | None
-    message_id: int | None
-    thread_id: int | None
-    created_at: str
-    updated_at: str
-
-    @property
-    def jump_url(self) -> str | None:
-        """The post's link, when it was posted."""
-        if self.channel_id is None or self.message_id is None:
-            return None
-        return f"https://discord.com/channels/{self.guild_id}/{self.channel_id}/{self.message_id}"
-
-
-@dataclass(frozen=True, slots=True)
-class NewReview:
-    """What Publish stores: the review and where its post and thread are."""
-
-    guild_id: int
-    title_id: int
-    author_id: int
-    text: str
-    score: float | None
-    score_raw: str | None
-    analysis: str
-    channel_id: int
-    message_id: int
-    thread_id: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class Revision:
-    """An earlier text of a review (before an edit or a replacement)."""
-
-    id: int
-    review_id: int
-    text: str
-    score: float | None
-    editor_id: int
-    created_at: str
-
-
-@dataclass(frozen=True, slots=True)
-class Published:
-    """A stored review and the one it replaced, if any."""
-
-    review: Review
-    replaced: Review | None
 
 
 def _review(row: sqlite3.Row) -> Review:
@@ -107,8 +47,11 @@ class ReviewRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def publish(self, new: NewReview, *, replace: bool) -> Published:
-        """Store a new current review; with replace, the old one becomes 'replaced' and its text a revision.
+    async def publish(
+        self, new: NewReview, *, replace: bool, edges: Iterable[tuple[int, EdgeKind, str]] = ()
+    ) -> Published:
+        """Store a new current review and its comparison edges in one transaction; with replace, the old
+        review becomes 'replaced' and its text a revision. Nothing is stored if any step fails.
 
         Raises Conflict when the title already has a current review and replace is False.
         """
@@ -137,18 +80,8 @@ class ReviewRepo:
                     "SELECT ?, text, score, author_id, updated_at FROM reviews WHERE id = ?",
                     (review_id, old.id),
                 )
+            await write_review_edges(conn, new.guild_id, review_id, new.title_id, edges)
             return Published(await _by_id(conn, review_id), old)
-
-    async def discard(self, published: Published) -> None:
-        """Undo a publish whose later steps failed: drop the new row, bring the replaced one back."""
-        async with self.db.transaction() as conn:
-            await conn.execute("DELETE FROM review_revisions WHERE review_id = ?", (published.review.id,))
-            await conn.execute("DELETE FROM reviews WHERE id = ?", (published.review.id,))
-            if published.replaced is not None:
-                await conn.execute(
-                    "UPDATE reviews SET status = 'current', updated_at = ? WHERE id = ?",
-                    (published.replaced.updated_at, published.replaced.id),
-                )
 
     async def edit(
         self,
@@ -159,8 +92,10 @@ class ReviewRepo:
         score_raw: str | None,
         analysis: str,
         editor_id: int,
+        edges: Iterable[tuple[int, EdgeKind, str]] | None = None,
     ) -> Review:
-        """Change a current review's text; the previous text and score are kept as a revision."""
+        """Change a current review's text (and, given, its parsed comparison edges) in one transaction;
+        the previous text and score are kept as a revision. Conflict if it is no longer current."""
         async with self.db.transaction() as conn:
             await conn.execute(
                 "INSERT INTO review_revisions (review_id, text, score, editor_id) "
@@ -174,19 +109,10 @@ class ReviewRepo:
             )
             if cursor.rowcount != 1:
                 raise Conflict("That review was deleted or replaced meanwhile; nothing was changed.")
-            return await _by_id(conn, review_id)
-
-    async def restore(self, before: Review) -> None:
-        """Undo an edit whose post update failed: the row as it was, without the revision it added."""
-        async with self.db.transaction() as conn:
-            await conn.execute(
-                "DELETE FROM review_revisions WHERE id = (SELECT MAX(id) FROM review_revisions WHERE review_id = ?)",
-                (before.id,),
-            )
-            await conn.execute(
-                "UPDATE reviews SET text = ?, score = ?, score_raw = ?, analysis = ?, updated_at = ? WHERE id = ?",
-                (before.text, before.score, before.score_raw, before.analysis, before.updated_at, before.id),
-            )
+            review = await _by_id(conn, review_id)
+            if edges is not None:
+                await write_review_edges(conn, review.guild_id, review.id, review.title_id, edges)
+            return review
 
     async def current(self, guild_id: int, title_id: int) -> Review | None:
         """The title's current review in this server."""
@@ -233,12 +159,31 @@ class ReviewRepo:
         return [Revision(**dict(row)) for row in rows]
 
     async def delete(self, review_id: int) -> bool:
-        """Mark a current review deleted (member ratings are kept); False if it was not current."""
-        changed = await self.db.execute(
-            f"UPDATE reviews SET status = 'deleted', updated_at = {_NOW} WHERE id = ? AND status = 'current'",
-            (review_id,),
+        """Mark a current review deleted and forget its comparison edges, in one transaction (member ratings
+        are kept); False if it was not current."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                f"UPDATE reviews SET status = 'deleted', updated_at = {_NOW} WHERE id = ? AND status = 'current' "
+                "RETURNING guild_id",
+                (review_id,),
+            )
+            row = await cursor.fetchone()
+            await cursor.close()
+            if row is None:
+                return False
+            await delete_review_edges(conn, row[0], review_id)
+            return True
+
+    async def posts(self, guild_id: int, review_ids: Iterable[int]) -> dict[int, Review]:
+        """Those reviews of this server by id (to link a quoted sentence to its post)."""
+        wanted = sorted(set(review_ids))
+        if not wanted:
+            return {}
+        marks = ", ".join("?" * len(wanted))
+        rows = await self.db.fetchall(
+            f"SELECT {_COLUMNS} FROM reviews WHERE guild_id = ? AND id IN ({marks})", (guild_id, *wanted)
         )
-        return changed == 1
+        return {row["id"]: _review(row) for row in rows}
 
     async def title_ids(self, guild_id: int) -> set[int]:
         """Titles with a current review in this server."""

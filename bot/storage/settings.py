@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import fields
 
+from bot.settings.models import GuildSettings
 from bot.storage.db import Database
-
-
-@dataclass(frozen=True, slots=True)
-class GuildSettings:
-    guild_id: int
-    reviews_channel_id: int | None = None
-    reviewer_role_id: int | None = None
-    rating_role_id: int | None = None
-    min_votes: int = 3
-    rating_cooldown: int = 0
-
 
 _COLUMNS = tuple(f.name for f in fields(GuildSettings) if f.name != "guild_id")
 

@@ -15,9 +15,8 @@ from bot.catalog.anilist import AniListMedia
 from bot.catalog.models import Title
 from bot.handler import reply
 from bot.interactions.titles import TitleOption
-from bot.storage.ratings import RatingRepo
-from bot.storage.reviews import ReviewRepo
-from cogs.anime.render import CardFacts, OfficialScore, card_embed
+from bot.reviews.models import OfficialScore
+from cogs.anime.render import CardFacts, card_embed
 
 if TYPE_CHECKING:
     from bot.client import KansouBot
@@ -40,8 +39,6 @@ class Anime(commands.Cog, name="Anime"):
 
     def __init__(self, bot: KansouBot) -> None:
         self.bot = bot
-        self.ratings = RatingRepo(bot.db)
-        self.reviews = ReviewRepo(bot.db)
 
     @app_commands.command(name="anime", description="Show a title's card: names, facts, links and scores")
     @app_commands.describe(title="The anime (pick from the suggestions)")
@@ -52,7 +49,7 @@ class Anime(commands.Cog, name="Anime"):
             await interaction.response.defer(thinking=True)
         facts = CardFacts(
             official=await self._official(interaction.guild_id, title.id),
-            community=await self.ratings.aggregate(interaction.guild_id, title.id)
+            community=await self.bot.ratings.aggregate(interaction.guild_id, title.id)
             if interaction.guild_id is not None
             else None,
             anilist=await self._anilist(media_id) if enrich and media_id is not None else None,
@@ -62,8 +59,7 @@ class Anime(commands.Cog, name="Anime"):
     async def _official(self, guild_id: int | None, title_id: int) -> OfficialScore | None:
         if guild_id is None:
             return None
-        review = await self.reviews.current(guild_id, title_id)
-        return OfficialScore(review.score, review.jump_url) if review is not None else None
+        return await self.bot.reviews.official(guild_id, title_id)
 
     async def _anilist(self, media_id: int) -> AniListMedia | None:
         try:

@@ -11,6 +11,7 @@ import discord
 from bot.catalog.anilist import AniListMedia
 from bot.catalog.links import ANILIST_SEARCH, escape_markdown, shorten, title_url
 from bot.catalog.models import ANILIST, MYANIMELIST, Title
+from bot.reviews.models import OfficialScore
 from bot.scores.stats import Aggregate, format_mean
 
 MAX_ALIASES = 5
@@ -38,14 +39,6 @@ _SITES = {
     "notify.moe": "Notify.moe",
     "anisearch": "aniSearch",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class OfficialScore:
-    """This server's current review of the title: its score and where the post is."""
-
-    score: float | None
-    jump_url: str | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,17 +9,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.catalog.links import escape_markdown, shorten
 from bot.catalog.models import Title
 from bot.checks import require_guild, require_moderator
-from bot.comparisons.service import ComparisonService
-from bot.errors import InvalidInput, NotFound
+from bot.comparisons.service import bold
+from bot.events import REVIEW_LINKS_CHANGED
 from bot.handler import reply
 from bot.interactions.groups import attach, detach
 from bot.interactions.titles import TitleOption
-from bot.storage.comparisons import ComparisonRepo
-from bot.storage.ratings import RatingRepo
-from bot.storage.settings import SettingsRepo
 from cogs.compare.render import compare_embed, similar_embed
 
 if TYPE_CHECKING:
@@ -28,18 +24,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def _name(title: Title) -> str:
-    return f"**{escape_markdown(shorten(title.name, 80))}**"
-
-
 class Comparisons(commands.Cog, name="Comparisons"):
     """Related titles: side-by-side comparisons and recommendations from reviews, scores and tags."""
 
     def __init__(self, bot: KansouBot) -> None:
         self.bot = bot
-        self.settings = SettingsRepo(bot.db)
-        self.repo = ComparisonRepo(bot.db)
-        self.service = ComparisonService(self.repo, RatingRepo(bot.db), bot.catalog)
+        self.service = bot.comparisons
         self._review_commands = review_commands(self)
 
     async def cog_load(self) -> None:
@@ -53,7 +43,7 @@ class Comparisons(commands.Cog, name="Comparisons"):
     @app_commands.guild_only()
     async def compare(self, interaction: discord.Interaction, first: TitleOption, second: TitleOption) -> None:
         guild_id = require_guild(interaction)
-        settings = await self.settings.get(guild_id)
+        settings = await self.bot.server_settings.get(guild_id)
         result = await self.service.compare(guild_id, first.id, second.id, m=settings.min_votes)
         links = await self.service.review_links(guild_id, (edge.review_id for edge in result.comparisons))
         await reply(interaction, embed=compare_embed(result, links), ephemeral=False)
@@ -71,35 +61,22 @@ class Comparisons(commands.Cog, name="Comparisons"):
     async def edit_comparison(self, interaction: discord.Interaction, title: Title, other: Title, *, add: bool) -> None:
         """/review compare and /review uncompare: moderators only, on the server's current review of `title`."""
         guild_id = require_guild(interaction)
-        require_moderator(interaction, await self.settings.get(guild_id))
-        if title.id == other.id:
-            raise InvalidInput("A review cannot be compared with its own title; pick another title.")
-        review = await self.repo.current_review(guild_id, title.id)
-        if review is None:
-            raise NotFound(f"{_name(title)} has no official review in this server, so there is nothing to link.")
-        moderator_id = interaction.user.id
+        require_moderator(interaction, await self.bot.server_settings.get(guild_id))
         if add:
-            changed = await self.repo.add_comparison(guild_id, review.review_id, title.id, other.id, moderator_id)
+            changed = await self.service.link(guild_id, title, other, interaction.user.id)
             message = (
-                f"The official review of {_name(title)} now compares it with {_name(other)}."
+                f"The official review of {bold(title)} now compares it with {bold(other)}."
                 if changed
-                else f"The official review of {_name(title)} already compares it with {_name(other)}."
+                else f"The official review of {bold(title)} already compares it with {bold(other)}."
             )
         else:
-            changed = await self.repo.remove_comparison(guild_id, review.review_id, other.id, moderator_id)
-            if not changed:
-                raise NotFound(f"The official review of {_name(title)} does not compare it with {_name(other)}.")
-            message = f"The official review of {_name(title)} no longer compares it with {_name(other)}."
+            await self.service.unlink(guild_id, title, other, interaction.user.id)
+            changed = True
+            message = f"The official review of {bold(title)} no longer compares it with {bold(other)}."
         await reply(interaction, message)
         if changed:
-            await self.refresh_review_post(guild_id, title.id)
-
-    async def refresh_review_post(self, guild_id: int, title_id: int) -> None:
-        """Ask the reviews feature to re-render the post, so its "Compared to:" shows the edit."""
-        reviews = self.bot.get_cog("Reviews")
-        refresh = getattr(reviews, "refresh_post", None)
-        if refresh is not None:
-            await refresh(guild_id, title_id)
+            # The review post re-renders its "Compared to:" (the reviews feature listens).
+            self.bot.dispatch(REVIEW_LINKS_CHANGED, guild_id, title.id)
 
 
 def review_commands(cog: Comparisons) -> list[app_commands.Command]:

@@ -10,7 +10,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.interactions.views import Paginator
-from bot.storage.state import StateRepo
 
 if TYPE_CHECKING:
     from bot.client import KansouBot
@@ -91,7 +90,7 @@ class Meta(commands.Cog, name="General"):
 
     @app_commands.command(name="about", description="What kansou is, how it is doing, and what it knows")
     async def about(self, interaction: discord.Interaction) -> None:
-        counts = await StateRepo(self.bot.db).counts()
+        counts = await self.bot.storage_counts()
         latency = self.bot.latency
         latency_text = f"{latency * 1000:.0f} ms" if math.isfinite(latency) else "not measured yet"
         embed = discord.Embed(

@@ -11,10 +11,12 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
+from bot.catalog.links import display_name
 from bot.checks import MODERATORS_ONLY, require_guild, require_moderator
 from bot.handler import reply
 from bot.interactions.titles import TitleOption, TitleOrNewOption
 from bot.interactions.views import Confirm, Paginator
+from cogs.reviews.render import history_embed, list_pages
 
 if TYPE_CHECKING:
     from cogs.reviews.cog import Reviews
@@ -41,7 +43,7 @@ def review_commands(cog: Reviews) -> list[app_commands.Command]:
         score: app_commands.Range[float, 0, 10] | None = None,
         file: discord.Attachment | None = None,
     ) -> None:
-        await cog.start_post(interaction, title, score, file)
+        await cog.drafting.start_post(interaction, title, score, file)
 
     @app_commands.command(
         name="edit", description="Moderators: edit the official review of a title", extras=MODERATORS_ONLY
@@ -57,15 +59,15 @@ def review_commands(cog: Reviews) -> list[app_commands.Command]:
         score: app_commands.Range[float, 0, 10] | None = None,
         file: discord.Attachment | None = None,
     ) -> None:
-        await cog.start_edit(interaction, title, score, file)
+        await cog.drafting.start_edit(interaction, title, score, file)
 
     @app_commands.command(name="show", description="The official review of a title in this server")
     @app_commands.describe(title="The anime")
     async def review_show(interaction: discord.Interaction, title: TitleOption) -> None:
         guild_id = require_guild(interaction)
-        review = await cog.repo.current(guild_id, title.id)
+        review = await cog.service.current(guild_id, title.id)
         if review is None:
-            await reply(interaction, f"There is no official review of **{cog.name_of(title)}** in this server yet.")
+            await reply(interaction, f"There is no official review of **{display_name(title)}** in this server yet.")
             return
         link = f"[Jump to the post and its discussion](<{review.jump_url}>)" if review.jump_url else None
         await reply(interaction, link, embed=await cog.render_post(review), ephemeral=False)
@@ -73,14 +75,15 @@ def review_commands(cog: Reviews) -> list[app_commands.Command]:
     @app_commands.command(name="list", description="This server's official reviews, newest first")
     async def review_list(interaction: discord.Interaction) -> None:
         guild_id = require_guild(interaction)
-        pages = await cog.list_pages(guild_id, LIST_MAX)
+        listing = await cog.service.listing(guild_id, LIST_MAX)
+        pages = list_pages(listing.reviews, listing.titles, listing.community, total=listing.total)
         await Paginator(pages, owner_id=interaction.user.id).send(interaction, ephemeral=True)
 
     @app_commands.command(name="history", description="Earlier versions of the official review of a title")
     @app_commands.describe(title="The anime")
     async def review_history(interaction: discord.Interaction, title: TitleOption) -> None:
         guild_id = require_guild(interaction)
-        embed = await cog.history(guild_id, title)
+        embed = history_embed(title, *await cog.service.history(guild_id, title))
         await reply(interaction, embed=embed)
 
     @app_commands.command(
@@ -89,8 +92,8 @@ def review_commands(cog: Reviews) -> list[app_commands.Command]:
     @app_commands.describe(title="The anime whose review to delete")
     async def review_delete(interaction: discord.Interaction, title: TitleOption) -> None:
         guild_id = require_guild(interaction)
-        require_moderator(interaction, await cog.settings.get(guild_id))
-        review = await cog.require_current(guild_id, title)
+        require_moderator(interaction, await cog.bot.server_settings.get(guild_id))
+        review = await cog.service.require_current(guild_id, title)
 
         async def confirmed(button: discord.Interaction) -> None:
             await cog.delete(button, review)
@@ -98,7 +101,7 @@ def review_commands(cog: Reviews) -> list[app_commands.Command]:
         view = Confirm(confirmed, owner_id=interaction.user.id, confirm_label="Delete the review")
         await reply(
             interaction,
-            f"Delete the official review of **{cog.name_of(title)}**? The post goes; members' scores are kept.",
+            f"Delete the official review of **{display_name(title)}**? The post goes; members' scores are kept.",
             view=view,
         )
         view.message = await interaction.original_response()

@@ -3,28 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 import discord
 
 from bot.catalog.links import escape_markdown, shorten, title_link, title_url
 from bot.catalog.models import Title
 from bot.reviews.analysis import ReviewAnalysis
+from bot.reviews.models import Linked, Review, Revision
 from bot.reviews.publish import BUDGET, COMPARED_MAX, PostContent, format_score, metadata_text
-from bot.storage.reviews import Review, Revision
 from bot.text import clip, plain, sanitize, strip_spoilers
 
 COLOUR = discord.Colour.from_rgb(94, 160, 236)
 PAGE_SIZE = 10
 EMBED_TOTAL = 6_000
-
-
-@dataclass(frozen=True, slots=True)
-class Linked:
-    """Titles the post links to: comparisons and, kept apart, studio credits."""
-
-    compared: tuple[Title, ...] = ()
-    credits: tuple[Title, ...] = ()
 
 
 def _links(titles: Sequence[Title], budget: int) -> str:

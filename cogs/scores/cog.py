@@ -3,29 +3,24 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterable
-from typing import TYPE_CHECKING, cast
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.catalog.models import Title
-from bot.checks import MODERATORS_ONLY, require_guild, require_moderator
+from bot.checks import MODERATORS_ONLY, member_role_ids, require_guild, require_moderator
 from bot.handler import reply
 from bot.interactions.titles import TitleOption, resolve_typed_title, title_choices
 from bot.interactions.views import Confirm, Paginator
-from bot.scores.service import RatingService
-from bot.storage.ratings import RatingRepo
-from bot.storage.settings import SettingsRepo
+from bot.scores.replies import rated_text, unrated_text
 from cogs.scores.render import (
-    Official,
     export_csv,
-    rated_text,
     ratings_pages,
     score_embed,
     top_pages,
-    unrated_text,
 )
 from cogs.scores.views import DidYouMean
 
@@ -36,15 +31,6 @@ log = logging.getLogger(__name__)
 
 TOP_DEFAULT, TOP_MAX = 30, 100
 LIST_MAX = 250  # 25 pages; /ratings export has every score
-SCORE_CHANGED = "kansou_score_changed"  # listeners: on_kansou_score_changed(guild_id, title_id)
-
-OfficialLookup = Callable[[int, int], Awaitable[Official | None]]
-
-
-def member_role_ids(interaction: discord.Interaction) -> list[int] | None:
-    """The caller's role ids, or None when the interaction does not come from a current member."""
-    user = interaction.user
-    return [role.id for role in user.roles] if isinstance(user, discord.Member) else None
 
 
 class Scores(commands.Cog, name="Scores"):
@@ -55,21 +41,10 @@ class Scores(commands.Cog, name="Scores"):
 
     def __init__(self, bot: KansouBot) -> None:
         self.bot = bot
-        self.repo = RatingRepo(bot.db)
-        self.service = RatingService(self.repo, SettingsRepo(bot.db))
-        # Set by the reviews feature: the official score and review link /score shows.
-        self.official_lookup: OfficialLookup | None = None
+        self.service = bot.ratings
 
     def _titles(self, ids: Iterable[int]) -> dict[int, Title]:
         return {title.id: title for title in map(self.bot.catalog.get, ids) if title is not None}
-
-    def _changed(self, guild_id: int, title_ids: Iterable[int]) -> None:
-        for title_id in title_ids:
-            self.bot.dispatch(SCORE_CHANGED, guild_id, title_id)
-
-    @commands.Cog.listener()
-    async def on_kansou_settings_changed(self, guild_id: int) -> None:
-        self.service.settings_changed(guild_id)
 
     async def community_line(self, guild_id: int, title_id: int) -> str:
         """The review post's Community field for this title in this server."""
@@ -80,7 +55,6 @@ class Scores(commands.Cog, name="Scores"):
         guild_id = require_guild(interaction)
         result = await self.service.rate(guild_id, title.id, interaction.user.id, score, member_role_ids(interaction))
         self.bot.catalog.note_guild_title(guild_id, title.id)
-        self._changed(guild_id, [title.id])
         return rated_text(title, score, result)
 
     @app_commands.command(name="rate", description="Score a title from 1 to 10 (replaces your earlier score)")
@@ -116,7 +90,6 @@ class Scores(commands.Cog, name="Scores"):
     async def unrate(self, interaction: discord.Interaction, title: TitleOption) -> None:
         guild_id = require_guild(interaction)
         result = await self.service.unrate(guild_id, title.id, interaction.user.id)
-        self._changed(guild_id, [title.id])
         await reply(interaction, unrated_text(title, result))
 
     @app_commands.command(name="score", description="The community score of a title in this server")
@@ -125,7 +98,7 @@ class Scores(commands.Cog, name="Scores"):
     async def score(self, interaction: discord.Interaction, title: TitleOption) -> None:
         guild_id = require_guild(interaction)
         view = await self.service.score_view(guild_id, title.id, interaction.user.id)
-        official = await self.official_lookup(guild_id, title.id) if self.official_lookup else None
+        official = await self.bot.reviews.official(guild_id, title.id)
         await reply(interaction, embed=score_embed(title, view, official), ephemeral=False)
 
     @app_commands.command(name="top", description="This server's best titles by weighted community score")
@@ -140,7 +113,7 @@ class Scores(commands.Cog, name="Scores"):
         guild_id = require_guild(interaction)
         settings = await self.service.guild_settings(guild_id)
         floor = min_votes if min_votes is not None else settings.min_votes
-        page = await self.repo.top(guild_id, m=settings.min_votes, min_votes=floor, limit=limit)
+        page = await self.service.top(guild_id, m=settings.min_votes, min_votes=floor, limit=limit)
         pages = top_pages(
             page.rows,
             self._titles(row.title_id for row in page.rows),
@@ -155,15 +128,14 @@ class Scores(commands.Cog, name="Scores"):
     async def ratings_list(self, interaction: discord.Interaction, member: discord.User | None = None) -> None:
         guild_id = require_guild(interaction)
         who = member or interaction.user
-        rows = await self.repo.user_ratings(guild_id, who.id, limit=LIST_MAX)
-        total = len(rows) if len(rows) < LIST_MAX else await self.repo.user_rating_count(guild_id, who.id)
+        rows, total = await self.service.user_ratings(guild_id, who.id, limit=LIST_MAX)
         pages = ratings_pages(who.display_name, rows, self._titles(r.title_id for r in rows), total=total)
         await Paginator(pages, owner_id=interaction.user.id).send(interaction, ephemeral=True)
 
     @ratings.command(name="export", description="Your scores in this server as a CSV file")
     async def ratings_export(self, interaction: discord.Interaction) -> None:
         guild_id = require_guild(interaction)
-        rows = await self.repo.export_rows(guild_id, interaction.user.id)
+        rows = await self.service.export_rows(guild_id, interaction.user.id)
         if not rows:
             await reply(interaction, "You have no scores in this server to export.")
             return
@@ -184,21 +156,18 @@ class Scores(commands.Cog, name="Scores"):
             title.id,
             guild_id,
         )
-        self._changed(guild_id, [title.id])
         await reply(interaction, f"Removed {member.mention}'s score for **{title.name}**. This was logged.")
 
     @privacy.command(name="forget", description="Delete all your scores in this server")
     async def privacy_forget(self, interaction: discord.Interaction) -> None:
         guild_id = require_guild(interaction)
-        count = await self.repo.user_rating_count(guild_id, interaction.user.id)
+        count = await self.service.user_rating_count(guild_id, interaction.user.id)
         if not count:
             await reply(interaction, "You have no scores in this server; there is nothing to delete.")
             return
 
         async def forget(confirmed: discord.Interaction) -> None:
-            titles = [row.title_id for row in await self.repo.export_rows(guild_id, confirmed.user.id)]
             removed = await self.service.forget(guild_id, confirmed.user.id)
-            self._changed(guild_id, titles)
             await confirmed.response.edit_message(content=f"Deleted your {removed} scores in this server.", view=None)
 
         view = Confirm(forget, owner_id=interaction.user.id, confirm_label="Delete my scores")
@@ -208,11 +177,3 @@ class Scores(commands.Cog, name="Scores"):
             view=view,
         )
         view.message = await interaction.original_response()
-
-
-def scores_service(bot: commands.Bot) -> RatingService:
-    """The one RatingService (its cooldowns live in memory) for other features, e.g. the review panel."""
-    cog = bot.get_cog("Scores")
-    if cog is None:
-        raise RuntimeError("the Scores cog is not loaded")
-    return cast(Scores, cog).service

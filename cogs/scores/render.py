@@ -5,26 +5,18 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 import discord
 
 from bot.catalog.links import escape_markdown, shorten, title_link
 from bot.catalog.models import Title
-from bot.scores.service import ScoreView, community_text
+from bot.reviews.models import OfficialScore
+from bot.scores.models import TopRow, UserRating
+from bot.scores.service import ScoreView
 from bot.scores.stats import format_mean, histogram_bars
-from bot.storage.ratings import RateResult, TopRow, UserRating
 
 PAGE_SIZE = 10
 COLOUR = discord.Colour.from_rgb(236, 128, 94)
-
-
-@dataclass(frozen=True, slots=True)
-class Official:
-    """The official review of a title in a server, as /score shows it."""
-
-    score: float | None
-    url: str | None
 
 
 def _link(title_id: int, name: str, titles: Mapping[int, Title]) -> str:
@@ -32,25 +24,7 @@ def _link(title_id: int, name: str, titles: Mapping[int, Title]) -> str:
     return title_link(title, max_name=60) if title else f"**{escape_markdown(shorten(name, 60))}**"
 
 
-def rated_text(title: Title, score: int, result: RateResult) -> str:
-    """The ephemeral confirmation of /rate (and the review panel)."""
-    if result.previous is None:
-        what = f"Saved your **{score}/10** for {title_link(title)}."
-    elif result.previous == score:
-        what = f"Your score for {title_link(title)} was already **{score}/10**."
-    else:
-        what = f"Changed your score for {title_link(title)} from {result.previous} to **{score}/10**."
-    return f"{what}\nCommunity: {community_text(result.aggregate)}."
-
-
-def unrated_text(title: Title, result: RateResult) -> str:
-    return (
-        f"Removed your score ({result.previous}/10) for {title_link(title)}.\n"
-        f"Community: {community_text(result.aggregate)}."
-    )
-
-
-def score_embed(title: Title, view: ScoreView, official: Official | None) -> discord.Embed:
+def score_embed(title: Title, view: ScoreView, official: OfficialScore | None) -> discord.Embed:
     """/score: mean, median, votes, spread, histogram, the official score and the difference."""
     agg = view.aggregate
     embed = discord.Embed(title=shorten(title.name, 250), url=title.anilist_url or title.mal_url, colour=COLOUR)
@@ -67,8 +41,8 @@ def score_embed(title: Title, view: ScoreView, official: Official | None) -> dis
         embed.add_field(name="Official score", value=f"{official.score:g} / 10")
         if agg.mean is not None:
             embed.add_field(name="Community − official", value=f"{agg.mean - official.score:+.2f}")
-    if official is not None and official.url:
-        embed.add_field(name="Review", value=f"[Read the official review](<{official.url}>)", inline=False)
+    if official is not None and official.jump_url:
+        embed.add_field(name="Review", value=f"[Read the official review](<{official.jump_url}>)", inline=False)
     if view.own_score is not None:
         embed.set_footer(text=f"Your score: {view.own_score}/10")
     return embed

@@ -10,7 +10,6 @@ from discord.ext import commands
 
 from bot.checks import require_admin, require_guild
 from bot.handler import reply
-from bot.storage.settings import SettingsRepo
 from cogs.settings.render import settings_embed
 
 if TYPE_CHECKING:
@@ -30,19 +29,18 @@ class Settings(commands.Cog, name="Settings"):
 
     def __init__(self, bot: KansouBot) -> None:
         self.bot = bot
-        self.repo = SettingsRepo(bot.db)
+        self.service = bot.server_settings
 
     async def _update(self, interaction: discord.Interaction, message: str, **changes: int | None) -> None:
         require_admin(interaction)
         guild_id = require_guild(interaction)
-        settings = await self.repo.update(guild_id, **changes)
-        self.bot.dispatch("kansou_settings_changed", guild_id)  # features that cache settings refresh them
+        settings = await self.service.update(guild_id, **changes)  # features caching settings are told
         await reply(interaction, message, embed=settings_embed(settings))
 
     @group.command(name="show", description="Show this server's kansou settings")
     async def show(self, interaction: discord.Interaction) -> None:
         require_admin(interaction)
-        settings = await self.repo.get(require_guild(interaction))
+        settings = await self.service.get(require_guild(interaction))
         await reply(interaction, embed=settings_embed(settings))
 
     @group.command(name="reviews-channel", description="Where official review summaries are posted")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.storage.settings import GuildSettings
+from bot.settings.models import GuildSettings
 
 
 def settings_embed(settings: GuildSettings) -> discord.Embed:

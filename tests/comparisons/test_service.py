@@ -13,6 +13,7 @@ from bot.errors import InvalidInput, NotFound
 from bot.storage.comparisons import ComparisonRepo
 from bot.storage.db import Database
 from bot.storage.ratings import RatingRepo
+from bot.storage.reviews import ReviewRepo
 
 GUILD = 10
 TITLES = {
@@ -28,7 +29,7 @@ TITLES = {
 async def service(tmp_path: Path):
     db = await Database.open(tmp_path / "kansou.db")
     await db.executemany("INSERT INTO titles (id, name) VALUES (?, ?)", [(t.id, t.name) for t in TITLES.values()])
-    yield ComparisonService(ComparisonRepo(db), RatingRepo(db), TITLES)
+    yield ComparisonService(ComparisonRepo(db), RatingRepo(db), TITLES, reviews=ReviewRepo(db))
     await db.close()
 
 

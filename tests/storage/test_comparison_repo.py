@@ -108,13 +108,3 @@ async def test_only_current_reviews_count_in_the_graph(repo):
     await repo.replace_review_edges(GUILD, 501, 1, [(3, "comparison", "New text.")])
     assert [e.other_title_id for e in await repo.edges_of(GUILD, 1)] == [3]
     assert await repo.edges_of(GUILD, 2) == []
-
-
-async def test_current_review_and_review_posts_read_score_and_post(repo):
-    await review(repo, REVIEW, 1, score=8.5, score_raw="8.5/10", channel_id=7, message_id=8)
-    await review(repo, 501, 2, status="replaced")
-    found = await repo.current_review(GUILD, 1)
-    assert (found.review_id, found.score_raw, found.channel_id, found.message_id) == (REVIEW, "8.5/10", 7, 8)
-    assert await repo.current_review(GUILD, 2) is None
-    assert await repo.current_review(OTHER_GUILD, 1) is None
-    assert set(await repo.review_posts(GUILD, [REVIEW, 501, 999])) == {REVIEW, 501}

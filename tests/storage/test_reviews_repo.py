@@ -1,12 +1,15 @@
-"""ReviewRepo on a real SQLite file: publish, replace, edit with revisions, reads, paging, delete, undo."""
+"""ReviewRepo on a real SQLite file: publish, replace, edit with revisions and edges (one transaction each),
+reads, paging, delete."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from bot.errors import Conflict
+from bot.storage.comparisons import ComparisonRepo
 from bot.storage.db import Database
 from bot.storage.reviews import NewReview, ReviewRepo
 
@@ -61,23 +64,70 @@ async def test_replacing_keeps_the_old_review_and_its_text_as_a_revision(repo: R
     assert revision.text == "Old text" and revision.editor_id == 5
 
 
-async def test_discard_undoes_a_replacing_publish(repo: ReviewRepo) -> None:
+async def test_a_publish_and_its_edges_are_stored_together(repo: ReviewRepo) -> None:
+    published = await repo.publish(
+        new(), replace=False, edges=[(2, "comparison", "Like Show 2."), (3, "studio_credit", "")]
+    )
+    edges = await ComparisonRepo(repo.db).edges_of_review(GUILD, published.review.id)
+    assert [(e.other_title_id, e.kind, e.sentence) for e in edges] == [
+        (2, "comparison", "Like Show 2."),
+        (3, "studio_credit", ""),
+    ]
+
+
+async def test_a_replacing_publish_that_fails_midway_stores_nothing(repo: ReviewRepo) -> None:
+    """One transaction: an edge that cannot be stored leaves the old review current, with no new row or revision."""
     first = await repo.publish(new(text="Old text"), replace=False)
-    second = await repo.publish(new(text="New text", message=200), replace=True)
-    await repo.discard(second)
+    with pytest.raises(sqlite3.IntegrityError):
+        await repo.publish(new(text="New text", message=200), replace=True, edges=[(999, "comparison", "")])
     assert (await repo.current(GUILD, 1)).id == first.review.id  # type: ignore[union-attr]
-    assert await repo.get(second.review.id) is None
+    assert await repo.by_message(200) is None
+    assert await repo.history(first.review.id) == []
 
 
-async def test_edit_keeps_the_previous_text_and_restore_undoes_it(repo: ReviewRepo) -> None:
+async def test_edit_keeps_the_previous_text_as_a_revision(repo: ReviewRepo) -> None:
     before = (await repo.publish(new(text="First"), replace=False)).review
     edited = await repo.edit(before.id, text="Second", score=8.0, score_raw="8/10", analysis="{}", editor_id=9)
     assert edited.text == "Second" and edited.score == 8.0
     [revision] = await repo.history(before.id)
     assert (revision.text, revision.score, revision.editor_id) == ("First", 7.0, 9)
-    await repo.restore(before)
+
+
+async def test_an_edit_that_fails_midway_changes_nothing(repo: ReviewRepo) -> None:
+    """The text, the revision and the edges change in one transaction, or not at all."""
+    before = (await repo.publish(new(text="First"), replace=False, edges=[(2, "comparison", "")])).review
+    with pytest.raises(sqlite3.IntegrityError):
+        await repo.edit(
+            before.id, text="Second", score=8.0, score_raw="8/10", analysis="{}", editor_id=9,
+            edges=[(999, "comparison", "")],
+        )  # fmt: skip
     assert (await repo.get(before.id)).text == "First"  # type: ignore[union-attr]
     assert await repo.history(before.id) == []
+    edges = await ComparisonRepo(repo.db).edges_of_review(GUILD, before.id)
+    assert [e.other_title_id for e in edges] == [2]
+
+
+async def test_an_edit_replaces_the_parsed_edges(repo: ReviewRepo) -> None:
+    before = (await repo.publish(new(), replace=False, edges=[(2, "comparison", "")])).review
+    await repo.edit(
+        before.id, text="x", score=None, score_raw=None, analysis="{}", editor_id=1, edges=[(3, "comparison", "")]
+    )
+    edges = await ComparisonRepo(repo.db).edges_of_review(GUILD, before.id)
+    assert [e.other_title_id for e in edges] == [3]
+
+
+async def test_current_and_posts_read_score_and_post(repo: ReviewRepo) -> None:
+    """Moved from the comparison repository: comparisons read reviews through this repository."""
+    first = (await repo.publish(new(1, message=8), replace=False)).review
+    second = (await repo.publish(new(2, message=9), replace=False)).review
+    await repo.delete(second.id)
+    found = await repo.current(GUILD, 1)
+    assert found is not None
+    assert (found.id, found.score_raw, found.channel_id, found.message_id) == (first.id, "7/10", 50, 8)
+    assert await repo.current(GUILD, 2) is None
+    assert await repo.current(OTHER, 1) is None
+    assert set(await repo.posts(GUILD, [first.id, second.id, 999])) == {first.id, second.id}
+    assert await repo.posts(OTHER, [first.id]) == {}
 
 
 async def test_list_is_newest_first_and_pages(repo: ReviewRepo) -> None:
@@ -92,7 +142,9 @@ async def test_list_is_newest_first_and_pages(repo: ReviewRepo) -> None:
 async def test_delete_marks_the_review_deleted_and_editing_it_is_refused(repo: ReviewRepo) -> None:
     review = (await repo.publish(new(), replace=False)).review
     await repo.db.execute("INSERT INTO ratings (guild_id, title_id, user_id, score) VALUES (?, 1, 3, 8)", (GUILD,))
+    await ComparisonRepo(repo.db).replace_review_edges(GUILD, review.id, 1, [(2, "comparison", "")])
     assert await repo.delete(review.id) is True
+    assert await ComparisonRepo(repo.db).edges_of_review(GUILD, review.id) == []  # gone in the same transaction
     assert await repo.delete(review.id) is False
     assert await repo.current(GUILD, 1) is None and await repo.count(GUILD) == 0
     assert (await repo.by_message(100)).status == "deleted"  # type: ignore[union-attr]

@@ -1,0 +1,244 @@
+"""Official reviews apart from Discord: drafts and their understanding, publishing and editing (each one
+storage transaction with the review's comparison edges and revision), reading and deleting.
+
+The cog does only Discord's part: it sends the post and opens the thread, then asks this service to
+store the review; if the service refuses, the cog takes its own post down again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from bot.catalog.links import display_name
+from bot.catalog.models import Title
+from bot.catalog.service import CatalogService
+from bot.comparisons.graph import ComparisonEdge, EdgeKind
+from bot.errors import NotFound
+from bot.reviews.drafts import Draft, DraftStore, understand
+from bot.reviews.models import Linked, NewReview, OfficialScore, Published, Review, Revision
+from bot.reviews.publish import PostContent
+from bot.scores.service import community_text
+from bot.storage.comparisons import ComparisonRepo
+from bot.storage.ratings import RatingRepo
+from bot.storage.reviews import ReviewRepo
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A draft ready to publish: the post's texts and every title it links (kept names now real titles)."""
+
+    content: PostContent
+    refs: list[tuple[Title, EdgeKind]]
+
+    @property
+    def linked(self) -> Linked:
+        return Linked(
+            tuple(t for t, kind in self.refs if kind == "comparison"),
+            tuple(t for t, kind in self.refs if kind != "comparison"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewList:
+    """/review list: the server's current reviews, newest first, with what each line shows."""
+
+    reviews: list[Review]
+    titles: dict[int, Title]
+    community: dict[int, str]
+    total: int
+
+
+def live_edges_after_reparse(
+    existing: Sequence[ComparisonEdge], wanted: Sequence[tuple[int, EdgeKind]]
+) -> list[tuple[int, EdgeKind]]:
+    """The review's live links once its parsed links are replaced by `wanted`, as storage does it
+    (bot.storage.comparisons.write_review_edges): moderator links stay, links a moderator removed stay
+    removed, the other parsed links are replaced. In the order the post lists them."""
+    kept = [e for e in existing if e.source != "review" or e.removed]
+    blocked = {e.other_title_id for e in kept}
+    live: list[tuple[int, EdgeKind]] = [(e.other_title_id, e.kind) for e in kept if not e.removed]
+    live += [(other, kind) for other, kind in wanted if other not in blocked]
+    return live
+
+
+class ReviewService:
+    """Everything the reviews feature does that is not Discord."""
+
+    def __init__(
+        self,
+        reviews: ReviewRepo,
+        comparisons: ComparisonRepo,
+        ratings: RatingRepo,
+        catalog: CatalogService,
+        *,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        self.repo = reviews
+        self.comparisons = comparisons
+        self.ratings = ratings
+        self.catalog = catalog
+        self.drafts = DraftStore(clock=clock)
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    async def current(self, guild_id: int, title_id: int) -> Review | None:
+        return await self.repo.current(guild_id, title_id)
+
+    async def require_current(self, guild_id: int, title: Title) -> Review:
+        """The title's current review here, or NotFound saying there is none."""
+        review = await self.repo.current(guild_id, title.id)
+        if review is None:
+            raise NotFound(f"There is no official review of **{display_name(title)}** in this server yet.")
+        return review
+
+    async def by_message(self, message_id: int) -> Review | None:
+        """The review whose post is this message (any status)."""
+        return await self.repo.by_message(message_id)
+
+    async def official(self, guild_id: int, title_id: int) -> OfficialScore | None:
+        """The official score and the post's link, for /score, /anime and /compare."""
+        review = await self.repo.current(guild_id, title_id)
+        if review is None:
+            return None
+        return OfficialScore(review.score, review.score_raw, review.jump_url)
+
+    async def community(self, guild_id: int, title_id: int) -> str:
+        """The post's Community field."""
+        return community_text(await self.ratings.aggregate(guild_id, title_id))
+
+    async def linked(self, guild_id: int, review_id: int) -> Linked:
+        """The post's links, from the comparison graph (so moderators' additions show up)."""
+        edges = await self.comparisons.edges_of_review(guild_id, review_id)
+        return self._linked([(e.other_title_id, e.kind) for e in edges])
+
+    def _linked(self, edges: Sequence[tuple[int, EdgeKind]]) -> Linked:
+        get = self.catalog.get
+        compared = [t for other, kind in edges if kind == "comparison" and (t := get(other))]
+        credits = [t for other, kind in edges if kind == "studio_credit" and (t := get(other))]
+        return Linked(tuple(compared), tuple(credits))
+
+    def title_of(self, review: Review) -> Title:
+        """The reviewed title (a placeholder if the catalog lost it)."""
+        return self.catalog.get(review.title_id) or Title(review.title_id, f"Title {review.title_id}")
+
+    async def listing(self, guild_id: int, limit: int) -> ReviewList:
+        reviews = await self.repo.list_current(guild_id, limit=limit)
+        titles = {t.id: t for r in reviews if (t := self.catalog.get(r.title_id))}
+        community = {r.title_id: await self.community(guild_id, r.title_id) for r in reviews}
+        return ReviewList(reviews, titles, community, await self.repo.count(guild_id))
+
+    async def history(self, guild_id: int, title: Title) -> tuple[Review, list[Revision]]:
+        """The current review and its earlier texts, newest first."""
+        review = await self.require_current(guild_id, title)
+        return review, await self.repo.history(review.id)
+
+    # -- drafts ----------------------------------------------------------------------------------
+
+    async def title_to_post(self, title: Title | str) -> Title:
+        """The title a new review is about; a show the catalog lacks becomes a local title (reused by name;
+        a later import or lookup merges it)."""
+        return await self.catalog.create_local(title) if isinstance(title, str) else title
+
+    def new_draft(
+        self,
+        *,
+        guild_id: int,
+        author_id: int,
+        author_name: str,
+        title: Title,
+        text: str,
+        score: float | None,
+        from_file: bool,
+        replace: bool = False,
+        edit_of: int | None = None,
+    ) -> Draft:
+        return Draft(
+            token=self.drafts.new_token(),
+            guild_id=guild_id,
+            author_id=author_id,
+            author_name=author_name,
+            title=title,
+            text=text,
+            comparisons_raw="",
+            score=score,
+            from_file=from_file,
+            replace=replace,
+            edit_of=edit_of,
+            expires_at=self.drafts.expiry(),
+        )
+
+    def preview(self, draft: Draft) -> None:
+        """Understand the draft (InvalidInput for empty or wordless text) and keep it for its buttons."""
+        understand(draft, self.catalog)
+        self.drafts.keep(draft)
+
+    # -- publishing and editing ------------------------------------------------------------------
+
+    async def published_meanwhile(self, draft: Draft) -> bool:
+        """Whether someone published a review of the title since this (non-replacing) draft began."""
+        return not draft.replace and await self.repo.current(draft.guild_id, draft.title.id) is not None
+
+    async def prepare(self, draft: Draft) -> Prepared:
+        """The post's texts and links; names the moderator kept become local titles now."""
+        kept = [await self.catalog.create_local(name) for name in draft.kept]
+        return Prepared(draft.content(), draft.edges(kept))
+
+    async def publish(
+        self, draft: Draft, prepared: Prepared, *, channel_id: int, message_id: int, thread_id: int | None
+    ) -> Published:
+        """Store the posted review, the one it replaces and its comparison edges in one transaction.
+
+        Raises (Conflict, or a storage error) with nothing stored; the caller then takes its post down.
+        """
+        content = prepared.content
+        new = NewReview(
+            guild_id=draft.guild_id,
+            title_id=draft.title.id,
+            author_id=draft.author_id,
+            text=draft.text,
+            score=content.score,
+            score_raw=content.score_raw,
+            analysis=content.to_json(),
+            channel_id=channel_id,
+            message_id=message_id,
+            thread_id=thread_id,
+        )
+        published = await self.repo.publish(new, replace=draft.replace, edges=self._edges(draft, prepared))
+        self.catalog.note_guild_title(draft.guild_id, draft.title.id)
+        return published
+
+    async def editable(self, draft: Draft) -> Review | None:
+        """The review an edit draft changes, or None if it was deleted or replaced meanwhile."""
+        before = await self.repo.get(draft.edit_of or 0)
+        return before if before is not None and before.status == "current" else None
+
+    async def linked_after_edit(self, before: Review, prepared: Prepared) -> Linked:
+        """The links the post will show once the edit is stored (moderators' own links kept)."""
+        existing = await self.comparisons.edges_of_review(before.guild_id, before.id, with_removed=True)
+        wanted = [(t.id, kind) for t, kind in prepared.refs if t.id != before.title_id]
+        return self._linked(live_edges_after_reparse(existing, wanted))
+
+    async def edit(self, draft: Draft, prepared: Prepared, before: Review, *, editor_id: int) -> Review:
+        """Store the new text, score and parsed links with a revision of the old text, in one transaction.
+
+        Raises Conflict (deleted or replaced meanwhile) with nothing changed.
+        """
+        content = prepared.content
+        return await self.repo.edit(
+            before.id,
+            text=draft.text,
+            score=content.score,
+            score_raw=content.score_raw,
+            analysis=content.to_json(),
+            editor_id=editor_id,
+            edges=self._edges(draft, prepared),
+        )
+
+    @staticmethod
+    def _edges(draft: Draft, prepared: Prepared) -> list[tuple[int, EdgeKind, str]]:
+        return [(t.id, kind, draft.sentence(t.id)) for t, kind in prepared.refs]
+
+    async def delete(self, review: Review) -> bool:
+        """Delete the review and its links in one transaction (members' scores stay); False if already gone."""
+        return await self.repo.delete(review.id)

@@ -1,0 +1,42 @@
+"""Records of the scores feature: what a write did, leaderboard rows, a member's scores."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.scores.stats import Aggregate
+
+
+@dataclass(frozen=True, slots=True)
+class RateResult:
+    """What a write did: the member's score before it (None: had none) and the title's aggregate after."""
+
+    previous: int | None
+    aggregate: Aggregate
+
+
+@dataclass(frozen=True, slots=True)
+class TopRow:
+    rank: int
+    title_id: int
+    title_name: str
+    weighted: float
+    mean: float
+    votes: int
+
+
+@dataclass(frozen=True, slots=True)
+class TopPage:
+    """One page of a server's leaderboard, with how many titles qualify and the server mean C."""
+
+    rows: list[TopRow]
+    total: int
+    server_mean: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class UserRating:
+    title_id: int
+    title_name: str
+    score: int
+    updated_at: str

@@ -1,0 +1,15 @@
+"""One server's kansou settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class GuildSettings:
+    guild_id: int
+    reviews_channel_id: int | None = None
+    reviewer_role_id: int | None = None
+    rating_role_id: int | None = None
+    min_votes: int = 3
+    rating_cooldown: int = 0

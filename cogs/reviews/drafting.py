@@ -1,0 +1,176 @@
+"""Starting a review and its preview: the form or the file, what kansou understood, the preview's buttons."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.catalog.links import display_name
+from bot.catalog.models import Title
+from bot.checks import require_guild, require_moderator
+from bot.errors import InvalidInput
+from bot.handler import NO_MENTIONS, reply
+from bot.interactions.views import Confirm
+from bot.reviews.drafts import Draft
+from bot.reviews.publish import check_score_override, read_upload
+from cogs.reviews.render import post_embed, preview_text
+from cogs.reviews.views import TEXT_MAX, ReviewModal, preview_view
+
+if TYPE_CHECKING:
+    from bot.client import KansouBot
+
+EXPIRED = "This preview expired; run /review post again."
+
+Publish = Callable[[discord.Interaction, Draft], Awaitable[None]]
+
+
+async def upload_text(file: discord.Attachment) -> str:
+    """The text of an uploaded review file, refused by name and size before it is downloaded."""
+    read_upload(file.filename, file.size)
+    try:
+        data = await file.read()
+    except discord.HTTPException as exc:
+        raise InvalidInput("I could not download that file; upload it again.") from exc
+    return read_upload(file.filename, len(data), data)
+
+
+class Drafting:
+    """/review post and /review edit up to Publish: every step checks the moderator again."""
+
+    def __init__(self, bot: KansouBot, publish: Publish) -> None:
+        self.bot = bot
+        self.service = bot.reviews
+        self._publish = publish
+
+    async def _require_moderator(self, interaction: discord.Interaction, guild_id: int) -> None:
+        require_moderator(interaction, await self.bot.server_settings.get(guild_id))
+
+    def _draft(self, interaction: discord.Interaction, title: Title, **kw: Any) -> Draft:
+        return self.service.new_draft(
+            guild_id=require_guild(interaction),
+            author_id=interaction.user.id,
+            author_name=interaction.user.display_name,
+            title=title,
+            **kw,
+        )
+
+    async def start_post(
+        self, interaction: discord.Interaction, title: Title | str, score: float | None, file: discord.Attachment | None
+    ) -> None:
+        guild_id = require_guild(interaction)
+        await self._require_moderator(interaction, guild_id)
+        checked = check_score_override(score)
+        text = await upload_text(file) if file is not None else ""
+        title = await self.service.title_to_post(title)
+        existing = await self.service.current(guild_id, title.id)
+        draft = self._draft(
+            interaction, title, text=text, score=checked, from_file=file is not None, replace=existing is not None
+        )
+        if existing is None:
+            await self._open(interaction, draft)
+            return
+
+        async def confirmed(button: discord.Interaction) -> None:
+            await self._require_moderator(button, guild_id)
+            await self._open(button, draft)
+
+        view = Confirm(confirmed, owner_id=interaction.user.id, confirm_label="Replace it")
+        await reply(
+            interaction,
+            f"**{display_name(title)}** already has an official review in this server. Replace it? "
+            "The old one is kept as a revision.",
+            view=view,
+        )
+        view.message = await interaction.original_response()
+
+    async def start_edit(
+        self, interaction: discord.Interaction, title: Title, score: float | None, file: discord.Attachment | None
+    ) -> None:
+        guild_id = require_guild(interaction)
+        await self._require_moderator(interaction, guild_id)
+        checked = check_score_override(score)
+        review = await self.service.require_current(guild_id, title)
+        text = await upload_text(file) if file is not None else review.text
+        if file is None and len(review.text) > TEXT_MAX:
+            raise InvalidInput(
+                "This review is longer than the form holds: edit it with `/review edit` and the `file` option."
+            )
+        draft = self._draft(interaction, title, text=text, score=checked, from_file=file is not None, edit_of=review.id)
+        await self._open(interaction, draft)
+
+    async def _open(self, interaction: discord.Interaction, draft: Draft) -> None:
+        """A file goes straight to the preview; otherwise the form opens (prefilled when editing)."""
+        if draft.from_file:
+            await self._preview(interaction, draft, first=True)
+            return
+        await interaction.response.send_modal(self._modal(draft, first=True))
+
+    def _modal(self, draft: Draft, *, first: bool) -> ReviewModal:
+        async def submitted(modal_interaction: discord.Interaction, text: str, comparisons: str) -> None:
+            await self._require_moderator(modal_interaction, draft.guild_id)
+            draft.text, draft.comparisons_raw, draft.from_file = text, comparisons, False
+            await self._preview(modal_interaction, draft, first=first)
+
+        return ReviewModal(submitted, text=draft.text, comparisons=draft.comparisons_raw, editing=draft.editing)
+
+    async def _preview_message(self, draft: Draft) -> dict[str, Any]:
+        assert draft.analysis is not None
+        content = draft.content()
+        linked = draft.preview_links()
+        community = await self.service.community(draft.guild_id, draft.title.id)
+        return {
+            "content": preview_text(
+                draft.analysis,
+                content,
+                linked=linked,
+                suggestions=draft.suggestions,
+                unresolved=draft.unresolved,
+                replacing=draft.replace,
+                editing=draft.editing,
+            ),
+            "embed": post_embed(draft.title, content, linked=linked, community=community),
+            "view": preview_view(draft.token, draft.suggestions, draft.kept),
+        }
+
+    async def _preview(self, interaction: discord.Interaction, draft: Draft, *, first: bool) -> None:
+        self.service.preview(draft)  # InvalidInput (empty, wordless) reaches the user as is
+        message = await self._preview_message(draft)
+        if first or interaction.message is None:
+            await reply(interaction, **message)
+        else:
+            await interaction.response.edit_message(**message, allowed_mentions=NO_MENTIONS)
+
+    async def on_keep(self, interaction: discord.Interaction, token: str, values: Sequence[str]) -> None:
+        draft = self.service.drafts.get(token)
+        if draft is None:
+            await reply(interaction, EXPIRED)
+            return
+        await self._require_moderator(interaction, draft.guild_id)
+        draft.keep(values)
+        await interaction.response.edit_message(**await self._preview_message(draft), allowed_mentions=NO_MENTIONS)
+
+    async def on_preview_action(self, interaction: discord.Interaction, action: str, token: str) -> None:
+        drafts = self.service.drafts
+        draft = drafts.get(token)
+        if draft is None:
+            await reply(interaction, EXPIRED)
+            return
+        await self._require_moderator(interaction, draft.guild_id)
+        if action == "cancel":
+            drafts.take(token)
+            await interaction.response.edit_message(content="Cancelled; nothing was published.", embed=None, view=None)
+        elif action == "edit":
+            if draft.from_file and len(draft.text) > TEXT_MAX:
+                raise InvalidInput(
+                    "This review came from a file and is longer than the form holds: fix the file and "
+                    "run the command again with it."
+                )
+            await interaction.response.send_modal(self._modal(draft, first=False))
+        elif drafts.take(token) is not None:  # taken first: a double click publishes once
+            try:
+                await self._publish(interaction, draft)
+            except BaseException:
+                drafts.put_back(draft)  # the moderator may try again
+                raise
