@@ -5,13 +5,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
-from typing import Protocol
 
 from bot.errors import InvalidInput, NotFound, OnCooldown, PermissionDenied
 from bot.scores.models import RateResult, TopPage, UserRating
 from bot.scores.stats import MAX_SCORE, MIN_SCORE, Aggregate, format_mean
 from bot.settings.models import GuildSettings
+from bot.settings.service import SettingsService
 from bot.storage.ratings import RatingRepo
+from bot.storage.settings import SettingsRepo
 
 # Cooldown stamps older than the longest allowed cooldown (guild_settings CHECK) can never block anyone.
 _MAX_COOLDOWN = 86_400
@@ -49,12 +50,6 @@ def community_text(aggregate: Aggregate) -> str:
     return f"{format_mean(aggregate.mean)} / 10 from {aggregate.count} {votes}"
 
 
-class SettingsSource(Protocol):
-    """Where the service reads a server's settings: the settings service (or its repository in tests)."""
-
-    async def get(self, guild_id: int, /) -> GuildSettings: ...
-
-
 # Called after every change of a member's score, with (guild_id, title_id): the bot announces it.
 OnScoreChange = Callable[[int, int], None]
 
@@ -65,7 +60,7 @@ class RatingService:
     def __init__(
         self,
         repo: RatingRepo,
-        settings: SettingsSource,
+        settings: SettingsService | SettingsRepo,  # the bot's service; tests may hand the repository
         *,
         clock: Callable[[], float] | None = None,
         on_change: OnScoreChange | None = None,

@@ -3,25 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
 
 from bot.settings.models import GuildSettings
+from bot.storage.settings import SettingsRepo
 
 OnChange = Callable[[int], None]
-
-
-class SettingsStore(Protocol):
-    """Where settings live: the settings repository, or a fake in tests."""
-
-    async def get(self, guild_id: int, /) -> GuildSettings: ...
-
-    async def update(self, guild_id: int, /, **changes: int | None) -> GuildSettings: ...
 
 
 class SettingsService:
     """One server's settings; every change is announced to the features that cache them."""
 
-    def __init__(self, store: SettingsStore) -> None:
+    def __init__(self, store: SettingsRepo) -> None:
         self.store = store
         self._on_change: list[OnChange] = []
 

@@ -160,4 +160,3 @@ class ComparisonRepo:
             (guild_id, review_id),
         )
         return [_edge(row) for row in rows]
-
