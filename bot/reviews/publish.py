@@ -153,9 +153,9 @@ def post_content(analysis: ReviewAnalysis, *, score_override: float | None = Non
     if meta.origin:
         origin = "Original" if meta.origin == "original" else "Adaptation"
         facts.append(("Source", f"{origin} ({meta.source_material})" if meta.source_material else origin))
-    for label, value in (("Studio", meta.studio), ("Director", meta.director), ("Premiere", meta.premiere)):
-        if value:
-            facts.append((label, value))
+    for label, fact in (("Studio", meta.studio), ("Director", meta.director), ("Premiere", meta.premiere)):
+        if fact:
+            facts.append((label, fact))
     if meta.writers:
         facts.append(("Writers", ", ".join(meta.writers)))
     score = analysis.score
