@@ -25,7 +25,7 @@ import simcord
 
 from bot.client import KansouBot, create_bot
 from bot.config import Settings
-from bot.handler import reply
+from bot.interactions.replies import reply
 from bot.storage.db import Database
 
 TITLES = 5_000

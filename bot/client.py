@@ -22,8 +22,10 @@ from bot.catalog.service import CatalogService
 from bot.comparisons.service import ComparisonService
 from bot.config import Settings
 from bot.events import SCORE_CHANGED
-from bot.handler import NO_MENTIONS, describe, elapsed_ms, handle_error, mark_start
+from bot.interactions.error_handler import handle_error
 from bot.interactions.groups import review_group
+from bot.interactions.replies import NO_MENTIONS
+from bot.interactions.timing import describe, elapsed_ms, mark_start
 from bot.reviews.service import ReviewService
 from bot.scores.service import RatingService
 from bot.settings.service import SettingsService

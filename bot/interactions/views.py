@@ -8,7 +8,9 @@ from typing import Any
 
 import discord
 
-from bot.handler import NO_MENTIONS, handle_error, mark_start
+from bot.interactions.error_handler import handle_error
+from bot.interactions.replies import NO_MENTIONS
+from bot.interactions.timing import mark_start
 
 DEFAULT_TIMEOUT = 180.0
 

@@ -13,7 +13,7 @@ from discord.ext import commands
 
 from bot.catalog.anilist import AniListMedia
 from bot.catalog.models import Title
-from bot.handler import reply
+from bot.interactions.replies import reply
 from bot.interactions.titles import TitleOption
 from bot.reviews.models import OfficialScore
 from cogs.anime.render import CardFacts, card_embed

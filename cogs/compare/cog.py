@@ -13,8 +13,8 @@ from bot.catalog.models import Title
 from bot.checks import require_guild, require_moderator
 from bot.comparisons.service import bold
 from bot.events import REVIEW_LINKS_CHANGED
-from bot.handler import reply
 from bot.interactions.groups import attach, detach
+from bot.interactions.replies import reply
 from bot.interactions.titles import TitleOption
 from cogs.compare.render import compare_embed, similar_embed
 

@@ -12,8 +12,8 @@ from discord.ext import commands
 from bot.catalog.links import display_name
 from bot.checks import member_role_ids, require_moderator
 from bot.events import REVIEW_LINKS_CHANGED, SCORE_CHANGED, listener
-from bot.handler import reply
 from bot.interactions.groups import attach, detach
+from bot.interactions.replies import reply
 from bot.reviews.coalesce import Coalescer
 from bot.reviews.models import Review
 from bot.scores.replies import rated_text

@@ -13,7 +13,7 @@ from discord import app_commands
 
 from bot.catalog.links import display_name
 from bot.checks import MODERATORS_ONLY, require_guild, require_moderator
-from bot.handler import reply
+from bot.interactions.replies import reply
 from bot.interactions.titles import TitleOption, TitleOrNewOption
 from bot.interactions.views import Confirm, Paginator
 from cogs.reviews.render import history_embed, list_pages

@@ -11,7 +11,7 @@ from bot.catalog.links import display_name
 from bot.catalog.models import Title
 from bot.checks import require_guild, require_moderator
 from bot.errors import InvalidInput
-from bot.handler import NO_MENTIONS, reply
+from bot.interactions.replies import NO_MENTIONS, reply
 from bot.interactions.views import Confirm
 from bot.reviews.drafts import Draft
 from bot.reviews.publish import check_score_override, read_upload

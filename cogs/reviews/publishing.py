@@ -13,7 +13,7 @@ import discord
 
 from bot.catalog.links import display_name, shorten
 from bot.errors import InvalidInput
-from bot.handler import NO_MENTIONS
+from bot.interactions.replies import NO_MENTIONS
 from bot.reviews.drafts import Draft
 from bot.reviews.models import Linked, Review
 from bot.reviews.publish import PostContent

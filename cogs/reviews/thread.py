@@ -8,7 +8,7 @@ import logging
 
 import discord
 
-from bot.handler import NO_MENTIONS
+from bot.interactions.replies import NO_MENTIONS
 from bot.reviews.publish import needs_attachment, thread_messages, thread_name
 from bot.text import sanitize
 

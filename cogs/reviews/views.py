@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import discord
 
-from bot.handler import handle_error, mark_start
+from bot.interactions.base import BaseModal, RoutedItem
+from bot.interactions.views import BaseView
 from bot.text import clip
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ OnSubmit = Callable[[discord.Interaction, str, str], Awaitable[None]]
 
 
 class ReviewHandler(Protocol):
-    """What the reviews cog offers the interactive parts (kept as a protocol to avoid an import cycle)."""
+    """What the Reviews cog offers its interactive parts (a protocol: the cog module imports this one)."""
 
     async def on_preview_action(self, interaction: discord.Interaction, action: str, token: str) -> None: ...
 
@@ -40,13 +41,15 @@ class ReviewHandler(Protocol):
 
 
 def handler(client: discord.Client) -> ReviewHandler:
+    """The Reviews cog, for this feature's own buttons: discord.py builds dynamic items and persistent views
+    from a custom_id alone, so they cannot be handed the cog; they find their own feature's cog by name."""
     cog = cast("commands.Bot", client).get_cog("Reviews")
     if cog is None:
         raise RuntimeError("the Reviews cog is not loaded")
     return cast(ReviewHandler, cog)
 
 
-class ReviewModal(discord.ui.Modal):
+class ReviewModal(BaseModal):
     """The review text (custom_id "text") and the titles to link (custom_id "comparisons")."""
 
     def __init__(self, on_submit: OnSubmit, *, text: str = "", comparisons: str = "", editing: bool = False) -> None:
@@ -71,12 +74,8 @@ class ReviewModal(discord.ui.Modal):
         self.add_item(self.text)
         self.add_item(self.comparisons)
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        mark_start(interaction)
+    async def submitted(self, interaction: discord.Interaction) -> None:
         await self._on_submit(interaction, self.text.value or "", self.comparisons.value or "")
-
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
-        await handle_error(interaction, error)
 
 
 _ACTIONS = {
@@ -87,6 +86,7 @@ _ACTIONS = {
 
 
 class PreviewAction(
+    RoutedItem,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"review:(?P<action>publish|edit|cancel):(?P<token>[A-Za-z0-9_-]{1,40})",
 ):
@@ -100,19 +100,16 @@ class PreviewAction(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> PreviewAction:
         return cls(match["action"], match["token"])
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        mark_start(interaction)
-        try:
-            await handler(interaction.client).on_preview_action(interaction, self.action, self.token)
-        except Exception as error:  # routed to the one handler, as commands' errors are
-            await handle_error(interaction, error)
+    async def run(self, interaction: discord.Interaction) -> None:
+        await handler(interaction.client).on_preview_action(interaction, self.action, self.token)
 
 
 class KeepSuggestions(
+    RoutedItem,
     discord.ui.DynamicItem[discord.ui.Select[Any]],
     template=r"review:keep:(?P<token>[A-Za-z0-9_-]{1,40})",
 ):
@@ -135,19 +132,16 @@ class KeepSuggestions(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Select[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> KeepSuggestions:
         kept = cls(match["token"])
-        kept.item.options = item.options
+        if isinstance(item, discord.ui.Select):
+            kept.item.options = item.options
         return kept
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        mark_start(interaction)
+    async def run(self, interaction: discord.Interaction) -> None:
         values = cast("dict[str, Any]", interaction.data or {}).get("values", [])
-        try:
-            await handler(interaction.client).on_keep(interaction, self.token, [str(v) for v in values])
-        except Exception as error:
-            await handle_error(interaction, error)
+        await handler(interaction.client).on_keep(interaction, self.token, [str(v) for v in values])
 
 
 def preview_view(token: str, suggestions: Sequence[str], kept: Sequence[str]) -> discord.ui.View:
@@ -160,18 +154,11 @@ def preview_view(token: str, suggestions: Sequence[str], kept: Sequence[str]) ->
     return view
 
 
-class RatingPanel(discord.ui.View):
+class RatingPanel(BaseView):
     """The select under every review post: members score the title 1–10 (persistent across restarts)."""
 
     def __init__(self) -> None:
         super().__init__(timeout=None)
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        mark_start(interaction)
-        return True
-
-    async def on_error(self, interaction: discord.Interaction, error: Exception, item: Any) -> None:
-        await handle_error(interaction, error)
 
     @discord.ui.select(
         custom_id=RATE_ID,

@@ -12,7 +12,7 @@ from discord.ext import commands
 
 from bot.catalog.models import Title
 from bot.checks import MODERATORS_ONLY, member_role_ids, require_guild, require_moderator
-from bot.handler import reply
+from bot.interactions.replies import reply
 from bot.interactions.titles import TitleOption, resolve_typed_title, title_choices
 from bot.interactions.views import Confirm, Paginator
 from bot.scores.replies import rated_text, unrated_text

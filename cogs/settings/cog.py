@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.checks import require_admin, require_guild
-from bot.handler import reply
+from bot.interactions.replies import reply
 from cogs.settings.render import settings_embed
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ from discord import app_commands
 
 from bot.client import create_bot
 from bot.errors import InvalidInput
-from bot.handler import reply
+from bot.interactions.replies import reply
 from bot.interactions.views import BaseView
 
 

@@ -1,49 +1,20 @@
-"""The one place that turns errors into replies, and the helper that replies whatever the interaction's state."""
+"""The one place that turns errors into replies: the error's own text for a user's mistake, an incident id
+for a bug (logged with its traceback)."""
 
 from __future__ import annotations
 
 import logging
 import secrets
-import time
-from typing import Any
 
 import discord
 from discord import app_commands
 
+from bot.catalog.links import escape_markdown
 from bot.errors import OnCooldown, PermissionDenied, UserFacingError
+from bot.interactions.replies import reply
+from bot.interactions.timing import describe, elapsed_ms
 
 log = logging.getLogger("kansou.commands")
-
-NO_MENTIONS = discord.AllowedMentions.none()
-STARTED_AT = "kansou_started"
-
-
-async def reply(interaction: discord.Interaction, content: str | None = None, **kwargs: Any) -> None:
-    """Answer the interaction, or follow up if it was already answered or deferred. Ephemeral by default."""
-    kwargs.setdefault("ephemeral", True)
-    kwargs.setdefault("allowed_mentions", NO_MENTIONS)
-    if interaction.response.is_done():
-        await interaction.followup.send(content, **kwargs)
-    else:
-        await interaction.response.send_message(content, **kwargs)
-
-
-def describe(interaction: discord.Interaction) -> str:
-    """Who, what and where, for the log line."""
-    command = interaction.command.qualified_name if interaction.command else None
-    if command is None and interaction.data:
-        command = f"component:{interaction.data.get('custom_id', '?')}"
-    where = f"guild={interaction.guild_id} channel={interaction.channel_id}"
-    return f"/{command} user={interaction.user.id} {where}"
-
-
-def mark_start(interaction: discord.Interaction) -> None:
-    interaction.extras.setdefault(STARTED_AT, time.perf_counter())
-
-
-def elapsed_ms(interaction: discord.Interaction) -> float:
-    started = interaction.extras.get(STARTED_AT)
-    return (time.perf_counter() - started) * 1000 if started is not None else 0.0
 
 
 def friendly_text(error: BaseException) -> str | None:
@@ -53,7 +24,7 @@ def friendly_text(error: BaseException) -> str | None:
         if isinstance(cause, UserFacingError):
             return str(cause)
         if isinstance(error, app_commands.TransformerError):
-            return f"I could not understand `{discord.utils.escape_markdown(str(error.value))[:80]}`."
+            return f"I could not understand `{escape_markdown(str(error.value))[:80]}`."
         return None
     if isinstance(error, UserFacingError):
         return str(error)
