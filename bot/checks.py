@@ -7,8 +7,12 @@ import discord
 from bot.errors import PermissionDenied
 from bot.settings.models import GuildSettings
 
-# Command extras read by /help; the permission itself is enforced in each command (require_moderator).
-MODERATORS_ONLY = {"audience": "moderators"}
+# Who a command is for, as /help shows it. Commands declare it in their extras (MODERATORS_ONLY,
+# ADMINS_ONLY); the permission itself is enforced in each command (require_moderator, require_admin).
+AUDIENCE = "audience"
+EVERYONE, MODERATORS, ADMINS = "everyone", "moderators", "admins"
+MODERATORS_ONLY = {AUDIENCE: MODERATORS}
+ADMINS_ONLY = {AUDIENCE: ADMINS}
 
 
 def member_role_ids(interaction: discord.Interaction) -> list[int] | None:

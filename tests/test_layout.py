@@ -1,4 +1,9 @@
-"""Meta-tests on the source tree: the shape STYLE.md asks for."""
+"""Meta-tests on the source tree: the layout the README's "Layout" section describes.
+
+Data flows one way: cog -> service -> repository. Domain code (bot/<feature>/) is plain Python; SQL lives
+in bot/storage/; each feature's Discord side is one package under cogs/, which reaches storage and other
+features only through the services the bot built (bot/client.py) and the events of bot/events.py.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,8 @@ DOMAIN = [
     "bot/reviews",
     "bot/scores",
     "bot/comparisons",
+    "bot/settings",
+    "bot/events.py",
     "bot/text.py",
     "bot/errors.py",
     "bot/config.py",
@@ -66,6 +73,64 @@ def test_every_extension_exists_and_has_a_setup() -> None:
         path = ROOT / Path(*name.split(".")) / "__init__.py"
         assert path.exists(), name
         assert "async def setup(bot" in path.read_text(encoding="utf-8"), name
+
+
+COG_FILE_MAX_LINES = 300
+
+
+def cog_packages() -> list[Path]:
+    return sorted(path for path in (ROOT / "cogs").iterdir() if path.is_dir() and (path / "__init__.py").exists())
+
+
+def test_every_module_under_cogs_belongs_to_a_feature_package() -> None:
+    """cogs/ holds one package per feature and nothing else (shared plumbing lives in bot/interactions/)."""
+    loose = [p.name for p in (ROOT / "cogs").glob("*.py") if p.name != "__init__.py"]
+    assert loose == []
+    assert {p.name for p in cog_packages()} >= {"reviews", "scores", "compare", "anime", "meta", "settings"}
+
+
+def test_no_cog_imports_storage() -> None:
+    """Cogs reach the database only through the services the bot built."""
+    offenders = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in python_files("cogs")
+        for name in imported_modules(path)
+        if name == "bot.storage" or name.startswith("bot.storage.")
+    ]
+    assert offenders == []
+
+
+def test_no_cog_imports_another_cog() -> None:
+    """A module under cogs/<feature>/ imports from cogs only its own package (cogs.<feature> and below);
+    features talk through services and bot/events.py, and share Discord helpers from bot/interactions/."""
+    offenders = []
+    for package in cog_packages():
+        own = f"cogs.{package.name}"
+        for path in python_files(f"cogs/{package.name}"):
+            for name in imported_modules(path):
+                if (name == "cogs" or name.startswith("cogs.")) and name != own and not name.startswith(own + "."):
+                    offenders.append(f"{path.relative_to(ROOT)}: {name}")
+    assert offenders == []
+
+
+def test_the_core_never_imports_a_cog() -> None:
+    """bot/ loads cogs by name (EXTENSIONS) and never imports them, so no feature depends on load order."""
+    offenders = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in python_files("bot")
+        for name in imported_modules(path)
+        if name == "cogs" or name.startswith("cogs.")
+    ]
+    assert offenders == []
+
+
+def test_cog_files_stay_readable_in_one_sitting() -> None:
+    long = {
+        str(path.relative_to(ROOT)): lines
+        for path in python_files("cogs")
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > COG_FILE_MAX_LINES
+    }
+    assert long == {}
 
 
 def test_no_machine_paths_in_the_repository() -> None:

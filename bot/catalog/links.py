@@ -46,4 +46,4 @@ def display_name(title: Title, max_chars: int = 80) -> str:
 
 def title_link(title: Title, *, max_name: int = 80) -> str:
     """`[Name](<url>)` with the name escaped and shortened; angle brackets stop Discord's embed preview."""
-    return f"[{escape_markdown(shorten(title.name, max_name))}](<{title_url(title)}>)"
+    return f"[{display_name(title, max_name)}](<{title_url(title)}>)"

@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 
 from bot.catalog.index import choice_label
-from bot.catalog.links import escape_markdown, shorten
+from bot.catalog.links import display_name, escape_markdown, shorten
 from bot.catalog.models import Candidate, Title
 from bot.catalog.validate import clean_title_name
 from bot.errors import NotFound
@@ -49,7 +49,7 @@ def not_sure_message(typed: str, candidates: list[Candidate]) -> str:
     shown = escape_markdown(shorten(typed, 80))
     if not candidates:
         return f"I don't know a title called “{shown}”. Pick one from the suggestions as you type."
-    names = ", ".join(f"**{escape_markdown(shorten(c.title.name, 80))}**" for c in candidates[:3])
+    names = ", ".join(f"**{display_name(c.title)}**" for c in candidates[:3])
     return f"I'm not sure which title you mean by “{shown}”. Did you mean {names}? Pick one from the suggestions."
 
 

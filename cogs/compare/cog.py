@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.catalog.models import Title
-from bot.checks import require_guild, require_moderator
+from bot.checks import MODERATORS_ONLY, require_guild, require_moderator
 from bot.comparisons.service import bold
 from bot.events import REVIEW_LINKS_CHANGED
 from bot.interactions.groups import attach, detach
@@ -82,17 +82,20 @@ class Comparisons(commands.Cog, name="Comparisons"):
 def review_commands(cog: Comparisons) -> list[app_commands.Command]:
     """`/review compare` and `/review uncompare`, bound to this cog, for the reviews feature's group."""
 
-    @app_commands.command(name="compare", description="Link a review to a title it compares with (moderators)")
+    @app_commands.command(
+        name="compare", description="Link a review to a title it compares with (moderators)", extras=MODERATORS_ONLY
+    )
     @app_commands.describe(title="The reviewed title", other="The title its review compares it with")
     async def compare(interaction: discord.Interaction, title: TitleOption, other: TitleOption) -> None:
         await cog.edit_comparison(interaction, title, other, add=True)
 
-    @app_commands.command(name="uncompare", description="Unlink a title from a review's comparisons (moderators)")
+    @app_commands.command(
+        name="uncompare",
+        description="Unlink a title from a review's comparisons (moderators)",
+        extras=MODERATORS_ONLY,
+    )
     @app_commands.describe(title="The reviewed title", other="The title to take out of its comparisons")
     async def uncompare(interaction: discord.Interaction, title: TitleOption, other: TitleOption) -> None:
         await cog.edit_comparison(interaction, title, other, add=False)
 
-    commands_: list[app_commands.Command] = [compare, uncompare]
-    for command in commands_:
-        command.extras["audience"] = "moderators"
-    return commands_
+    return [compare, uncompare]

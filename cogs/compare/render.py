@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import discord
 
-from bot.catalog.links import escape_markdown, shorten, title_link
+from bot.catalog.links import display_name, escape_markdown, shorten, title_link
 from bot.catalog.models import Title
 from bot.comparisons.compare import CoRaters, Side, TitleComparison
 from bot.comparisons.graph import ComparisonEdge
@@ -22,10 +22,6 @@ REASONS_CHARS = 330  # ten entries of link + reasons stay well inside the 4,096-
 MAX_EMBED_TITLE = 256
 MAX_DESCRIPTION = 4096 - 600  # room left for title and footer inside the 6,000 total
 MAX_ENTRY_CHARS = 800
-
-
-def _name(title: Title, max_chars: int = 60) -> str:
-    return escape_markdown(shorten(title.name, max_chars))
 
 
 def side_text(entry: Side) -> str:
@@ -52,17 +48,17 @@ def co_raters_text(figures: CoRaters, first: Title, second: Title) -> str:
         gap = "the same score on average"
     else:
         higher = first if difference > 0 else second
-        gap = f"{_name(higher)} {abs(difference):.2f} higher on average"
+        gap = f"{display_name(higher, 60)} {abs(difference):.2f} higher on average"
     return (
         f"{figures.count} {noun} scored both: {gap}.\n"
-        f"Preferred {_name(first)}: {figures.first_preferred} · preferred {_name(second)}: "
+        f"Preferred {display_name(first, 60)}: {figures.first_preferred} · preferred {display_name(second, 60)}: "
         f"{figures.second_preferred} · same score: {figures.ties}"
     )
 
 
 def quote_text(edge: ComparisonEdge, reviewed: Title, review_url: str | None) -> str:
     """A review's sentence as a quote, attributed to (and linked to) the official review it comes from."""
-    source = f"official review of {_name(reviewed)}"
+    source = f"official review of {display_name(reviewed, 60)}"
     attribution = f"[{source}](<{review_url}>)" if review_url else source
     if not edge.sentence:
         return f"Linked by a moderator in the {attribution}"
@@ -109,7 +105,7 @@ def similar_embed(result: SimilarResult) -> discord.Embed:
         reasons = clip(escape_markdown(" · ".join(reason.text for reason in related.reasons)), REASONS_CHARS)
         line = f"**{rank}.** {title_link(title, max_name=70)}{mark}\n{reasons}"
         if len(line) > MAX_ENTRY_CHARS:  # a search link for a very long name: the name alone will do
-            line = f"**{rank}.** {_name(title, 70)}{mark}\n{reasons}"
+            line = f"**{rank}.** {display_name(title, 70)}{mark}\n{reasons}"
         if len(description) + len(line) + 1 > MAX_DESCRIPTION:
             break
         description = f"{description}\n{line}" if description else line

@@ -9,12 +9,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.checks import ADMINS, AUDIENCE, EVERYONE, MODERATORS
 from bot.interactions.views import Paginator
 
 if TYPE_CHECKING:
     from bot.client import KansouBot
 
-EVERYONE, MODERATORS, ADMINS = "everyone", "moderators", "admins"
 FIELD_LIMIT = 1024
 FIELDS_PER_PAGE = 6
 
@@ -23,8 +23,8 @@ def audience(command: app_commands.Command | app_commands.Group) -> str:
     """Who may use a command: declared in extras, else read from its default permissions."""
     node: app_commands.Command | app_commands.Group | None = command
     while node is not None:
-        if "audience" in node.extras:
-            return node.extras["audience"]
+        if AUDIENCE in node.extras:
+            return node.extras[AUDIENCE]
         perms = node.default_permissions
         if perms is not None:
             if perms.manage_guild or perms.administrator:

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import discord
 
-from bot.catalog.links import escape_markdown, shorten, title_link, title_url
+from bot.catalog.links import display_name, escape_markdown, shorten, title_link, title_url
 from bot.catalog.models import Title
 from bot.reviews.analysis import ReviewAnalysis
 from bot.reviews.models import Linked, Review, Revision
@@ -127,10 +127,10 @@ def preview_text(
     else:
         lines.append("**Score:** none found (use the `score` option to set one)")
     if linked.compared:
-        names = ", ".join(escape_markdown(shorten(t.name, 50)) for t in linked.compared)
+        names = ", ".join(display_name(t, 50) for t in linked.compared)
         lines.append(f"**Comparison titles:** {clip(names, 400)}")
     if linked.credits:
-        names = ", ".join(escape_markdown(shorten(t.name, 50)) for t in linked.credits)
+        names = ", ".join(display_name(t, 50) for t in linked.credits)
         lines.append(f"**Studio credits:** {clip(names, 300)}")
     if content.metadata:
         facts = "; ".join(f"{k}: {escape_markdown(v)}" for k, v in content.metadata)

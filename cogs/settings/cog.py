@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import require_admin, require_guild
+from bot.checks import ADMINS_ONLY, require_admin, require_guild
 from bot.interactions.replies import reply
 from cogs.settings.render import settings_embed
 
@@ -24,7 +24,7 @@ class Settings(commands.Cog, name="Settings"):
         description="Configure kansou for this server (Manage Server)",
         guild_only=True,
         default_permissions=discord.Permissions(manage_guild=True),
-        extras={"audience": "admins"},
+        extras=ADMINS_ONLY,
     )
 
     def __init__(self, bot: KansouBot) -> None:
