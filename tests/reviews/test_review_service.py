@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.catalog.models import Title
-from bot.comparisons.graph import ComparisonEdge
+from bot.comparisons.graph import ComparisonEdge, EdgeKind
 from bot.reviews.drafts import Draft, DraftStore
 from bot.reviews.service import live_edges_after_reparse
 
@@ -93,5 +93,5 @@ def test_after_an_edit_moderator_links_stay_and_removed_links_stay_removed() -> 
         edge(3, removed=True),  # a moderator took it out: stays out even though the text names it
         edge(4, source="moderator", removed=True),
     ]
-    wanted = [(3, "comparison"), (5, "comparison"), (6, "studio_credit"), (4, "comparison")]
+    wanted: list[tuple[int, EdgeKind]] = [(3, "comparison"), (5, "comparison"), (6, "studio_credit"), (4, "comparison")]
     assert live_edges_after_reparse(existing, wanted) == [(2, "comparison"), (5, "comparison"), (6, "studio_credit")]

@@ -112,6 +112,7 @@ async def test_only_current_reviews_count_in_the_graph(repo):
 
 async def test_the_reviews_service_predicts_the_links_a_reparse_leaves(repo):
     """An edit renders its post before storing: live_edges_after_reparse must agree with write_review_edges."""
+    from bot.comparisons.graph import EdgeKind
     from bot.reviews.service import live_edges_after_reparse
 
     await review(repo, REVIEW, 1)
@@ -121,7 +122,12 @@ async def test_the_reviews_service_predicts_the_links_a_reparse_leaves(repo):
     await repo.add_comparison(GUILD, REVIEW, 1, 5, moderator_id=7)
     await repo.remove_comparison(GUILD, REVIEW, 3, moderator_id=7)
     await repo.add_comparison(GUILD, REVIEW, 1, 4, moderator_id=7)  # a credit a moderator made a comparison
-    wanted = [(3, "comparison"), (6, "comparison"), (4, "studio_credit"), (7, "studio_credit")]
+    wanted: list[tuple[int, EdgeKind]] = [
+        (3, "comparison"),
+        (6, "comparison"),
+        (4, "studio_credit"),
+        (7, "studio_credit"),
+    ]
     predicted = live_edges_after_reparse(await repo.edges_of_review(GUILD, REVIEW, with_removed=True), wanted)
     await repo.replace_review_edges(GUILD, REVIEW, 1, [(other, kind, "") for other, kind in wanted])
     assert [(e.other_title_id, e.kind) for e in await repo.edges_of_review(GUILD, REVIEW)] == predicted
