@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from benchmarks.synthetic import write_catalog
+from bot.catalog.anilist import AniListClient
 from bot.client import create_bot
 from bot.config import Settings
 from bot.storage.db import Database
@@ -33,7 +34,7 @@ def rss_mb() -> float:
 async def measure(db_path: Path) -> tuple[float, float, int]:
     bot = create_bot(Settings(token=None, db_path=db_path, anilist=False))
     bot.db = await Database.open(db_path)
-    bot.anilist = None  # type: ignore[assignment]  # enrichment is off here, as with KANSOU_ANILIST=0
+    bot.anilist = AniListClient(enabled=False)  # enrichment is off here, as with KANSOU_ANILIST=0
     started = time.perf_counter()
     await bot.load_catalog()
     seconds = time.perf_counter() - started

@@ -9,6 +9,7 @@ import hashlib
 import json
 import logging
 import time
+from typing import TYPE_CHECKING
 
 import aiohttp
 import discord
@@ -38,6 +39,9 @@ from bot.storage.reviews import ReviewRepo
 from bot.storage.settings import SettingsRepo
 from bot.storage.state import StateRepo
 from bot.storage.titles import TitleRepo
+
+if TYPE_CHECKING:
+    from discord.types.interactions import Interaction as InteractionPayload
 
 log = logging.getLogger(__name__)
 
@@ -194,8 +198,8 @@ class KansouBot(commands.Bot):
         if pending:
             log.warning("stopping: %d interactions still running after %.0f s; not waiting longer", len(pending), limit)
 
-    def _refuse_interaction(self, data: dict) -> None:
-        interaction = discord.Interaction(data=data, state=self._connection)  # type: ignore[arg-type]
+    def _refuse_interaction(self, data: InteractionPayload) -> None:
+        interaction = discord.Interaction(data=data, state=self._connection)
         task = asyncio.create_task(self._say_restarting(interaction), name=_REFUSAL_TASK)
         self._refusals.add(task)
         task.add_done_callback(self._refusals.discard)

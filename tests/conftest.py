@@ -23,10 +23,10 @@ async def close_databases(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[None
     """Close every database a test opened: simcord detaches bots without closing them, and an open
     aiosqlite connection's worker thread would keep the test process from exiting."""
     opened: list[Database] = []
-    original = Database.open.__func__  # type: ignore[attr-defined]
+    original = Database.open
 
     async def tracking_open(cls: type[Database], path: str | Path, *, migrate: bool = True) -> Database:
-        db = await original(cls, path, migrate=migrate)
+        db = await original(path, migrate=migrate)
         opened.append(db)
         return db
 

@@ -25,6 +25,7 @@ class BaseModal(discord.ui.Modal):
     async def submitted(self, interaction: discord.Interaction[Any]) -> None:
         raise NotImplementedError
 
+    # discord.py's own Modal.on_error drops the `item` argument of View's; this matches Modal's.
     async def on_error(self, interaction: discord.Interaction[Any], error: Exception, /) -> None:  # type: ignore[override]
         await handle_error(interaction, error)
 

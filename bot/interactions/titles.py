@@ -60,25 +60,31 @@ async def title_choices(interaction: discord.Interaction, current: str) -> list[
     return [app_commands.Choice(name=choice_label(c), value=choice_value(c.title)) for c in candidates[:25]]
 
 
-class TitleTransformer(app_commands.Transformer):
+class _TitleTransformer(app_commands.Transformer):
+    """Autocomplete shared by the title options."""
+
+    # discord.py types the result as list[Choice[int | float | str]]; list is invariant, so a string
+    # option's own list[Choice[str]] can only be returned against that annotation.
+    async def autocomplete(  # type: ignore[override]
+        self, interaction: discord.Interaction, value: int | float | str, /
+    ) -> list[app_commands.Choice[str]]:
+        return await title_choices(interaction, str(value))
+
+
+class TitleTransformer(_TitleTransformer):
     """A title option that must name one title surely; otherwise the user is told what it could mean."""
 
-    async def transform(self, interaction: discord.Interaction, value: str) -> Title:
+    async def transform(self, interaction: discord.Interaction, value: str, /) -> Title:
         resolved = resolve_typed_title(cast("KansouBot", interaction.client), value)
         if isinstance(resolved, Title):
             return resolved
         raise NotFound(not_sure_message(value, resolved))
 
-    async def autocomplete(  # type: ignore[override]
-        self, interaction: discord.Interaction, value: str
-    ) -> list[app_commands.Choice[str]]:
-        return await title_choices(interaction, value)
 
-
-class NewTitleTransformer(TitleTransformer):
+class NewTitleTransformer(_TitleTransformer):
     """Like TitleTransformer, but a name that resembles nothing known comes back as text (a new title)."""
 
-    async def transform(self, interaction: discord.Interaction, value: str) -> Title | str:  # type: ignore[override]
+    async def transform(self, interaction: discord.Interaction, value: str, /) -> Title | str:
         resolved = resolve_typed_title(cast("KansouBot", interaction.client), value)
         if isinstance(resolved, Title):
             return resolved

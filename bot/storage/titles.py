@@ -272,7 +272,7 @@ class _ImportRun:
 
     async def _load(self) -> None:
         conn = self.conn
-        self.owner = dict(await conn.execute_fetchall("SELECT url, title_id FROM title_sources"))  # type: ignore[arg-type]
+        self.owner = {row[0]: row[1] for row in await conn.execute_fetchall("SELECT url, title_id FROM title_sources")}
         for url, title_id in self.owner.items():
             self.sources_of[title_id].add(url)
         for row in await conn.execute_fetchall(

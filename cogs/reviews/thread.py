@@ -59,12 +59,12 @@ async def rewrite_thread(thread: discord.Thread, text: str, bot_user_id: int) ->
         await delete_quietly(surplus)
 
 
-async def delete_quietly(target: discord.abc.Snowflake | None) -> None:
+async def delete_quietly(target: discord.Message | discord.PartialMessage | discord.Thread | None) -> None:
     """Delete a message or thread, ignoring one that is already gone (cleanup must not fail the reply)."""
     if target is None:
         return
     with contextlib.suppress(discord.HTTPException):
-        await target.delete()  # type: ignore[attr-defined]
+        await target.delete()
 
 
 async def remove_post(

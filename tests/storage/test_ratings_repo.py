@@ -92,7 +92,7 @@ async def test_scores_outside_one_to_ten_are_never_stored(db: Database, repo: Ra
     """The repository refuses them before SQL, and the CHECK would refuse them after."""
     (title,) = await add_titles(db, "Haibane Renmei")
     with pytest.raises(ValueError):
-        await repo.rate(GUILD, title, 1, bad)  # type: ignore[arg-type]
+        await repo.rate(GUILD, title, 1, bad)  # type: ignore[arg-type]  # 7.5 on purpose: refused at run time too
     with pytest.raises(Exception, match="CHECK"):
         await db.execute(
             "INSERT INTO ratings (guild_id, title_id, user_id, score) VALUES (?, ?, ?, ?)",

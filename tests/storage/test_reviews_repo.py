@@ -59,7 +59,8 @@ async def test_replacing_keeps_the_old_review_and_its_text_as_a_revision(repo: R
     first = await repo.publish(new(text="Old text"), replace=False)
     second = await repo.publish(new(text="New text", message=200), replace=True)
     assert second.replaced == first.review
-    assert (await repo.get(first.review.id)).status == "replaced"  # type: ignore[union-attr]
+    old = await repo.get(first.review.id)
+    assert old is not None and old.status == "replaced"
     [revision] = await repo.history(second.review.id)
     assert revision.text == "Old text" and revision.editor_id == 5
 
@@ -80,7 +81,8 @@ async def test_a_replacing_publish_that_fails_midway_stores_nothing(repo: Review
     first = await repo.publish(new(text="Old text"), replace=False)
     with pytest.raises(sqlite3.IntegrityError):
         await repo.publish(new(text="New text", message=200), replace=True, edges=[(999, "comparison", "")])
-    assert (await repo.current(GUILD, 1)).id == first.review.id  # type: ignore[union-attr]
+    current = await repo.current(GUILD, 1)
+    assert current is not None and current.id == first.review.id
     assert await repo.by_message(200) is None
     assert await repo.history(first.review.id) == []
 
@@ -101,7 +103,8 @@ async def test_an_edit_that_fails_midway_changes_nothing(repo: ReviewRepo) -> No
             before.id, text="Second", score=8.0, score_raw="8/10", analysis="{}", editor_id=9,
             edges=[(999, "comparison", "")],
         )  # fmt: skip
-    assert (await repo.get(before.id)).text == "First"  # type: ignore[union-attr]
+    kept = await repo.get(before.id)
+    assert kept is not None and kept.text == "First"
     assert await repo.history(before.id) == []
     edges = await ComparisonRepo(repo.db).edges_of_review(GUILD, before.id)
     assert [e.other_title_id for e in edges] == [2]
@@ -147,7 +150,8 @@ async def test_delete_marks_the_review_deleted_and_editing_it_is_refused(repo: R
     assert await ComparisonRepo(repo.db).edges_of_review(GUILD, review.id) == []  # gone in the same transaction
     assert await repo.delete(review.id) is False
     assert await repo.current(GUILD, 1) is None and await repo.count(GUILD) == 0
-    assert (await repo.by_message(100)).status == "deleted"  # type: ignore[union-attr]
+    deleted = await repo.by_message(100)
+    assert deleted is not None and deleted.status == "deleted"
     with pytest.raises(Conflict):
         await repo.edit(review.id, text="x", score=None, score_raw=None, analysis="{}", editor_id=1)
     assert await repo.history(review.id) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pytest
 
@@ -17,13 +18,13 @@ def repo(db: Database) -> TitleRepo:
     return TitleRepo(db)
 
 
-def entry(title: str, *ids: int, **changes: object) -> CatalogEntry:
+def entry(title: str, *ids: int, **changes: Any) -> CatalogEntry:
     """A cleaned dataset entry with AniList and MyAnimeList sources for each id."""
     sources = tuple(f"https://anilist.co/anime/{i}" for i in ids) + tuple(
         f"https://myanimelist.net/anime/{i}" for i in ids
     )
     base = CatalogEntry(sources=sources, title=title, type="TV", episodes=12, year=2023, season="FALL")
-    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+    return dataclasses.replace(base, **changes)
 
 
 FRIEREN = entry("Sousou no Frieren", 154587, synonyms=("Frieren", "葬送のフリーレン"), studios=("madhouse",))
