@@ -33,6 +33,7 @@ from bot.settings.service import SettingsService
 from bot.storage.anilist_cache import AniListCache
 from bot.storage.comparisons import ComparisonRepo
 from bot.storage.db import Database
+from bot.storage.local_titles import LocalTitleRepo
 from bot.storage.merge import merge_title
 from bot.storage.ratings import RatingRepo
 from bot.storage.reviews import ReviewRepo
@@ -52,6 +53,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.reviews",
     "cogs.compare",
     "cogs.anime",
+    "cogs.titles",
 )
 
 COMMAND_HASH_KEY = "command_tree_hash"
@@ -154,15 +156,18 @@ class KansouBot(commands.Bot):
         """Build the in-memory title index from the store (autocomplete must answer from memory)."""
         titles = TitleRepo(self.db)
         started = time.perf_counter()
-        index = CatalogIndex(await titles.load_all())
+        stored = await titles.load_all()
+        # Servers' own titles are kept apart (only their server sees them): the shared index has the catalog.
+        index = CatalogIndex(title for title in stored if not title.local)
         # The index is about a million long-lived objects: keep the cyclic GC from walking them on
         # every collection, which would stall an occasional query by ~150 ms.
         gc.collect()
         gc.freeze()
         self.catalog = CatalogService(
             index,
-            create_local=titles.create_local,
+            store=LocalTitleRepo(self.db),
             guild_titles=titles.guild_title_ids,
+            local_titles=[title for title in stored if title.local],
             anilist=self.anilist,
             create_from_anilist=titles.create_from_anilist,
             merge=self._merge_titles,

@@ -15,6 +15,8 @@ import time
 from collections.abc import AsyncIterator, Mapping, Sequence
 from pathlib import Path
 
+from tests.catalog.sample import sample_titles
+from tests.conftest import seed_titles
 from tests.fake_discord import FakeDiscord
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -138,7 +140,12 @@ async def fake_discord() -> AsyncIterator[FakeDiscord]:
 async def bot_process(
     fake: FakeDiscord, db_path: Path, *args: str, env: Mapping[str, str] | None = None
 ) -> AsyncIterator[BotProcess]:
-    """A started kansou process, killed (if still running) when the block ends."""
+    """A started kansou process, killed (if still running) when the block ends.
+
+    A new database gets a one-title catalog (Frieren), so /rate finds the show the tests score.
+    """
+    if not await asyncio.to_thread(db_path.exists):
+        await seed_titles(db_path, [title for title in sample_titles() if title.name.startswith("Frieren")])
     process = BotProcess(fake, db_path, env=env)
     await process.start(*args)
     try:

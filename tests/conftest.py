@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,8 +15,9 @@ from bot.catalog.models import CatalogEntry, Title
 from bot.client import KansouBot, create_bot
 from bot.config import Settings
 from bot.storage.db import Database
+from bot.storage.local_titles import LocalTitleRepo
 from bot.storage.titles import TitleRepo
-from tests.catalog.sample import sample_titles
+from tests.catalog.sample import SAMPLE_GUILD, sample_titles
 
 
 @pytest.fixture(autouse=True)
@@ -58,7 +60,8 @@ def simcord_bot(settings: Settings) -> KansouBot:
 async def seed_titles(path: Path, titles: Sequence[Title]) -> list[Title]:
     """Write titles into the database file through TitleRepo: real ones imported, then local ones created.
 
-    On an empty database the titles get ids 1, 2, 3, ... in that order (real titles first).
+    On an empty database the titles get ids 1, 2, 3, ... in that order (real titles first); local titles
+    belong to their guild_id, else to the test world's server.
     """
     entries = [
         CatalogEntry(
@@ -82,7 +85,7 @@ async def seed_titles(path: Path, titles: Sequence[Title]) -> list[Title]:
         await repo.import_entries(entries, source="tests")
         for title in titles:
             if title.local:
-                await repo.create_local(title.name)
+                await LocalTitleRepo(db).create(title.name, title.guild_id or SAMPLE_GUILD, at=time.time())
         return await repo.load_all()
     finally:
         await db.close()
@@ -128,6 +131,6 @@ class World:
 
 @pytest.fixture
 def world(simcord_env: Env) -> Iterator[World]:
-    guild = simcord_env.create_guild("Anime Club")
+    guild = simcord_env.create_guild("Anime Club", id=SAMPLE_GUILD)
     channel = guild.create_text_channel("general")
     yield World(simcord_env, guild, channel)

@@ -28,6 +28,7 @@ class Title:
     picture: str | None = None
     sources: tuple[str, ...] = ()  # page URLs on AniList, MyAnimeList, ...
     local: bool = False  # created by a server for a title the catalog lacked
+    guild_id: int | None = None  # the server that created a local title: only it sees the title
 
     def source_on(self, host: str) -> str | None:
         """The first source URL on that host, if any."""
@@ -186,3 +187,42 @@ class AniListMedia:
         for key in ("synonyms", "genres", "studios"):
             data[key] = tuple(data.get(key) or ())
         return cls(**data)
+
+
+@dataclass(slots=True)
+class MergeReport:
+    """What merging one local title into a real one moved, kept or dropped."""
+
+    local_id: int
+    real_id: int
+    ratings_moved: int = 0
+    ratings_dropped: int = 0  # the member had a more recent score on the real title
+    reviews_moved: int = 0
+    reviews_replaced: int = 0  # the local review lost 'current' to the real title's review
+    edges_moved: int = 0
+    edges_dropped: int = 0  # would have become self-links or duplicates
+
+    def summary(self) -> str:
+        """One line for an operator."""
+        return (
+            f"title {self.local_id} -> {self.real_id}: {self.ratings_moved} ratings moved "
+            f"({self.ratings_dropped} older dropped), {self.reviews_moved} reviews moved "
+            f"({self.reviews_replaced} replaced), {self.edges_moved} links moved ({self.edges_dropped} dropped)"
+        )
+
+
+# Why a server's own title cannot be deleted while it has a review (a Conflict's text).
+HAS_REVIEW = (
+    "This title has an official review in this server: delete the review first (`/review delete`), "
+    "or merge the title into the right one with `/title merge`."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DeletedTitle:
+    """What deleting a server's own title took with it."""
+
+    title_id: int
+    ratings: int
+    links: int
+    old_reviews: int  # deleted or replaced reviews of the title (a current one refuses the deletion)

@@ -3,27 +3,50 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Protocol
 
 from rapidfuzz import fuzz
 
 from bot.catalog.index import CONFIDENT, CatalogIndex
-from bot.catalog.models import AniListMedia, Candidate, Title
+from bot.catalog.links import escape_markdown, shorten
+from bot.catalog.local import GuildFinder, LocalTitles, combine, visible_in
+from bot.catalog.models import AniListMedia, Candidate, DeletedTitle, MergeReport, Title
 from bot.catalog.normalize import fold
-from bot.catalog.validate import clean_title_name
+from bot.catalog.validate import check_new_title_name, clean_title_name
+from bot.errors import Conflict, InvalidInput, NotFound, OnCooldown
 
 log = logging.getLogger(__name__)
 
-TitleLoader = Callable[[], Awaitable[list[Title]]]
 GuildTitlesLoader = Callable[[int], Awaitable[set[int]]]
-LocalCreator = Callable[[str], Awaitable[Title]]
 AniListCreator = Callable[[AniListMedia], Awaitable[Title]]
 Merger = Callable[[int, int], Awaitable[object]]
+Clock = Callable[[], float]
+
+# How many titles a member may add to their server in a day (moderators are not limited).
+DAILY_NEW_TITLES = 5
+DAY = 24 * 3600.0
 
 # How close (rapidfuzz ratio of folded names) AniList's answer must be to the typed name to be
 # taken as the same show: AniList's search returns its best guess even for names it does not know.
 SAME_SHOW = 85
+
+
+class LocalStore(Protocol):
+    """Where servers' own titles are kept (bot.storage.local_titles.LocalTitleRepo in the bot)."""
+
+    async def create(self, name: str, guild_id: int, *, user_id: int | None = None, at: float) -> Title: ...
+
+    async def creations_since(self, guild_id: int, user_id: int, since: float) -> list[float]: ...
+
+    async def rename(self, title_id: int, guild_id: int, name: str, *, moderator_id: int, at: float) -> Title: ...
+
+    async def merge(
+        self, title_id: int, into_id: int, guild_id: int, *, moderator_id: int, at: float
+    ) -> MergeReport: ...
+
+    async def delete(self, title_id: int, guild_id: int, *, moderator_id: int, at: float) -> DeletedTitle: ...
 
 
 class TitleSearch(Protocol):
@@ -39,41 +62,74 @@ def same_show(name: str, media: AniListMedia) -> bool:
 
 
 class CatalogService:
-    """Answers from memory (autocomplete has three seconds and no deferral); writes go through the store."""
+    """Answers from memory (autocomplete has three seconds and no deferral); writes go through the store.
+
+    The shared index holds catalog titles; each server's own (local) titles live in `locals` and are
+    seen by that server only: every lookup for a server takes its guild id.
+    """
 
     def __init__(
         self,
         index: CatalogIndex,
         *,
-        create_local: LocalCreator,
+        store: LocalStore,
         guild_titles: GuildTitlesLoader,
+        local_titles: Iterable[Title] = (),
         anilist: TitleSearch | None = None,
         create_from_anilist: AniListCreator | None = None,
         merge: Merger | None = None,
+        clock: Clock = time.time,
     ) -> None:
         self.index = index
-        self._create_local = create_local
+        self.locals = LocalTitles()
+        self._store = store
         self._guild_titles_loader = guild_titles
         self._anilist = anilist
         self._create_from_anilist = create_from_anilist
         self._merge = merge
+        self._clock = clock
         self._guild_titles: dict[int, set[int]] = {}
+        self.adopt_local_titles(local_titles)
+
+    def adopt_local_titles(self, titles: Iterable[Title]) -> None:
+        """Keep servers' own titles apart from the shared index (which may have been built with them)."""
+        for title in titles:
+            if title.local:
+                self.index.remove(title.id)
+                self.locals.add(title)
 
     def __len__(self) -> int:
-        return len(self.index)
+        return len(self.index) + len(self.locals)
 
     def get(self, title_id: int) -> Title | None:
-        return self.index.get(title_id)
+        """Any title by id, whichever server owns it: for ids read from a server's own stored data."""
+        return self.index.get(title_id) or self.locals.get(title_id)
 
-    def resolve(self, query: str, limit: int = 5) -> list[Candidate]:
-        return self.index.resolve(query, limit=limit)
+    def visible(self, title_id: int, guild_id: int | None) -> Title | None:
+        """The title with this id if this server may see it (a picked autocomplete value, say)."""
+        title = self.get(title_id)
+        return title if title is not None and visible_in(title, guild_id) else None
 
-    def confident(self, query: str) -> Title | None:
+    def resolve(self, query: str, limit: int = 5, *, guild_id: int | None = None) -> list[Candidate]:
+        """The titles this server may mean by the query, best first."""
+        shared = self.index.resolve(query, limit=limit)
+        own = self.locals.of(guild_id)
+        return combine(shared, own.resolve(query, limit=limit) if own else [], limit)
+
+    def confident(self, query: str, *, guild_id: int | None = None) -> Title | None:
         """The title the query surely means, or None when the user should be asked."""
-        candidates = self.index.resolve(query, limit=2)
+        candidates = self.resolve(query, limit=2, guild_id=guild_id)
         if candidates and candidates[0].confidence >= CONFIDENT:
             return candidates[0].title
         return None
+
+    def did_you_mean(self, query: str, *, guild_id: int | None = None, limit: int = 5) -> list[Candidate]:
+        """Only the candidates actually close to the query (an empty list means "not found")."""
+        return [c for c in self.resolve(query, limit=limit, guild_id=guild_id) if is_close(query, c)]
+
+    def finder(self, guild_id: int | None) -> GuildFinder:
+        """The mention finder for a review of this server: catalog titles and the server's own."""
+        return GuildFinder(self.index, self.locals.of(guild_id))
 
     async def guild_title_ids(self, guild_id: int | None) -> set[int]:
         """Titles this server has reviewed or rated (loaded once, then kept up to date by note_guild_title)."""
@@ -89,28 +145,96 @@ class CatalogService:
         self._guild_titles.setdefault(guild_id, set()).add(title_id)
 
     async def complete(self, query: str, guild_id: int | None, limit: int = 25) -> list[Candidate]:
+        """Autocomplete for this server: its rated and reviewed titles and its own titles first."""
         prefer = await self.guild_title_ids(guild_id)
-        return self.index.complete(query, limit=limit, prefer=prefer)
+        shared = [c for c in self.index.complete(query, limit=limit, prefer=prefer) if not c.title.local]
+        own_index = self.locals.of(guild_id)
+        own = own_index.complete(query, limit=limit) if own_index is not None else []
+        if not own:
+            return shared[:limit]
+        first = [c for c in shared if c.title.id in prefer]
+        rest = [c for c in shared if c.title.id not in prefer]
+        # The server's own titles rank with its rated ones; a stable sort keeps each list's order.
+        mine = sorted([*first, *own], key=lambda candidate: -candidate.confidence)
+        return [*mine, *rest][:limit]
 
-    async def create_local(self, raw_name: str) -> Title:
-        """A title the catalog lacks, usable at once; a later import can merge it into the real entry."""
-        name = clean_title_name(raw_name)
-        title = await self._create_local(name)
-        self.index.add(title)
-        log.info("created local title %s %r", title.id, title.name)
+    # ----- a server's own titles ----------------------------------------------------------------
+
+    async def check_may_create(self, guild_id: int, user_id: int) -> None:
+        """OnCooldown (with a friendly sentence) when the member already added their titles for the day."""
+        now = self._clock()
+        made = await self._store.creations_since(guild_id, user_id, now - DAY)
+        if len(made) < DAILY_NEW_TITLES:
+            return
+        wait = made[-DAILY_NEW_TITLES] + DAY - now
+        hours = max(1, round(wait / 3600))
+        raise OnCooldown(
+            wait,
+            f"You have added {len(made)} new titles to this server in the last 24 hours, the most a member "
+            f"may add in a day. Try again in about {hours} h, or ask a moderator.",
+        )
+
+    async def create_local(self, raw_name: str, guild_id: int, *, user_id: int | None = None) -> Title:
+        """A title the catalog lacks, for this server only; a later import or AniList lookup merges it.
+
+        Reuses the server's title with the same name. Raises InvalidInput for an unfit name.
+        """
+        name = check_new_title_name(raw_name)
+        title = await self._store.create(name, guild_id, user_id=user_id, at=self._clock())
+        self.locals.add(title)
+        log.info("local title %s %r of server %s", title.id, title.name, guild_id)
         return title
 
-    async def find_or_create(self, raw_name: str) -> Title:
-        """The title a typed name means: from the catalog, else from AniList, else a new local title.
+    async def rename(self, title: Title, raw_name: str, guild_id: int, moderator_id: int) -> Title:
+        """A moderator renames one of the server's own titles."""
+        name = check_new_title_name(raw_name)
+        clash = self.confident(name, guild_id=guild_id)
+        if clash is not None and clash.id != title.id and not clash.local:
+            raise Conflict(
+                f"The catalog already has **{escape_markdown(shorten(clash.name, 80))}** under that name: "
+                "merge this title into it with `/title merge`."
+            )
+        renamed = await self._store.rename(title.id, guild_id, name, moderator_id=moderator_id, at=self._clock())
+        self.locals.add(renamed)
+        log.info("moderator %s renamed title %s %r to %r in %s", moderator_id, title.id, title.name, name, guild_id)
+        return renamed
+
+    async def merge_local(self, title: Title, into: Title, guild_id: int, moderator_id: int) -> MergeReport:
+        """A moderator merges one of the server's own titles into another title this server sees."""
+        if title.id == into.id:
+            raise InvalidInput("Pick two different titles: a title cannot be merged into itself.")
+        if not visible_in(into, guild_id):
+            raise NotFound("That title is no longer known; pick it again from the suggestions.")
+        report = await self._store.merge(title.id, into.id, guild_id, moderator_id=moderator_id, at=self._clock())
+        self._forget(title.id, into.id)
+        log.info("moderator %s merged title %s into %s in %s", moderator_id, title.id, into.id, guild_id)
+        return report
+
+    async def delete_local(self, title: Title, guild_id: int, moderator_id: int) -> DeletedTitle:
+        """A moderator deletes one of the server's own titles (refused while it has a current review)."""
+        deleted = await self._store.delete(title.id, guild_id, moderator_id=moderator_id, at=self._clock())
+        self._forget(title.id, None)
+        log.info("moderator %s deleted title %s %r in %s", moderator_id, title.id, title.name, guild_id)
+        return deleted
+
+    def _forget(self, title_id: int, replaced_by: int | None) -> None:
+        self.locals.remove(title_id)
+        for ids in self._guild_titles.values():
+            if title_id in ids:
+                ids.discard(title_id)
+                if replaced_by is not None:
+                    ids.add(replaced_by)
+
+    # ----- AniList ------------------------------------------------------------------------------
+
+    async def lookup(self, raw_name: str, guild_id: int | None) -> Title | None:
+        """The title a typed name means for this server: from the catalog, else from AniList, else None.
 
         Raises InvalidInput when the name cannot be a title (see clean_title_name).
         """
         name = clean_title_name(raw_name)
-        surely = self.confident(name)
-        if surely is not None:
-            return surely
-        found = await self.lookup_anilist(name)
-        return found if found is not None else await self.create_local(name)
+        surely = self.confident(name, guild_id=guild_id)
+        return surely if surely is not None else await self.lookup_anilist(name)
 
     async def lookup_anilist(self, name: str) -> Title | None:
         """The real catalog title AniList finds for this name (created when new), or None."""
@@ -123,32 +247,54 @@ class CatalogService:
         if title.local:  # never expected: AniList titles are real ones
             return None
         self.index.add(title)
-        for hit, _ in self.index.exact_hits(fold(name)):
-            if hit.local:  # a server named this show before AniList was asked
-                title = await self.merge_into(hit.id, title)
+        for local in self.locals.named(fold(name)):  # servers named this show before AniList was asked
+            title = await self.merge_into(local.id, title)
         return title
 
     async def merge_into(self, local_id: int, real_title: Title) -> Title:
-        """Merge a local title into a real one in the store, then in the index and the server caches."""
+        """Merge a local title into a real one in the store, then in memory and the server caches."""
         if self._merge is not None:
             await self._merge(local_id, real_title.id)
-        self.index.remove(local_id)
+        self._forget(local_id, real_title.id)
         self.index.add(real_title)
-        for ids in self._guild_titles.values():
-            if local_id in ids:
-                ids.discard(local_id)
-                ids.add(real_title.id)
         log.info("merged local title %s into %s %r", local_id, real_title.id, real_title.name)
         return real_title
 
     async def lookup_local_titles(self) -> int:
         """Ask AniList once about every local title and merge those it finds; how many were merged."""
         merged = 0
-        for title in [t for t in self.index.titles() if t.local]:
+        for title in self.locals.titles():
             try:
-                if await self.lookup_anilist(title.name) is not None and title.id not in self.index:
+                if await self.lookup_anilist(title.name) is not None and title.id not in self.locals:
                     merged += 1
             except Exception:
                 # One odd title must not stop the others; the next start tries it again.
                 log.exception("could not look up local title %s %r", title.id, title.name)
         return merged
+
+
+# A did-you-mean candidate must be at least this close (0..100) to what was typed.
+CLOSE = 80
+# Shorter queries are not compared by partial or word-set matching: "no" is part of half the catalog.
+_PARTIAL_MIN = 4
+
+
+def is_close(query: str, candidate: Candidate) -> bool:
+    """Whether a candidate is worth offering for the query: a sure hit, or a name close to the query.
+
+    The index's fuzzy ranking (WRatio) rewards any shared word, so "Kimi no Na wa" would offer
+    titles that merely contain "no"; here every name of the title is compared with the whole query.
+    """
+    if candidate.confidence >= CONFIDENT:
+        return True
+    key = fold(query)
+    if not key:
+        return False
+    for name in (candidate.title.name, *candidate.title.aliases, candidate.matched):
+        other = fold(name)
+        score = fuzz.ratio(key, other)
+        if len(key) >= _PARTIAL_MIN:
+            score = max(score, fuzz.token_set_ratio(key, other), fuzz.partial_ratio(key, other))
+        if score >= CLOSE:
+            return True
+    return False

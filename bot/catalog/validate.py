@@ -47,3 +47,37 @@ def clean_title_name(raw: str) -> str:
             "That title has no letters or digits (only emoji, symbols or formatting). Please type the anime's name."
         )
     return name
+
+
+# A new title's name is shown in autocomplete, whose choices hold at most 100 characters.
+MAX_NEW_TITLE_LENGTH = 100
+# Discord markup a title never needs: code, bold/underline/strike/spoiler pairs, masked links,
+# headings, quotes and list markers at the start, and web links.
+_MARKUP = re.compile(
+    r"`|\*\*|__|~~|\|\||\[[^\]]*\]\([^)]*\)|^(?:#{1,3}|>{1,3}|-#)\s|https?://|discord\.gg/", re.IGNORECASE
+)
+_STALE_CHOICE = re.compile(r"^t:\d+$")
+
+
+def check_new_title_name(raw: str) -> str:
+    """A name fit for a new (local) title or a rename, or InvalidInput saying what is wrong with it.
+
+    Stricter than clean_title_name, which also checks what members type to look titles up: a new
+    name is stored and shown to the whole server, so it is shorter, has no markup, and is mostly
+    letters and digits. Text that looks like SQL is only text (every query is parameterised).
+    """
+    name = clean_title_name(raw)
+    if len(name) > MAX_NEW_TITLE_LENGTH:
+        raise InvalidInput(
+            f"That name is {len(name)} characters long; a new title's name can have at most "
+            f"{MAX_NEW_TITLE_LENGTH}. Please type just the anime's name."
+        )
+    if _STALE_CHOICE.match(name):
+        raise InvalidInput("That title is no longer known; pick it again from the suggestions as you type.")
+    if _CUSTOM_EMOJI.search(name) or _MARKUP.search(name):
+        raise InvalidInput("A title's name cannot hold formatting, code, links or custom emoji: type just the name.")
+    visible = [char for char in name if not char.isspace()]
+    words = sum(1 for char in visible if unicodedata.category(char)[0] in "LN")
+    if words * 2 < len(visible):
+        raise InvalidInput("That name is mostly symbols or punctuation. Please type the anime's name.")
+    return name

@@ -10,7 +10,7 @@ from discord import app_commands
 from bot.catalog.index import choice_label
 from bot.catalog.links import display_name, escape_markdown, shorten
 from bot.catalog.models import Candidate, Title
-from bot.catalog.validate import clean_title_name
+from bot.catalog.validate import check_new_title_name, clean_title_name
 from bot.errors import NotFound
 
 if TYPE_CHECKING:
@@ -31,24 +31,33 @@ def picked_id(value: str) -> int | None:
     return None
 
 
-def resolve_typed_title(bot: KansouBot, value: str) -> Title | list[Candidate]:
-    """A picked or surely-meant title, else the candidates to offer ("Did you mean …?"), possibly none.
+NO_LONGER_KNOWN = (
+    "That title is no longer known (it may have been merged or deleted). Pick it again from the suggestions."
+)
 
-    Raises InvalidInput for text that cannot be a title (empty, too long, only emoji, mentions...).
+
+def resolve_typed_title(bot: KansouBot, value: str, guild_id: int | None) -> Title | list[Candidate]:
+    """A picked or surely-meant title this server sees, else the close candidates to offer ("Did you
+    mean …?"), possibly none ("not found").
+
+    Raises InvalidInput for text that cannot be a title (empty, too long, only emoji, mentions...),
+    and NotFound for a picked title that is gone (a stale autocomplete value never becomes a name).
     """
     title_id = picked_id(value)
     if title_id is not None:
-        title = bot.catalog.get(title_id)
-        return title if title is not None else []
+        title = bot.catalog.visible(title_id, guild_id)
+        if title is None:
+            raise NotFound(NO_LONGER_KNOWN)
+        return title
     name = clean_title_name(value)
-    surely = bot.catalog.confident(name)
-    return surely if surely is not None else bot.catalog.resolve(name, limit=5)
+    surely = bot.catalog.confident(name, guild_id=guild_id)
+    return surely if surely is not None else bot.catalog.did_you_mean(name, guild_id=guild_id)
 
 
 def not_sure_message(typed: str, candidates: list[Candidate]) -> str:
     shown = escape_markdown(shorten(typed, 80))
     if not candidates:
-        return f"I don't know a title called “{shown}”. Pick one from the suggestions as you type."
+        return f"Not found: I don't know a title called “{shown}”. Pick one from the suggestions as you type."
     names = ", ".join(f"**{display_name(c.title)}**" for c in candidates[:3])
     return f"I'm not sure which title you mean by “{shown}”. Did you mean {names}? Pick one from the suggestions."
 
@@ -75,7 +84,7 @@ class TitleTransformer(_TitleTransformer):
     """A title option that must name one title surely; otherwise the user is told what it could mean."""
 
     async def transform(self, interaction: discord.Interaction, value: str, /) -> Title:
-        resolved = resolve_typed_title(cast("KansouBot", interaction.client), value)
+        resolved = resolve_typed_title(cast("KansouBot", interaction.client), value, interaction.guild_id)
         if isinstance(resolved, Title):
             return resolved
         raise NotFound(not_sure_message(value, resolved))
@@ -85,12 +94,12 @@ class NewTitleTransformer(_TitleTransformer):
     """Like TitleTransformer, but a name that resembles nothing known comes back as text (a new title)."""
 
     async def transform(self, interaction: discord.Interaction, value: str, /) -> Title | str:
-        resolved = resolve_typed_title(cast("KansouBot", interaction.client), value)
+        resolved = resolve_typed_title(cast("KansouBot", interaction.client), value, interaction.guild_id)
         if isinstance(resolved, Title):
             return resolved
         if resolved:
             raise NotFound(not_sure_message(value, resolved))
-        return clean_title_name(value)
+        return check_new_title_name(value)
 
 
 TitleOption = app_commands.Transform[Title, TitleTransformer]

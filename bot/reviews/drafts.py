@@ -83,7 +83,8 @@ def understand(draft: Draft, catalog: CatalogService) -> None:
 
     Raises InvalidInput for text that is not a review (empty, wordless).
     """
-    analysis = understand_review(draft.text, finder=catalog.index, reviewed_title_id=draft.title.id)
+    finder = catalog.finder(draft.guild_id)
+    analysis = understand_review(draft.text, finder=finder, reviewed_title_id=draft.title.id)
     draft.analysis = analysis
     draft.compared = [r.title for r in analysis.comparisons if r.kind == "comparison"]
     draft.credits = [r.title for r in analysis.comparisons if r.kind != "comparison"]
@@ -91,7 +92,7 @@ def understand(draft: Draft, catalog: CatalogService) -> None:
     draft.unresolved = []
     known = {t.id for t in (*draft.compared, *draft.credits)} | {draft.title.id}
     for name in comparison_names(draft.comparisons_raw):
-        title = catalog.confident(name)
+        title = catalog.confident(name, guild_id=draft.guild_id)
         if title is None:
             if name.casefold() not in {s.casefold() for s in draft.suggestions}:
                 draft.suggestions.append(name)

@@ -7,14 +7,16 @@ store the review; if the service refuses, the cog takes its own post down again.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.catalog.links import display_name
 from bot.catalog.models import Title
 from bot.catalog.service import CatalogService
+from bot.catalog.validate import check_new_title_name
 from bot.comparisons.graph import ComparisonEdge, EdgeKind
-from bot.errors import NotFound
+from bot.errors import InvalidInput, NotFound
 from bot.reviews.drafts import Draft, DraftStore, understand
 from bot.reviews.models import Linked, NewReview, OfficialScore, Published, Review, Revision
 from bot.reviews.publish import PostContent
@@ -22,6 +24,11 @@ from bot.scores.service import community_text
 from bot.storage.comparisons import ComparisonRepo
 from bot.storage.ratings import RatingRepo
 from bot.storage.reviews import ReviewRepo
+
+log = logging.getLogger(__name__)
+
+# The id of a reviewed title that does not exist yet: it is created when the review is published.
+NEW_TITLE = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,10 +142,13 @@ class ReviewService:
 
     # -- drafts ----------------------------------------------------------------------------------
 
-    async def title_to_post(self, title: Title | str) -> Title:
-        """The title a new review is about; a show the catalog lacks becomes a local title (reused by name;
-        a later import or lookup merges it)."""
-        return await self.catalog.create_local(title) if isinstance(title, str) else title
+    def title_to_post(self, title: Title | str, guild_id: int) -> Title:
+        """The title a new review is about. A show the catalog lacks gets a placeholder (id NEW_TITLE):
+        the server's local title is created only when the review is published, so a cancelled or
+        expired draft leaves nothing behind. Raises InvalidInput for an unfit name."""
+        if isinstance(title, Title):
+            return title
+        return Title(NEW_TITLE, check_new_title_name(title), local=True, guild_id=guild_id)
 
     def new_draft(
         self,
@@ -180,8 +190,15 @@ class ReviewService:
         return not draft.replace and await self.repo.current(draft.guild_id, draft.title.id) is not None
 
     async def prepare(self, draft: Draft) -> Prepared:
-        """The post's texts and links; names the moderator kept become local titles now."""
-        kept = [await self.catalog.create_local(name) for name in draft.kept]
+        """The post's texts and links; a new reviewed title and the names the moderator kept become local titles now."""
+        if draft.title.id == NEW_TITLE:
+            draft.title = await self.catalog.create_local(draft.title.name, draft.guild_id, user_id=draft.author_id)
+        kept = []
+        for name in draft.kept:
+            try:
+                kept.append(await self.catalog.create_local(name, draft.guild_id, user_id=draft.author_id))
+            except InvalidInput:  # a phrase of the review that cannot be a title's name: not linked
+                log.info("kept comparison name %r is not fit for a title; not linked", name)
         return Prepared(draft.content(), draft.edges(kept))
 
     async def publish(

@@ -7,42 +7,27 @@ triggers of 0004_ratings.sql keep rating_aggregates and rating_totals exact.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 
 import aiosqlite
 
+from bot.catalog.models import MergeReport
 from bot.errors import NotFound
 from bot.storage.db import Database
 from bot.storage.titles import TitleRepo
 
 log = logging.getLogger(__name__)
 
-
-@dataclass(slots=True)
-class MergeReport:
-    """What merging one local title into a real one moved, kept or dropped."""
-
-    local_id: int
-    real_id: int
-    ratings_moved: int = 0
-    ratings_dropped: int = 0  # the member had a more recent score on the real title
-    reviews_moved: int = 0
-    reviews_replaced: int = 0  # the local review lost 'current' to the real title's review
-    edges_moved: int = 0
-    edges_dropped: int = 0  # would have become self-links or duplicates
-
-    def summary(self) -> str:
-        """One line for an operator."""
-        return (
-            f"title {self.local_id} -> {self.real_id}: {self.ratings_moved} ratings moved "
-            f"({self.ratings_dropped} older dropped), {self.reviews_moved} reviews moved "
-            f"({self.reviews_replaced} replaced), {self.edges_moved} links moved ({self.edges_dropped} dropped)"
-        )
+__all__ = ["MergeReport", "merge_local_titles", "merge_title"]
 
 
-async def merge_title(db: Database, local_id: int, real_id: int) -> MergeReport:
+MergeHook = Callable[[aiosqlite.Connection, MergeReport], Awaitable[None]]
+
+
+async def merge_title(db: Database, local_id: int, real_id: int, *, then: MergeHook | None = None) -> MergeReport:
     """Move everything of the local title onto the real one and delete the local title, atomically.
 
+    `then` runs inside the same transaction, after the moves (e.g. to write an audit row).
     Raises NotFound when either title is missing, or when local_id is not a local title.
     """
     report = MergeReport(local_id, real_id)
@@ -55,6 +40,8 @@ async def merge_title(db: Database, local_id: int, real_id: int) -> MergeReport:
         await _move_reviews(conn, report)
         await _move_edges(conn, report)
         await conn.execute("DELETE FROM titles WHERE id = ?", (local_id,))
+        if then is not None:
+            await then(conn, report)
     log.info("merged %s", report.summary())
     return report
 

@@ -12,12 +12,12 @@ import aiosqlite
 
 from bot.catalog.models import TYPES, AniListMedia, CatalogEntry, ImportReport, SkippedEntry, Title
 from bot.catalog.normalize import fold
-from bot.catalog.validate import clean_title_name, tidy_name
+from bot.catalog.validate import tidy_name
 from bot.storage.db import Database
 
 Progress = Callable[[int], object]
 
-_TITLE_COLUMNS = "id, name, type, year, season, episodes, picture, studios, tags, local"
+_TITLE_COLUMNS = "id, name, type, year, season, episodes, picture, studios, tags, local, guild_id"
 # Names from AniList are stored whole up to this length (display code shortens them anyway).
 MAX_STORED_NAME = 500
 # Progress is reported in steps of this many entries, so a bar moves without costing time.
@@ -65,6 +65,7 @@ def _title_of(row: sqlite3.Row, aliases: Iterable[str] = (), sources: Iterable[s
         picture=row["picture"],
         sources=tuple(sources),
         local=bool(row["local"]),
+        guild_id=row["guild_id"],
     )
 
 
@@ -96,28 +97,9 @@ class TitleRepo:
         return int(row[0]) if row else 0
 
     async def local_titles(self) -> list[Title]:
-        """Titles created by servers because the catalog lacked them."""
+        """Titles created by servers because the catalog lacked them (each with its server's id)."""
         rows = await self.db.fetchall(f"SELECT {_TITLE_COLUMNS} FROM titles WHERE local = 1 ORDER BY id")
         return [_title_of(row) for row in rows]
-
-    async def create_local(self, name: str) -> Title:
-        """A local title for a name the catalog lacks, or the existing local one with the same folded name.
-
-        Raises InvalidInput when the name is unusable (see clean_title_name).
-        """
-        name = clean_title_name(name)
-        key = fold(name)
-        async with self.db.transaction() as conn:
-            # Read inside the write transaction so two servers naming the same title at once get one row.
-            rows = await conn.execute_fetchall("SELECT id, name FROM titles WHERE local = 1")
-            existing = next((row[0] for row in rows if fold(row[1]) == key), None)
-            if existing is None:
-                cursor = await conn.execute("INSERT INTO titles (name, local) VALUES (?, 1)", (name,))
-                existing = cursor.lastrowid
-        title = await self.get(int(existing or 0))
-        if title is None:  # only if someone deleted it between the two statements
-            raise RuntimeError(f"local title {existing} vanished right after it was written")
-        return title
 
     async def create_from_anilist(self, media: AniListMedia) -> Title:
         """A real catalog title for an AniList anime, or the title that already has its AniList or MAL page."""

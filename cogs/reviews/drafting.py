@@ -63,7 +63,7 @@ class Drafting:
         await self._require_moderator(interaction, guild_id)
         checked = check_score_override(score)
         text = await upload_text(file) if file is not None else ""
-        title = await self.service.title_to_post(title)
+        title = self.service.title_to_post(title, guild_id)
         existing = await self.service.current(guild_id, title.id)
         draft = self._draft(
             interaction, title, text=text, score=checked, from_file=file is not None, replace=existing is not None

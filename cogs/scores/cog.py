@@ -11,13 +11,15 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.catalog.models import Title
-from bot.checks import MODERATORS_ONLY, member_role_ids, require_guild, require_moderator
+from bot.catalog.validate import check_new_title_name
+from bot.checks import MODERATORS_ONLY, is_moderator, member_role_ids, require_guild, require_moderator
 from bot.interactions.replies import reply
 from bot.interactions.titles import TitleOption, resolve_typed_title, title_choices
 from bot.interactions.views import Confirm, Paginator
 from bot.scores.replies import rated_text, unrated_text
 from cogs.scores.render import (
     export_csv,
+    new_title_prompt,
     ratings_pages,
     score_embed,
     top_pages,
@@ -65,15 +67,12 @@ class Scores(commands.Cog, name="Scores"):
         guild_id = require_guild(interaction)
         # Refuse at once rather than after a "Did you mean" the member could not use anyway.
         await self.service.check_may_rate(guild_id, interaction.user.id, member_role_ids(interaction))
-        resolved = resolve_typed_title(self.bot, title)
+        resolved = resolve_typed_title(self.bot, title, guild_id)
         if isinstance(resolved, Title):
             await reply(interaction, await self.rate_title(interaction, resolved, score))
             return
         if not resolved:
-            # Nothing close in the catalog: AniList may know it (a slow call), else it becomes a local title.
-            await interaction.response.defer(ephemeral=True, thinking=True)
-            created = await self.bot.catalog.find_or_create(title)
-            await reply(interaction, await self.rate_title(interaction, created, score))
+            await self._rate_new_title(interaction, guild_id, title, score)
             return
 
         async def picked(pick: discord.Interaction, chosen: Title) -> None:
@@ -83,6 +82,31 @@ class Scores(commands.Cog, name="Scores"):
         view = DidYouMean(resolved, picked, owner_id=interaction.user.id)
         await reply(interaction, DidYouMean.prompt(title, score), view=view)
         view.message = await interaction.original_response()
+
+    async def _rate_new_title(self, interaction: discord.Interaction, guild_id: int, typed: str, score: int) -> None:
+        """Nothing close in the catalog: AniList may know the show; else the member may add it to this server."""
+        name = check_new_title_name(typed)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        found = await self.bot.catalog.lookup(name, guild_id)
+        if found is not None:
+            await reply(interaction, await self.rate_title(interaction, found, score))
+            return
+        await self._check_may_add(interaction, guild_id)
+
+        async def add(button: discord.Interaction) -> None:
+            await self._check_may_add(button, guild_id)
+            created = await self.bot.catalog.create_local(name, guild_id, user_id=button.user.id)
+            await button.response.edit_message(content=await self.rate_title(button, created, score), view=None)
+
+        view = Confirm(add, owner_id=interaction.user.id, confirm_label="Add")
+        view.confirm.style = discord.ButtonStyle.success
+        await reply(interaction, new_title_prompt(name, score), view=view)
+        view.message = await interaction.original_response()
+
+    async def _check_may_add(self, interaction: discord.Interaction, guild_id: int) -> None:
+        """Members may add a few titles a day; moderators (who can rename, merge and delete them) any number."""
+        if not is_moderator(interaction, await self.bot.server_settings.get(guild_id)):
+            await self.bot.catalog.check_may_create(guild_id, interaction.user.id)
 
     @app_commands.command(name="unrate", description="Remove your score for a title")
     @app_commands.describe(title="The anime whose score you remove")

@@ -104,3 +104,11 @@ def export_csv(rows: Sequence[UserRating]) -> discord.File:
     for row in rows:
         writer.writerow([row.title_id, _csv_safe(row.title_name), row.score, row.updated_at])
     return discord.File(io.BytesIO(buffer.getvalue().encode("utf-8")), filename="kansou-scores.csv")
+
+
+def new_title_prompt(name: str, score: int) -> str:
+    """The question before a member adds a show the catalog and AniList do not know."""
+    return (
+        f"Not found. Add *{escape_markdown(shorten(name, 100))}* as a new title for this server? "
+        f"Only this server sees it, and your score of **{score}/10** is saved with it."
+    )

@@ -88,7 +88,9 @@ _TABLE = """
 """
 
 # A title a server created before the catalog knew it: no sources, so its link is an AniList search.
-LOCAL_TITLE = Title(id=40, name="Midnight Lanterns & Co.", local=True)
+# The server the test world (tests/conftest.py) creates: the sample's local title belongs to it.
+SAMPLE_GUILD = 900_000_000_000_000_001
+LOCAL_TITLE = Title(id=40, name="Midnight Lanterns & Co.", local=True, guild_id=SAMPLE_GUILD)
 
 
 def _split(field: str, sep: str) -> tuple[str, ...]:

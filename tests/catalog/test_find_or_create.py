@@ -1,4 +1,4 @@
-"""CatalogService.find_or_create and merges: the index, AniList (a stub) and the store kept in step."""
+"""CatalogService.lookup, create_local and merges: the index, AniList (a stub) and the store kept in step."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from bot.catalog.index import CatalogIndex
-from bot.catalog.models import AniListMedia
+from bot.catalog.models import AniListMedia, Title
 from bot.catalog.service import CatalogService, same_show
 from bot.errors import InvalidInput
 from bot.storage.db import Database
+from bot.storage.local_titles import LocalTitleRepo
 from bot.storage.merge import merge_title
 from bot.storage.ratings import RatingRepo
 from bot.storage.titles import TitleRepo
@@ -65,9 +66,11 @@ async def service(db: Database, anilist: StubAniList | None) -> CatalogService:
     async def merge(local_id: int, real_id: int) -> None:
         await merge_title(db, local_id, real_id)
 
+    stored = await repo.load_all()
     return CatalogService(
-        CatalogIndex(await repo.load_all()),
-        create_local=repo.create_local,
+        CatalogIndex(t for t in stored if not t.local),
+        store=LocalTitleRepo(db),
+        local_titles=[t for t in stored if t.local],
         guild_titles=repo.guild_title_ids,
         anilist=anilist,
         create_from_anilist=repo.create_from_anilist,
@@ -75,18 +78,23 @@ async def service(db: Database, anilist: StubAniList | None) -> CatalogService:
     )
 
 
+async def find_or_create(catalog: CatalogService, name: str, guild_id: int = G) -> Title:
+    """What /rate does once the member confirmed: the known title, else a new one of the server."""
+    return await catalog.lookup(name, guild_id) or await catalog.create_local(name, guild_id, user_id=1)
+
+
 async def test_a_name_the_catalog_knows_never_asks_anilist(db: Database) -> None:
     stub = StubAniList({"monster": PLUTO})
-    title = await (await service(db, stub)).find_or_create("Monster")
-    assert (title.id, title.name) == (14, "Monster")
+    title = await (await service(db, stub)).lookup("Monster", G)
+    assert title is not None and (title.id, title.name) == (14, "Monster")
     assert stub.asked == []
 
 
 async def test_a_show_anilist_knows_becomes_a_real_catalog_title(db: Database) -> None:
     catalog = await service(db, StubAniList({"pluto": PLUTO}))
     before = await TitleRepo(db).count()
-    title = await catalog.find_or_create("Pluto")
-    assert not title.local
+    title = await catalog.lookup("Pluto", G)
+    assert title is not None and not title.local
     assert title.name == "PLUTO" and set(title.aliases) == {"Pluto", "プルートウ", "Pluto (2023)"}
     assert (title.type, title.year, title.season, title.episodes) == ("ONA", 2023, "FALL", 8)
     assert title.sources == ("https://anilist.co/anime/99088", "https://myanimelist.net/anime/35737")
@@ -107,21 +115,23 @@ async def test_the_same_anilist_show_is_never_stored_twice(db: Database) -> None
 
 async def test_an_unknown_show_becomes_a_local_title(db: Database) -> None:
     catalog = await service(db, StubAniList())
-    title = await catalog.find_or_create("  Our  Club's Fan Film ")
+    title = await find_or_create(catalog, "  Our  Club's Fan Film ")
     assert title.local and title.name == "Our Club's Fan Film" and title.sources == ()
-    assert catalog.confident("our club's fan film") == title
+    assert catalog.confident("our club's fan film", guild_id=G) == title
 
 
 async def test_anilists_guess_for_a_different_name_is_not_taken(db: Database) -> None:
     catalog = await service(db, StubAniList({"plutonium dreams": PLUTO}))
-    title = await catalog.find_or_create("Plutonium Dreams")
+    assert await catalog.lookup("Plutonium Dreams", G) is None
+    title = await find_or_create(catalog, "Plutonium Dreams")
     assert title.local and title.name == "Plutonium Dreams"
     assert not same_show("Plutonium Dreams", PLUTO) and same_show("pluto!", PLUTO)
 
 
 async def test_without_anilist_an_unknown_show_becomes_a_local_title(db: Database) -> None:
-    title = await (await service(db, None)).find_or_create("Pluto")
-    assert title.local
+    catalog = await service(db, None)
+    assert await catalog.lookup("Pluto", G) is None
+    assert (await find_or_create(catalog, "Pluto")).local
 
 
 @pytest.mark.parametrize("typed", ["", "   ", "x" * 500, "🎉🎉", "**__**", "@everyone", "<@&123>", "\x00\x1b"])
@@ -130,24 +140,24 @@ async def test_bad_names_are_refused_and_nothing_is_stored(db: Database, typed: 
     catalog = await service(db, stub)
     before = await TitleRepo(db).count()
     with pytest.raises(InvalidInput):
-        await catalog.find_or_create(typed)
+        await find_or_create(catalog, typed)
     assert await TitleRepo(db).count() == before and len(catalog) == before
     assert stub.asked == []
 
 
 async def test_a_local_title_anilist_later_finds_is_merged_with_its_ratings(db: Database) -> None:
     offline = await service(db, StubAniList())
-    local = await offline.find_or_create("Pluto")
+    local = await find_or_create(offline, "Pluto")
     await RatingRepo(db).rate(G, local.id, 1, 9)
     catalog = await service(db, StubAniList({"pluto": PLUTO}))
     assert await catalog.guild_title_ids(G) == {local.id}
 
     merged = await catalog.lookup_local_titles()
 
-    real = catalog.confident("Pluto")
+    real = catalog.confident("Pluto", guild_id=G)
     assert merged == 1  # the sample's own local title is unknown to AniList and stays local
     assert real is not None and not real.local
-    assert local.id not in catalog.index and await TitleRepo(db).get(local.id) is None
+    assert catalog.get(local.id) is None and await TitleRepo(db).get(local.id) is None
     assert await RatingRepo(db).get_user_score(G, real.id, 1) == 9
     assert await catalog.guild_title_ids(G) == {real.id}
     assert [t.name for t in await TitleRepo(db).local_titles()] == ["Midnight Lanterns & Co."]

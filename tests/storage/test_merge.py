@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import time
 from pathlib import Path
 
 import pytest
 
-from bot.catalog.models import CatalogEntry
+from bot.catalog.models import CatalogEntry, Title
 from bot.cli.catalog import add_catalog_parser
 from bot.errors import NotFound
 from bot.scores.stats import Aggregate
 from bot.storage.db import Database
+from bot.storage.local_titles import LocalTitleRepo
 from bot.storage.merge import merge_local_titles, merge_title
 from bot.storage.ratings import RatingRepo
 from bot.storage.titles import TitleRepo
@@ -26,12 +28,16 @@ FRIEREN = CatalogEntry(
 MONSTER = CatalogEntry(sources=("https://anilist.co/anime/19",), title="Monster")
 
 
+async def create_local(db: Database, name: str, guild_id: int = G1) -> Title:
+    return await LocalTitleRepo(db).create(name, guild_id, at=time.time())
+
+
 async def real_and_local(db: Database, local_name: str = "sousou no frieren") -> tuple[int, int, int]:
     """(real Frieren id, real Monster id, local title id)."""
     repo = TitleRepo(db)
     await repo.import_entries([FRIEREN, MONSTER])
     ids = {t.name: t.id for t in await repo.load_all()}
-    local = await repo.create_local(local_name)
+    local = await LocalTitleRepo(db).create(local_name, G1, at=time.time())
     return ids["Sousou no Frieren"], ids["Monster"], local.id
 
 
@@ -156,8 +162,8 @@ async def test_a_failed_merge_changes_nothing(db: Database) -> None:
 
 async def test_merge_local_titles_merges_every_local_title_that_now_has_a_real_entry(db: Database) -> None:
     real, monster, local = await real_and_local(db)
-    unknown = await TitleRepo(db).create_local("A Show Nobody Catalogued")
-    monster_local = await TitleRepo(db).create_local("MONSTER")
+    unknown = await create_local(db, "A Show Nobody Catalogued")
+    monster_local = await create_local(db, "MONSTER")
     await rate_at(db, G1, local, 1, 8, when="2024-06-01T00:00:00.000Z")
     await rate_at(db, G1, monster_local.id, 1, 5, when="2024-06-01T00:00:00.000Z")
 
@@ -173,7 +179,7 @@ async def test_merge_local_titles_merges_every_local_title_that_now_has_a_real_e
 async def test_catalog_import_merges_local_titles_and_says_how_many(
     db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    local = await TitleRepo(db).create_local("Mushishi")
+    local = await create_local(db, "Mushishi")
     await rate_at(db, G1, local.id, 1, 10, when="2024-06-01T00:00:00.000Z")
     path = tmp_path / "catalog.json"
     entry = {"sources": ["https://anilist.co/anime/457"], "title": "Mushishi", "synonyms": ["Mushi-Shi"]}

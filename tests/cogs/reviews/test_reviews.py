@@ -122,6 +122,29 @@ async def test_cancel_publishes_nothing(world, settings) -> None:
     assert posts(world.channel) == [] and await stored_reviews(settings) == []
 
 
+async def local_titles(settings: Settings) -> list[str]:
+    db = await Database.open(settings.db_path)
+    try:
+        rows = await db.fetchall("SELECT name FROM titles WHERE local = 1 AND name LIKE 'Qwxzzv%' ORDER BY id")
+        return [r["name"] for r in rows]
+    finally:
+        await db.close()
+
+
+async def test_a_cancelled_post_of_a_new_title_leaves_no_title_behind(world, settings) -> None:
+    """A show the catalog lacks becomes this server's title only when the review is published."""
+    mod = world.moderator()
+    preview = await preview_via_modal(world, mod, title="Qwxzzv Plorp Movie")
+    assert "Qwxzzv Plorp Movie" in preview.response.embeds[0].title
+    assert await local_titles(settings) == []
+    await mod.click(preview.response.message, custom_id=button_id(preview, "cancel"))
+    assert await local_titles(settings) == [] and await stored_reviews(settings) == []
+    again = await preview_via_modal(world, mod, title="Qwxzzv Plorp Movie")
+    await mod.click(again.response.message, custom_id=button_id(again, "publish"))
+    assert await local_titles(settings) == ["Qwxzzv Plorp Movie"]
+    assert [status for status, _ in await stored_reviews(settings)] == ["current"]
+
+
 async def test_edit_button_reopens_the_form_prefilled_and_updates_the_preview(world) -> None:
     mod = world.moderator()
     preview = await preview_via_modal(world, mod, "Short first draft of the review. Score: 4/10")
