@@ -20,6 +20,11 @@ def simcord_bot(settings: Settings, catalog_titles) -> KansouBot:
     return create_bot(settings)
 
 
+async def stored_name(bot: KansouBot) -> str | None:
+    title = await TitleRepo(bot.db).get(LOCAL_TITLE.id)
+    return title.name if title is not None else None
+
+
 def user_errors(env) -> list[BaseException]:
     return [error.__cause__ or getattr(error, "original", None) or error for error in env.errors]
 
@@ -37,7 +42,7 @@ async def test_title_group_is_hidden_from_members_by_default_and_refused_on_the_
     answer = await member.slash(world.channel, "title rename", title=f"t:{LOCAL_TITLE.id}", name="New Name")
     assert answer.ephemeral and "Only moderators" in answer.response.content
     assert [type(e) for e in user_errors(simcord_env)] == [PermissionDenied]
-    assert (await TitleRepo(simcord_bot.db).get(LOCAL_TITLE.id)).name == LOCAL_TITLE.name
+    assert await stored_name(simcord_bot) == LOCAL_TITLE.name
 
 
 async def test_autocomplete_offers_only_this_servers_own_titles(world, simcord_bot) -> None:
@@ -52,8 +57,9 @@ async def test_a_moderator_renames_a_local_title_and_it_is_audited(world, simcor
     mod = world.moderator()
     answer = await mod.slash(world.channel, "title rename", title=f"t:{LOCAL_TITLE.id}", name="Midnight Lanterns")
     assert "Renamed **Midnight Lanterns & Co.** to **Midnight Lanterns**" in answer.response.content
-    assert (await TitleRepo(simcord_bot.db).get(LOCAL_TITLE.id)).name == "Midnight Lanterns"
-    assert simcord_bot.catalog.confident("Midnight Lanterns", guild_id=world.guild.id).id == LOCAL_TITLE.id
+    assert await stored_name(simcord_bot) == "Midnight Lanterns"
+    renamed = simcord_bot.catalog.confident("Midnight Lanterns", guild_id=world.guild.id)
+    assert renamed is not None and renamed.id == LOCAL_TITLE.id
     [(action, user, title_id, _)] = await LocalTitleRepo(simcord_bot.db).actions(world.guild.id)
     assert (action, user, title_id) == ("rename", mod.id, LOCAL_TITLE.id)
 
@@ -67,7 +73,7 @@ async def test_rename_refuses_catalog_titles_and_bad_names(world, simcord_bot, s
     clash = await mod.slash(world.channel, "title rename", title=f"t:{LOCAL_TITLE.id}", name="Cowboy Bebop")
     assert clash.ephemeral and "/title merge" in clash.response.content
     assert [type(e) for e in user_errors(simcord_env)] == [InvalidInput, InvalidInput, Conflict]
-    assert (await TitleRepo(simcord_bot.db).get(LOCAL_TITLE.id)).name == LOCAL_TITLE.name
+    assert await stored_name(simcord_bot) == LOCAL_TITLE.name
 
 
 async def test_merge_asks_first_then_moves_the_scores_into_the_other_title(world, simcord_bot) -> None:
