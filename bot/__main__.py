@@ -18,6 +18,9 @@ import discord
 from bot import __version__
 from bot.cli.catalog import add_catalog_parser
 from bot.config import MISSING_TOKEN_HELP, ConfigError, Settings, load_settings
+from bot.discord_token import token_shape
+from bot.logs import configure_logging
+from bot.plural import plural
 from bot.storage.db import Database, StorageError, latest_version
 from bot.storage.ratings import RatingRepo
 from bot.storage.state import StateRepo
@@ -30,15 +33,6 @@ EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
 # A coroutine function, not any awaitable: main() hands its result to asyncio.run.
 Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
-
-
-def configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level,
-        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-        datefmt="%Y-%m-%d %H:%M:%S",
-    )
-    logging.getLogger("discord.http").setLevel(max(logging.getLevelName(level), logging.INFO))
 
 
 async def run_bot(args: argparse.Namespace, settings: Settings) -> int:
@@ -110,9 +104,7 @@ async def check(args: argparse.Namespace, settings: Settings) -> int:
     """Validate the configuration and the database; print what was found; non-zero on a problem."""
     problems: list[str] = []
     print(f"kansou {__version__}")
-    print(f"token: {'set' if settings.token else 'MISSING'}")
-    if not settings.token:
-        problems.append("DISCORD_TOKEN is not set (see .env.example)")
+    problems.extend(check_token(settings.token))
     print(f"database: {settings.db_path}")
     print(f"development server: {settings.dev_guild or 'none (global commands)'}")
     if not settings.db_path.exists():
@@ -129,8 +121,24 @@ async def check(args: argparse.Namespace, settings: Settings) -> int:
                 await db.close()
     for problem in problems:
         print(f"PROBLEM: {problem}")
-    print("ok" if not problems else f"{len(problems)} problem(s)")
+    print("ok" if not problems else plural(len(problems), "problem"))
     return EXIT_OK if not problems else EXIT_PROBLEM
+
+
+def check_token(token: str | None) -> list[str]:
+    """Print what was checked about DISCORD_TOKEN (offline: its shape, not its validity); the problems."""
+    if not token:
+        print("token: MISSING")
+        return ["DISCORD_TOKEN is not set (see .env.example)"]
+    shape = token_shape(token)
+    if shape.problem is not None:
+        print("token: set, but not shaped like a Discord bot token")
+        return [f"DISCORD_TOKEN does not look like a bot token: {shape.problem}"]
+    print(
+        f"token: shaped like a bot token (three dot-separated segments; the first encodes bot id {shape.bot_id}); "
+        "checked offline: Discord itself accepts or rejects it when kansou starts"
+    )
+    return []
 
 
 async def check_database(db: Database) -> list[str]:
@@ -178,7 +186,9 @@ async def backup(args: argparse.Namespace, settings: Settings) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kansou", description="kansou, a Discord bot for anime communities.")
     parser.add_argument("--version", action="version", version=f"kansou {__version__}")
-    parser.add_argument("--env-file", default=".env", help="settings file to read (default: .env)")
+    parser.add_argument(
+        "--env-file", default=None, help="settings file to read; it must exist (default: .env, when there is one)"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("run", help="run the bot (the default)").set_defaults(func=run_bot)
     sub.add_parser("check", help="validate the configuration and the database").set_defaults(func=check)
@@ -213,8 +223,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Command = getattr(args, "func", run_bot)
     if getattr(args, "needs_db", False):
         func = with_database(args.func)
+    if args.env_file is not None and not (Path(args.env_file).exists() and not Path(args.env_file).is_dir()):
+        print(f"kansou: the settings file given with --env-file does not exist: {args.env_file}", file=sys.stderr)
+        return EXIT_USAGE
     try:
-        settings = load_settings(args.env_file)
+        settings = load_settings(args.env_file or ".env")
     except ConfigError as exc:
         print(f"kansou's configuration has a problem:\n{exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -27,6 +27,7 @@ from bot.interactions.error_handler import handle_error
 from bot.interactions.groups import review_group
 from bot.interactions.replies import NO_MENTIONS
 from bot.interactions.timing import describe, elapsed_ms, mark_start
+from bot.plural import plural
 from bot.reviews.service import ReviewService
 from bot.scores.service import RatingService
 from bot.settings.service import SettingsService
@@ -108,6 +109,7 @@ class KansouBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         self.db = await Database.open(self.settings.db_path)
+        log.info("storage ready: %s (%s)", self.settings.db_path, self.db.describe_schema())
         self.started_monotonic = time.monotonic()
         self.anilist = AniListClient(enabled=self.settings.anilist, cache=AniListCache(self.db))
         await self.load_catalog()
@@ -172,7 +174,7 @@ class KansouBot(commands.Bot):
             create_from_anilist=titles.create_from_anilist,
             merge=self._merge_titles,
         )
-        log.info("catalog loaded: %d titles in %.1f s", len(index), time.perf_counter() - started)
+        log.info("catalog loaded: %s in %.1f s", plural(len(index), "title"), time.perf_counter() - started)
 
     async def _merge_titles(self, local_id: int, real_id: int) -> None:
         await merge_title(self.db, local_id, real_id)
@@ -248,17 +250,22 @@ class KansouBot(commands.Bot):
             guild = discord.Object(id=self.settings.dev_guild)
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
-            log.info("synced %d commands to development server %s", len(synced), guild.id)
+            log.info("commands synced: %s, to development server %s", plural(len(synced), "command"), guild.id)
             return "guild"
         state = StateRepo(self.db)
         digest = self.command_tree_hash()
         if await state.get(COMMAND_HASH_KEY) == digest:
-            log.info("command tree unchanged since the last sync; not syncing")
+            log.info("commands unchanged since the last sync; not synced again")
             return "unchanged"
         synced = await self.tree.sync()
         await state.set(COMMAND_HASH_KEY, digest)
-        log.info("synced %d global commands", len(synced))
+        log.info("commands synced: %s, globally", plural(len(synced), "command"))
         return "global"
+
+    async def on_ready(self) -> None:
+        # After every new gateway session (not after a resume): the operator's "it is up" line.
+        who = f"{self.user} (id {self.user.id})" if self.user else "an unknown user"
+        log.info("connected to Discord as %s; in %s", who, plural(len(self.guilds), "server"))
 
     async def on_app_command_completion(
         self, interaction: discord.Interaction, command: app_commands.Command | app_commands.ContextMenu

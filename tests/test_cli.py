@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 from bot.__main__ import main
-from bot.storage.db import Database
+from bot.storage.db import Database, migrations
+
+# Shaped like a bot token (its first segment encodes the id 123456789012345678); not a real one.
+SHAPED_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl." + "x" * 38
 
 
 def run_kansou(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -55,7 +60,7 @@ def test_malformed_setting_is_reported_clearly(tmp_path: Path) -> None:
 
 
 def test_check_reports_the_database_and_fails_without_a_token(tmp_path: Path) -> None:
-    result = run_kansou(tmp_path, "check", DISCORD_TOKEN="abc")
+    result = run_kansou(tmp_path, "check", DISCORD_TOKEN=SHAPED_TOKEN)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "database file does not exist yet" in result.stdout
     missing = run_kansou(tmp_path, "check")
@@ -65,7 +70,7 @@ def test_check_reports_the_database_and_fails_without_a_token(tmp_path: Path) ->
 async def test_check_reads_an_existing_database(tmp_path: Path) -> None:
     db = await Database.open(tmp_path / "k.db")
     await db.close()
-    result = run_kansou(tmp_path, "check", DISCORD_TOKEN="abc")
+    result = run_kansou(tmp_path, "check", DISCORD_TOKEN=SHAPED_TOKEN)
     assert result.returncode == 0, result.stdout
     assert "integrity: ok" in result.stdout and "titles: 0" in result.stdout
 
@@ -91,12 +96,12 @@ async def test_check_reports_score_aggregate_drift(tmp_path: Path) -> None:
     try:
         await db.execute("INSERT INTO titles (id, name) VALUES (1, 'Cowboy Bebop')")
         await db.execute("INSERT INTO ratings (guild_id, title_id, user_id, score) VALUES (9, 1, 5, 8)")
-        clean = run_kansou(tmp_path, "check", DISCORD_TOKEN="abc")
+        clean = run_kansou(tmp_path, "check", DISCORD_TOKEN=SHAPED_TOKEN)
         assert clean.returncode == 0 and "score aggregates: exact" in clean.stdout, clean.stdout
         await db.execute("UPDATE rating_aggregates SET total = total + 3 WHERE guild_id = 9")
     finally:
         await db.close()
-    drifted = run_kansou(tmp_path, "check", DISCORD_TOKEN="abc")
+    drifted = run_kansou(tmp_path, "check", DISCORD_TOKEN=SHAPED_TOKEN)
     assert drifted.returncode == 1
     assert "aggregates drifted (server 9, title 1)" in drifted.stdout
 
@@ -112,8 +117,56 @@ def test_a_rejected_token_is_one_clear_line(tmp_path: Path, monkeypatch, capsys)
     monkeypatch.setattr(KansouBot, "start", reject)
     monkeypatch.setenv("DISCORD_TOKEN", "not-a-real-token")
     monkeypatch.setenv("KANSOU_DB", str(tmp_path / "k.db"))
-    code = main(["--env-file", str(tmp_path / "absent.env"), "run"])
+    code = main(["--env-file", os.devnull, "run"])
     err = capsys.readouterr().err
     assert code == 2
     assert "Discord rejected the token" in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_an_env_file_that_does_not_exist_is_an_error(tmp_path: Path) -> None:
+    result = run_kansou(tmp_path, "--env-file", "nope.env", "check", DISCORD_TOKEN=SHAPED_TOKEN)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "kansou: the settings file given with --env-file does not exist: nope.env"
+    assert result.stdout == ""
+    (tmp_path / "there.env").write_text(f"DISCORD_TOKEN={SHAPED_TOKEN}\n")
+    given = run_kansou(tmp_path, "--env-file", "there.env", "check")
+    assert given.returncode == 0, given.stdout + given.stderr
+    # Without --env-file, a missing .env is normal: the environment alone may hold the settings.
+    assert run_kansou(tmp_path, "check", DISCORD_TOKEN=SHAPED_TOKEN).returncode == 0
+
+
+def test_check_refuses_a_token_that_is_not_shaped_like_one_and_says_what_it_checked(tmp_path: Path) -> None:
+    junk = run_kansou(tmp_path, "check", DISCORD_TOKEN="junk")
+    assert junk.returncode == 1
+    assert "token: set, but not shaped like a Discord bot token" in junk.stdout
+    assert "PROBLEM: DISCORD_TOKEN does not look like a bot token: a bot token is three segments" in junk.stdout
+    assert "1 problem\n" in junk.stdout and "problem(s)" not in junk.stdout
+    good = run_kansou(tmp_path, "check", DISCORD_TOKEN=SHAPED_TOKEN)
+    assert good.returncode == 0
+    assert "the first encodes bot id 123456789012345678" in good.stdout and "checked offline" in good.stdout
+
+
+def _dataset(path: Path) -> Path:
+    entry = {"sources": ["https://anilist.co/anime/1"], "title": "Cowboy Bebop", "type": "TV", "tags": []}
+    path.write_text(json.dumps({"data": [entry]}))
+    return path
+
+
+def test_catalog_import_on_a_new_database_does_not_list_migrations(tmp_path: Path) -> None:
+    result = run_kansou(tmp_path, "catalog", "import", str(_dataset(tmp_path / "data.json")))
+    assert result.returncode == 0, result.stderr
+    assert "migration" not in result.stderr
+    assert result.stdout.startswith("Catalog imported:")
+
+
+def test_catalog_import_that_upgrades_an_existing_database_logs_each_migration(tmp_path: Path) -> None:
+    first = migrations()[0]
+    with sqlite3.connect(tmp_path / "k.db") as conn:
+        conn.executescript(first[2])
+        conn.execute(f"PRAGMA user_version = {first[0]}")
+    result = run_kansou(tmp_path, "catalog", "import", str(_dataset(tmp_path / "data.json")))
+    assert result.returncode == 0, result.stderr
+    applied = [line for line in result.stderr.splitlines() if "applied migration" in line]
+    assert len(applied) == len(migrations()) - 1
+    assert all(" INFO " in line for line in applied)

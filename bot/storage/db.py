@@ -53,6 +53,9 @@ class Database:
         self._conn = conn
         self.path = path
         self._lock = asyncio.Lock()
+        # What the last migrate() found and did, for the start-up line ("storage ready").
+        self.schema_before: int | None = None
+        self.applied: list[str] = []
         self._closed = False
 
     @classmethod
@@ -87,6 +90,17 @@ class Database:
             raise
         return db
 
+    def describe_schema(self) -> str:
+        """What the last migrate() did, e.g. `new database, schema 5` or `upgraded from schema 3 to 5`."""
+        if self.schema_before is None:
+            return "not migrated"
+        after = int(self.applied[-1][:4]) if self.applied else self.schema_before
+        if not self.applied:
+            return f"schema {after}"
+        if self.schema_before == 0:
+            return f"new database, schema {after}"
+        return f"upgraded from schema {self.schema_before} to {after}"
+
     async def close(self) -> None:
         """Checkpoint the write-ahead log into the database file and close; closing twice is harmless."""
         async with self._lock:
@@ -111,7 +125,11 @@ class Database:
                 f"the database is at schema version {current}, newer than this kansou knows "
                 f"({latest}); upgrade kansou or use a backup made by this version"
             )
-        applied = []
+        self.schema_before = current
+        # Creating a new database is routine; upgrading an existing one is news for the operator.
+        level = logging.INFO if current > 0 else logging.DEBUG
+        applied: list[str] = []
+        self.applied = applied
         for number, name, sql in known:
             if number <= current:
                 continue
@@ -125,7 +143,7 @@ class Database:
                     if self._conn.in_transaction:
                         await self._conn.execute("ROLLBACK")
                     raise StorageError(f"migration {name} failed: {exc}") from exc
-            log.info("applied migration %s", name)
+            log.log(level, "applied migration %s", name)
             applied.append(name)
         return applied
 
