@@ -20,11 +20,15 @@ def startup_lines(bot: BotProcess) -> list[str]:
 
 async def test_start_logs_one_line_per_phase_and_nothing_about_voice(tmp_path: Path) -> None:
     async with fake_discord() as fake:
-        async with bot_process(fake, tmp_path / "kansou.db") as bot:
+        bot = BotProcess(fake, tmp_path / "kansou.db")  # not bot_process(): that one seeds a new database
+        await bot.start()
+        try:
             await bot.wait_for_line("connected to Discord as ", within=30)
             first = startup_lines(bot)
             bot.signal(signal.SIGTERM)
             assert await bot.wait_exit(10) == 0
+        finally:
+            await bot.kill()
         fake.identified.clear()
         async with bot_process(fake, tmp_path / "kansou.db") as bot:
             await bot.wait_for_line("connected to Discord as ", within=30)
