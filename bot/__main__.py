@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run]`, `check`, `db backup PATH`, `catalog import|update`."""
+"""Command line: `python -m bot [run]`, `sandbox`, `check`, `db backup PATH`, `catalog import|update`."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ import discord
 
 from bot import __version__
 from bot.cli.catalog import add_catalog_parser
+from bot.cli.sandbox import add_sandbox_parser, interactive, sandbox_instead_of_discord
 from bot.config import MISSING_TOKEN_HELP, ConfigError, Settings, load_settings
 from bot.discord_token import token_shape
 from bot.logs import configure_logging
@@ -190,7 +191,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--env-file", default=None, help="settings file to read; it must exist (default: .env, when there is one)"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.add_parser("run", help="run the bot (the default)").set_defaults(func=run_bot)
+    sub.add_parser("run", help="run the bot on Discord (needs DISCORD_TOKEN)").set_defaults(func=run_bot)
+    add_sandbox_parser(sub)
     sub.add_parser("check", help="validate the configuration and the database").set_defaults(func=check)
     db_parser = sub.add_parser("db", help="database maintenance")
     db_sub = db_parser.add_subparsers(dest="db_command", metavar="DB_COMMAND", required=True)
@@ -218,11 +220,15 @@ def with_database(job: Callable[[argparse.Namespace, Database], Awaitable[int]])
     return run
 
 
+def default_command(settings: Settings) -> Command:
+    """No subcommand: Discord when a token is set; else the sandbox for someone at a terminal; else the token help."""
+    if settings.token or not interactive():
+        return run_bot
+    return sandbox_instead_of_discord
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    func: Command = getattr(args, "func", run_bot)
-    if getattr(args, "needs_db", False):
-        func = with_database(args.func)
     if args.env_file is not None and not (Path(args.env_file).exists() and not Path(args.env_file).is_dir()):
         print(f"kansou: the settings file given with --env-file does not exist: {args.env_file}", file=sys.stderr)
         return EXIT_USAGE
@@ -231,6 +237,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"kansou's configuration has a problem:\n{exc}", file=sys.stderr)
         return EXIT_USAGE
+    func: Command = getattr(args, "func", None) or default_command(settings)
+    if getattr(args, "needs_db", False):
+        func = with_database(args.func)
     configure_logging(settings.log_level)
     try:
         return asyncio.run(func(args, settings))

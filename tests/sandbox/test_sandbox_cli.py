@@ -1,0 +1,162 @@
+"""`python -m bot` without a subcommand, `python -m bot sandbox`, and the message when the extra is missing."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pty
+import re
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import bot.__main__ as cli
+import bot.cli.sandbox as sandbox_cli
+from bot.config import Settings
+
+URL = re.compile(r"http://127\.0\.0\.1:\d+/#[\w-]{20,}")
+
+
+def clean_environ(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The process environment without kansou's or Discord's settings; BROWSER=true opens no window."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "KANSOU_"))}
+    environ.update({"KANSOU_DB": str(tmp_path / "kansou.db"), "BROWSER": "true", **extra})
+    return environ
+
+
+def settings(tmp_path: Path, token: str | None) -> Settings:
+    return Settings(token=token, db_path=tmp_path / "kansou.db")
+
+
+@pytest.mark.parametrize(
+    ("token", "at_terminal", "expected"),
+    [
+        ("a-token", True, "run_bot"),
+        ("a-token", False, "run_bot"),
+        (None, True, "sandbox_instead_of_discord"),
+        (None, False, "run_bot"),
+    ],
+)
+def test_no_subcommand_picks_discord_the_sandbox_or_the_token_help(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, token: str | None, at_terminal: bool, expected: str
+) -> None:
+    """A token always means Discord; without one, only someone at a terminal gets the sandbox."""
+    monkeypatch.setattr(cli, "interactive", lambda: at_terminal)
+    assert cli.default_command(settings(tmp_path, token)).__name__ == expected
+
+
+def test_no_token_and_no_terminal_exits_2_with_the_token_steps(tmp_path: Path) -> None:
+    """What a service manager sees: today's message and status 2, no sandbox."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        cwd=tmp_path,
+        env=clean_environ(tmp_path),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "DISCORD_TOKEN" in result.stderr and "applications.commands" in result.stderr
+    assert "sandbox" not in result.stdout and not URL.search(result.stdout + result.stderr)
+
+
+def read_until(fd: int, pattern: re.Pattern[str], timeout: float) -> str:
+    """Everything the terminal shows until the pattern appears (or the process ends, or time runs out)."""
+    seen, deadline = "", time.monotonic() + timeout
+    while not pattern.search(seen) and time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+        if not ready:
+            break
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # the process closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk.decode("utf-8", "replace")
+    return seen
+
+
+def test_no_token_at_a_terminal_starts_the_sandbox_and_says_so_first(tmp_path: Path) -> None:
+    """First line: sandbox mode; then how to go live; then the loopback URL; Ctrl-C stops it cleanly."""
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot"],
+        cwd=tmp_path,
+        env=clean_environ(tmp_path),
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        start_new_session=True,
+    )
+    os.close(follower)
+    try:
+        shown = read_until(leader, URL, timeout=90)
+        assert URL.search(shown), shown
+        lines = [line for line in shown.replace("\r", "").splitlines() if line.strip()]
+        assert lines[0] == sandbox_cli.SANDBOX_INSTEAD
+        assert "DISCORD_TOKEN=" in shown and "python -m bot run" in shown
+        assert (tmp_path / "kansou-sandbox.db").exists() and not (tmp_path / "kansou.db").exists()
+        process.send_signal(signal.SIGINT)  # what Ctrl-C sends
+        shown += read_until(leader, re.compile("stopped"), timeout=30)
+        assert process.wait(timeout=30) == 0
+        assert "kansou sandbox stopped." in shown and "Traceback" not in shown
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        os.close(leader)
+
+
+def test_run_stays_strict_at_a_terminal(tmp_path: Path) -> None:
+    """`python -m bot run` never falls back to the sandbox, even for someone at a terminal."""
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=tmp_path,
+        env=clean_environ(tmp_path),
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+    )
+    os.close(follower)
+    try:
+        assert process.wait(timeout=60) == 2
+        shown = read_until(leader, re.compile("Then start kansou again"), timeout=5)
+        assert "DISCORD_TOKEN" in shown and not URL.search(shown)
+    finally:
+        os.close(leader)
+
+
+def test_missing_extra_says_exactly_how_to_install_it(tmp_path: Path) -> None:
+    """Without simcord's preview (here: simcord hidden from the import system) the command names the install."""
+    code = "import sys; sys.modules['simcord'] = None; from bot.__main__ import main; sys.exit(main(['sandbox']))"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env=clean_environ(tmp_path),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "[sandbox]" in result.stderr and "simcord" in result.stderr
+    assert f"{sys.executable} -m pip install" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "kansou-sandbox.db").exists()
+
+
+async def test_missing_extra_leaves_no_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    monkeypatch.setattr(sandbox_cli, "missing_modules", lambda: ["av"])
+    args = argparse.Namespace(db=tmp_path / "s.db", reset=False, no_browser=True, port=None)
+    assert await sandbox_cli.run_sandbox(args, settings(tmp_path, None)) == 2
+    assert "missing here: av" in capsys.readouterr().err
+    assert not (tmp_path / "s.db").exists()
