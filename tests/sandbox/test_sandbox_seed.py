@@ -10,7 +10,7 @@ import pytest
 import simcord
 from simcord import Env
 
-from bot.client import create_bot
+from bot.client import KansouBot, create_bot
 from bot.config import Settings
 from bot.sandbox.app import SEEDED_KEY, SandboxOptions, mark_seeded, prepare_database, sandbox_settings
 from bot.sandbox.seed import MIN_VOTES, REVIEWED, SCORES, pick_title, seed
@@ -119,6 +119,7 @@ async def test_autocomplete_knows_the_demo_catalog(server: DemoServer) -> None:
 
 async def test_a_new_database_is_seeded_once(settings: Settings, server: DemoServer) -> None:
     """Once seeded, the next start keeps the data and does not seed again (prepare_database says it is not new)."""
+    assert isinstance(server.env.bot, KansouBot)
     await mark_seeded(server.env.bot)
     assert not await prepare_database(settings.db_path, reset=False)
 
