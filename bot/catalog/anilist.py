@@ -21,14 +21,20 @@ log = logging.getLogger(__name__)
 
 DEFAULT_URL = "https://graphql.anilist.co"
 CACHE_TTL = 7 * 24 * 3600.0
+# A show that is airing changes every week (next episode, score): its answer is kept this long at most.
+AIRING_TTL = 6 * 3600.0
+# Cache keys carry the answer's shape: answers cached by an older kansou (no synopsis) are not reused.
+CACHE_VERSION = 2
 # AniList advertises 90 requests a minute but has run degraded at 30 for a long time.
 REQUESTS_PER_MINUTE = 30
 
 _MEDIA_FIELDS = """
-    id idMal siteUrl format season seasonYear episodes averageScore genres synonyms
+    id idMal siteUrl format season seasonYear episodes averageScore meanScore genres synonyms status
+    description(asHtml: true)
     title { romaji english native }
     coverImage { extraLarge large }
     studios(isMain: true) { nodes { name } }
+    nextAiringEpisode { episode airingAt }
 """
 SEARCH_QUERY = "query ($search: String) { Media(search: $search, type: ANIME) {" + _MEDIA_FIELDS + "} }"
 MEDIA_QUERY = "query ($id: Int) { Media(id: $id, type: ANIME) {" + _MEDIA_FIELDS + "} }"
@@ -49,6 +55,9 @@ def parse_media(data: Any) -> AniListMedia:
     title = data.get("title") or {}
     cover = data.get("coverImage") or {}
     studios = (data.get("studios") or {}).get("nodes") or []
+    airing = data.get("nextAiringEpisode") or {}
+    if not isinstance(airing, dict):
+        airing = {}
     if not isinstance(title, dict) or not isinstance(cover, dict) or not isinstance(studios, list):
         raise ValueError("Media has a malformed title, coverImage or studios")
     return AniListMedia(
@@ -67,6 +76,11 @@ def parse_media(data: Any) -> AniListMedia:
         genres=_texts(data.get("genres")),
         studios=_texts([node.get("name") for node in studios if isinstance(node, dict)]),
         average_score=_int(data.get("averageScore")),
+        mean_score=_int(data.get("meanScore")),
+        description=_text(data.get("description")),
+        status=_text(data.get("status")),
+        next_episode=_int(airing.get("episode")),
+        next_airing_at=_int(airing.get("airingAt")),
     )
 
 
@@ -161,17 +175,17 @@ class AniListClient:
         key = fold(name)
         if not self.enabled or not key:
             return None
-        return await self._lookup(f"search:{key}", SEARCH_QUERY, {"search": name.strip()})
+        return await self._lookup(f"search{CACHE_VERSION}:{key}", SEARCH_QUERY, {"search": name.strip()})
 
     async def media(self, anilist_id: int) -> AniListMedia | None:
         """The anime with this AniList id, or None (not found, disabled or unreachable)."""
         if not self.enabled or anilist_id <= 0:
             return None
-        return await self._lookup(f"media:{anilist_id}", MEDIA_QUERY, {"id": anilist_id})
+        return await self._lookup(f"media{CACHE_VERSION}:{anilist_id}", MEDIA_QUERY, {"id": anilist_id})
 
     async def _lookup(self, key: str, query: str, variables: dict[str, Any]) -> AniListMedia | None:
         cached = await self.cache.get(key) if self.cache is not None else None
-        if cached is not None and time.time() - cached[1] < self.ttl:
+        if cached is not None and self._fresh(cached[0], cached[1]):
             return _from_cache(cached[0])
         try:
             answer = await self._post(query, variables)
@@ -184,10 +198,21 @@ class AniListClient:
             if isinstance(media, AniListMedia):
                 await self.cache.put(key, media.to_json(), now)
                 # A search answer is also the answer for that id.
-                await self.cache.put(f"media:{media.id}", media.to_json(), now)
+                await self.cache.put(f"media{CACHE_VERSION}:{media.id}", media.to_json(), now)
             else:
                 await self.cache.put(key, "null", now)
         return media if isinstance(media, AniListMedia) else None
+
+    def _fresh(self, body: str, fetched_at: float) -> bool:
+        """Whether a cached answer may be used: within the TTL, and for an airing show, not past its next episode."""
+        now = time.time()
+        if now - fetched_at >= self.ttl:
+            return False
+        media = _from_cache(body)
+        if media is None or media.status != "RELEASING":
+            return True
+        aired = media.next_airing_at is not None and now >= media.next_airing_at
+        return not aired and now - fetched_at < min(self.ttl, AIRING_TTL)
 
     async def _post(self, query: str, variables: dict[str, Any]) -> AniListMedia | object:
         for attempt in (1, 2):

@@ -164,7 +164,12 @@ class AniListMedia:
     cover: str | None = None
     genres: tuple[str, ...] = ()
     studios: tuple[str, ...] = ()
-    average_score: int | None = None  # 0..100
+    average_score: int | None = None  # 0..100, weighted
+    mean_score: int | None = None  # 0..100, the plain mean of AniList members' scores
+    description: str | None = None  # AniList's HTML, spoilers as ~!text!~ (see bot.catalog.synopsis)
+    status: str | None = None  # FINISHED, RELEASING, NOT_YET_RELEASED, CANCELLED, HIATUS
+    next_episode: int | None = None  # the next episode to air, while RELEASING
+    next_airing_at: int | None = None  # when it airs (Unix time)
 
     @property
     def names(self) -> tuple[str, ...]:

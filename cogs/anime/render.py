@@ -11,6 +11,7 @@ import discord
 from bot.catalog.anilist import AniListMedia
 from bot.catalog.links import ANILIST_SEARCH, escape_markdown, shorten, title_url
 from bot.catalog.models import ANILIST, MYANIMELIST, Title
+from bot.catalog.synopsis import SYNOPSIS_CHARS, synopsis
 from bot.reviews.models import OfficialScore
 from bot.scores.stats import Aggregate, format_mean
 
@@ -23,9 +24,17 @@ ALIAS_CHARS = 90
 DESCRIPTION_CHARS = 700
 STUDIOS_CHARS = 300
 TAGS_CHARS = 450
+GENRES_CHARS = 300
 LINKS_CHARS = 800
 EMBED_COLOUR = discord.Colour(0x3DB4F2)  # AniList's blue
 
+_STATUSES = {
+    "FINISHED": "Finished",
+    "RELEASING": "Airing",
+    "NOT_YET_RELEASED": "Not yet aired",
+    "CANCELLED": "Cancelled",
+    "HIATUS": "On hiatus",
+}
 _SEASONS = {"WINTER": "Winter", "SPRING": "Spring", "SUMMER": "Summer", "FALL": "Fall"}
 _SITES = {
     ANILIST: "AniList",
@@ -109,11 +118,15 @@ def card_embed(title: Title, facts: CardFacts = CardFacts()) -> discord.Embed:
     embed = discord.Embed(title=shorten(title.name, EMBED_TITLE), url=_web_url(title_url(title)), colour=EMBED_COLOUR)
     aliases = [escape_markdown(shorten(alias, ALIAS_CHARS)) for alias in title.aliases[:MAX_ALIASES]]
     more = len(title.aliases) - len(aliases)
-    description = " · ".join(aliases) + (f" · +{more} more" if more > 0 else "")
+    names = " · ".join(aliases) + (f" · +{more} more" if more > 0 else "")
     if title.local:
-        description += "\n*Not in the catalog yet: added by a server.*"
-    embed.description = shorten(description, DESCRIPTION_CHARS) if description.strip() else None
-    picture = _web_url(title.picture) or _web_url(media.cover if media else None)
+        names += "\n*Not in the catalog yet: added by this server.*"
+    parts = [shorten(names, DESCRIPTION_CHARS) if names.strip() else ""]
+    parts.append(synopsis(media.description if media else None, SYNOPSIS_CHARS) or "")
+    description = "\n\n".join(part for part in parts if part)
+    embed.description = description or None
+    # AniList's cover is the larger image; the catalog's picture when AniList is out of reach.
+    picture = _web_url(media.cover if media else None) or _web_url(title.picture)
     if picture:
         embed.set_thumbnail(url=picture)
     _facts_fields(embed, title, media)
@@ -136,9 +149,14 @@ def _facts_fields(embed: discord.Embed, title: Title, media: AniListMedia | None
     if studios:
         value = joined([escape_markdown(shorten(s, 60)) for s in studios], STUDIOS_CHARS)
         embed.add_field(name="Studios", value=value, inline=False)
-    tags = list(title.tags)
-    if media is not None:
-        tags += [genre.lower() for genre in media.genres if genre.lower() not in tags]
+    status = status_text(media)
+    if status:
+        embed.add_field(name="Status", value=status)
+    genres = [escape_markdown(shorten(genre, 36)) for genre in (media.genres if media else ())]
+    if genres:
+        embed.add_field(name="Genres", value=joined(genres, GENRES_CHARS, limit=MAX_TAGS), inline=False)
+    shown = {genre.lower() for genre in (media.genres if media else ())}
+    tags = [tag for tag in title.tags if tag.lower() not in shown]
     if tags:
         value = joined([escape_markdown(shorten(t, 36)) for t in tags], TAGS_CHARS, limit=MAX_TAGS)
         embed.add_field(name="Tags", value=value, inline=False)
@@ -155,5 +173,17 @@ def _score_fields(embed: discord.Embed, facts: CardFacts) -> None:
         votes = "vote" if community.count == 1 else "votes"
         embed.add_field(name="Community", value=f"**{format_mean(community.mean)}** / 10 · {community.count} {votes}")
     media = facts.anilist
-    if media is not None and media.average_score is not None:
-        embed.add_field(name="AniList", value=f"{media.average_score}%")
+    score = media.mean_score or media.average_score if media is not None else None
+    if score is not None:
+        embed.add_field(name="AniList", value=f"**{score}**% · mean of members' scores")
+
+
+def status_text(media: AniListMedia | None) -> str | None:
+    """'Airing · episode 12 <t:…:R>' while a show airs; else its status in words."""
+    if media is None or media.status is None:
+        return None
+    status = _STATUSES.get(media.status, media.status.replace("_", " ").capitalize())
+    if media.status == "RELEASING" and media.next_episode is not None and media.next_airing_at is not None:
+        # Discord shows a timestamp in each reader's own time zone, relative ("in 3 days").
+        return f"{status} · episode {media.next_episode} <t:{media.next_airing_at}:R>"
+    return status

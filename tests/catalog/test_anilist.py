@@ -14,7 +14,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from bot.catalog.anilist import AniListClient, AniListMedia, TokenBucket
+from bot.catalog.anilist import CACHE_VERSION, AniListClient, AniListMedia, TokenBucket
 from bot.storage.anilist_cache import AniListCache
 from bot.storage.db import Database
 
@@ -38,6 +38,10 @@ FRIEREN = {
     },
     "coverImage": {"extraLarge": "https://img.example.invalid/frieren.jpg", "large": None},
     "studios": {"nodes": [{"name": "MADHOUSE"}]},
+    "meanScore": 90,
+    "status": "FINISHED",
+    "description": "An elf mage outlives her party.<br><br>~!A spoiler!~",
+    "nextAiringEpisode": None,
 }
 
 
@@ -264,7 +268,7 @@ async def test_a_stale_cached_answer_is_used_when_anilist_fails(
     fake: tuple[FakeAniList, str], client_for: Callable[..., AniListClient], cache: AniListCache
 ) -> None:
     old = AniListMedia(id=7, site_url="https://anilist.co/anime/7", romaji="Old Answer")
-    await cache.put("media:7", old.to_json(), time.time() - 30 * 24 * 3600)
+    await cache.put(f"media{CACHE_VERSION}:7", old.to_json(), time.time() - 30 * 24 * 3600)
     fake[0].replies = [status(503)]
     assert await client_for().media(7) == old
 
@@ -273,8 +277,51 @@ async def test_a_stale_cached_answer_is_refreshed_when_anilist_answers(
     fake: tuple[FakeAniList, str], client_for: Callable[..., AniListClient], cache: AniListCache
 ) -> None:
     old = AniListMedia(id=154587, site_url="https://anilist.co/anime/154587", romaji="Old Answer")
-    await cache.put("media:154587", old.to_json(), time.time() - 30 * 24 * 3600)
+    await cache.put(f"media{CACHE_VERSION}:154587", old.to_json(), time.time() - 30 * 24 * 3600)
     media = await client_for().media(154587)
     assert media is not None
     assert media.romaji == "Sousou no Frieren"
+    assert len(fake[0].requests) == 1
+
+
+async def test_the_card_fields_are_read_synopsis_status_mean_score_and_next_episode(
+    fake: tuple[FakeAniList, str], client_for: Callable[..., AniListClient]
+) -> None:
+    airing = {**FRIEREN, "status": "RELEASING", "nextAiringEpisode": {"episode": 12, "airingAt": 2_000_000_000}}
+    fake[0].replies = [found(airing)]
+    media = await client_for().media(154587)
+    assert media is not None
+    assert (media.mean_score, media.status, media.next_episode, media.next_airing_at) == (
+        90,
+        "RELEASING",
+        12,
+        2_000_000_000,
+    )
+    assert media.description == "An elf mage outlives her party.<br><br>~!A spoiler!~"
+    assert "description" in fake[0].requests[0]["query"] and "nextAiringEpisode" in fake[0].requests[0]["query"]
+
+
+async def test_an_airing_shows_answer_is_refetched_after_six_hours_a_finished_one_is_not(
+    fake: tuple[FakeAniList, str], client_for: Callable[..., AniListClient], cache: AniListCache
+) -> None:
+    seven_hours_ago = time.time() - 7 * 3600
+    airing = AniListMedia(id=1, site_url="https://anilist.co/anime/1", romaji="Airing", status="RELEASING")
+    finished = AniListMedia(id=2, site_url="https://anilist.co/anime/2", romaji="Done", status="FINISHED")
+    await cache.put(f"media{CACHE_VERSION}:1", airing.to_json(), seven_hours_ago)
+    await cache.put(f"media{CACHE_VERSION}:2", finished.to_json(), seven_hours_ago)
+    client = client_for()
+    assert await client.media(2) == finished
+    assert fake[0].requests == []
+    refreshed = await client.media(1)
+    assert refreshed is not None and refreshed.romaji == "Sousou no Frieren"
+    assert len(fake[0].requests) == 1
+
+
+async def test_answers_cached_by_an_older_kansou_are_not_reused(
+    fake: tuple[FakeAniList, str], client_for: Callable[..., AniListClient], cache: AniListCache
+) -> None:
+    old = AniListMedia(id=154587, site_url="https://anilist.co/anime/154587", romaji="No synopsis then")
+    await cache.put("media:154587", old.to_json(), time.time())
+    media = await client_for().media(154587)
+    assert media is not None and media.description is not None
     assert len(fake[0].requests) == 1

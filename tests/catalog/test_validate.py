@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.catalog.validate import MAX_TITLE_LENGTH, clean_title_name, tidy_name
+from bot.catalog.validate import MAX_TITLE_LENGTH, check_new_title_name, clean_title_name, tidy_name
 from bot.errors import InvalidInput
 
 
@@ -78,3 +78,41 @@ def test_cleaned_names_are_stable_and_free_of_control_characters(raw: str) -> No
     assert all(unicodedata.category(ch)[0] != "C" for ch in name)
     assert all(ch == " " or not ch.isspace() for ch in name)
     assert 0 < len(name) <= MAX_TITLE_LENGTH
+
+
+@pytest.mark.parametrize(
+    "name", ["K-On!!", "Steins;Gate", "The iDOLM@STER", "Fate/stay night", "Re:Zero", "Lucky☆Star", "86", "K"]
+)
+def test_real_anime_names_are_fit_for_new_titles(name: str) -> None:
+    assert check_new_title_name(name) == name
+
+
+@pytest.mark.parametrize(
+    ("raw", "says"),
+    [
+        ("", "empty"),
+        ("\u200b\u200c\u2060", "empty"),
+        ("x" * 101, "at most 100"),
+        ("🔥🎉", "no letters or digits"),
+        ("@here new show", "mentions"),
+        ("**Bold**", "formatting"),
+        ("||spoiler||", "formatting"),
+        ("```sql\nDROP TABLE titles\n```", "formatting"),
+        ("`code`", "formatting"),
+        ("[click](https://evil.example)", "formatting"),
+        ("https://evil.example", "formatting"),
+        ("# Heading", "formatting"),
+        ("<:kek:123456789>", "no letters or digits"),
+        ("Show <:kek:123456789>", "formatting"),
+        ("!!! a ???", "mostly symbols"),
+        ("t:999999999", "no longer known"),
+    ],
+)
+def test_unfit_new_title_names_are_refused_with_a_reason(raw: str, says: str) -> None:
+    with pytest.raises(InvalidInput, match=says):
+        check_new_title_name(raw)
+
+
+def test_sql_looking_text_is_only_text() -> None:
+    """Decided: this is mostly letters, so it is a (silly) name; queries are parameterised."""
+    assert check_new_title_name("x'); DROP TABLE ratings;--") == "x'); DROP TABLE ratings;--"

@@ -176,8 +176,9 @@ async def test_with_anilist_on_the_card_adds_anilists_score_and_genres(world, si
     result = await world.member().slash(world.channel, "anime", title=f"t:{COWBOY_BEBOP}")
     shown = fields(result)
     assert stub.asked == [1]
-    assert shown["AniList"] == "86%"
-    assert shown["Tags"] == "action, sci-fi, space, adult cast, noir"
+    assert shown["AniList"] == "**86**% · mean of members' scores"  # no mean score: the average
+    assert shown["Genres"] == "Action, Noir"
+    assert shown["Tags"] == "sci-fi, space, adult cast"
 
 
 async def test_with_anilist_unreachable_the_card_shows_the_catalog(world, simcord_bot) -> None:
