@@ -15,6 +15,7 @@ import time
 from collections.abc import AsyncIterator, Mapping, Sequence
 from pathlib import Path
 
+from bot.catalog.models import Title
 from tests.catalog.sample import sample_titles
 from tests.conftest import seed_titles
 from tests.fake_discord import FakeDiscord
@@ -138,14 +139,18 @@ async def fake_discord() -> AsyncIterator[FakeDiscord]:
 
 @contextlib.asynccontextmanager
 async def bot_process(
-    fake: FakeDiscord, db_path: Path, *args: str, env: Mapping[str, str] | None = None
+    fake: FakeDiscord,
+    db_path: Path,
+    *args: str,
+    env: Mapping[str, str] | None = None,
+    catalog: Sequence[Title] = (),
 ) -> AsyncIterator[BotProcess]:
     """A started kansou process, killed (if still running) when the block ends.
 
-    A new database gets a one-title catalog (Frieren), so /rate finds the show the tests score.
+    `catalog`: titles written into the database before the start (e.g. the show a test scores).
     """
-    if not await asyncio.to_thread(db_path.exists):
-        await seed_titles(db_path, [title for title in sample_titles() if title.name.startswith("Frieren")])
+    if catalog:
+        await seed_titles(db_path, catalog)
     process = BotProcess(fake, db_path, env=env)
     await process.start(*args)
     try:
@@ -160,3 +165,8 @@ async def rate_burst(fake: FakeDiscord, count: int, *, title: str = "Frieren", f
         fake.slash_payload("rate", user_id=first_user + n, title=title, score=1 + n % 10) for n in range(count)
     ]
     return [await fake.send(payload) for payload in payloads]
+
+
+def frieren() -> list[Title]:
+    """A one-title catalog: the show the process tests score."""
+    return [title for title in sample_titles() if title.name.startswith("Frieren")]

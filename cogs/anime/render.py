@@ -173,9 +173,10 @@ def _score_fields(embed: discord.Embed, facts: CardFacts) -> None:
         votes = "vote" if community.count == 1 else "votes"
         embed.add_field(name="Community", value=f"**{format_mean(community.mean)}** / 10 · {community.count} {votes}")
     media = facts.anilist
-    score = media.mean_score or media.average_score if media is not None else None
-    if score is not None:
-        embed.add_field(name="AniList", value=f"**{score}**% · mean of members' scores")
+    if media is not None and media.mean_score is not None:
+        embed.add_field(name="AniList", value=f"**{media.mean_score}**% · mean of members' scores")
+    elif media is not None and media.average_score is not None:
+        embed.add_field(name="AniList", value=f"**{media.average_score}**% · weighted average")
 
 
 def status_text(media: AniListMedia | None) -> str | None:

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from bot.client import RESTARTING
-from tests.bot_process import bot_process, fake_discord, rate_burst
+from tests.bot_process import bot_process, fake_discord, frieren, rate_burst
 
 
 def stored_ratings(db_path: Path) -> int:
@@ -18,7 +18,7 @@ def stored_ratings(db_path: Path) -> int:
 
 
 async def test_sigterm_when_idle_closes_the_database_and_exits_0_quickly(tmp_path: Path) -> None:
-    async with fake_discord() as fake, bot_process(fake, tmp_path / "kansou.db") as bot:
+    async with fake_discord() as fake, bot_process(fake, tmp_path / "kansou.db", catalog=frieren()) as bot:
         await bot.wait_connected()
         started = time.perf_counter()
         bot.signal(signal.SIGTERM)
@@ -30,7 +30,7 @@ async def test_sigterm_when_idle_closes_the_database_and_exits_0_quickly(tmp_pat
 
 
 async def test_sigint_mid_burst_answers_everyone_in_flight_then_exits_0(tmp_path: Path) -> None:
-    async with fake_discord() as fake, bot_process(fake, tmp_path / "kansou.db") as bot:
+    async with fake_discord() as fake, bot_process(fake, tmp_path / "kansou.db", catalog=frieren()) as bot:
         await bot.wait_connected()
         await fake.ask(fake.slash_payload("rate", user_id=3, title="Frieren", score=5))
         fake.hold_callbacks = asyncio.Event()  # answers wait: the burst is in flight when the signal comes
@@ -52,7 +52,7 @@ async def test_sigint_mid_burst_answers_everyone_in_flight_then_exits_0(tmp_path
 
 
 async def test_a_second_signal_exits_at_once(tmp_path: Path) -> None:
-    async with fake_discord() as fake, bot_process(fake, tmp_path / "kansou.db") as bot:
+    async with fake_discord() as fake, bot_process(fake, tmp_path / "kansou.db", catalog=frieren()) as bot:
         await bot.wait_connected()
         fake.hold_callbacks = asyncio.Event()  # never released: the drain would wait its full 10 s
         await fake.send(fake.slash_payload("rate", title="Frieren", score=8))

@@ -176,7 +176,7 @@ async def test_with_anilist_on_the_card_adds_anilists_score_and_genres(world, si
     result = await world.member().slash(world.channel, "anime", title=f"t:{COWBOY_BEBOP}")
     shown = fields(result)
     assert stub.asked == [1]
-    assert shown["AniList"] == "**86**% · mean of members' scores"  # no mean score: the average
+    assert shown["AniList"] == "**86**% · weighted average"  # no mean score from AniList: its average
     assert shown["Genres"] == "Action, Noir"
     assert shown["Tags"] == "sci-fi, space, adult cast"
 
