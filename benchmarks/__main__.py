@@ -17,6 +17,7 @@ BENCHMARKS = {
     "scores": "benchmarks.scores_bench",
     "similar": "benchmarks.similar_bench",
     "rate": "benchmarks.rate_bench",
+    "cooldown": "benchmarks.cooldown_bench",
 }
 
 

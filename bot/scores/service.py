@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
@@ -15,8 +16,7 @@ from bot.storage.ratings import RatingRepo
 from bot.storage.settings import SettingsRepo
 
 # Cooldown stamps older than the longest allowed cooldown (guild_settings CHECK) can never block anyone.
-_MAX_COOLDOWN = 86_400
-_PRUNE_AT = 10_000
+MAX_COOLDOWN = 86_400
 # Settings are read on every score; they change rarely and the settings commands announce each change
 # (settings_changed), so a cached copy is used for a while. The expiry covers writers that do not announce.
 SETTINGS_TTL = 30.0
@@ -69,7 +69,8 @@ class RatingService:
         self.settings = settings
         self._clock = clock or _monotonic
         self._on_change = on_change
-        self._last_rated: dict[tuple[int, int], float] = {}
+        # Oldest stamp first: stamps are taken in clock order, so expired ones are always at the front.
+        self._last_rated: OrderedDict[tuple[int, int], float] = OrderedDict()
         self._settings_cache: dict[int, tuple[float, GuildSettings]] = {}
 
     async def guild_settings(self, guild_id: int) -> GuildSettings:
@@ -125,10 +126,24 @@ class RatingService:
         earlier = self._last_rated.get(key)
         if cooldown and earlier is not None and now - earlier < cooldown:
             raise OnCooldown(cooldown - (now - earlier))
-        if len(self._last_rated) >= _PRUNE_AT:
-            self._last_rated = {k: t for k, t in self._last_rated.items() if now - t < _MAX_COOLDOWN}
+        self._prune_cooldowns(now)
         self._last_rated[key] = now
+        self._last_rated.move_to_end(key)
         return earlier
+
+    def _prune_cooldowns(self, now: float) -> None:
+        """Drop expired stamps from the front: O(1) amortised, as each stamp is dropped at most once."""
+        stamps = self._last_rated
+        while stamps:
+            oldest = next(iter(stamps.values()))
+            if now - oldest < MAX_COOLDOWN:
+                return
+            stamps.popitem(last=False)
+
+    @property
+    def cooldown_entries(self) -> int:
+        """How many members' last-score stamps are kept (for tests and benchmarks)."""
+        return len(self._last_rated)
 
     def _restore_cooldown(self, key: tuple[int, int], earlier: float | None) -> None:
         if earlier is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.errors import InvalidInput, NotFound, OnCooldown, PermissionDenied
-from bot.scores.service import RatingService, check_user_score, community_text
+from bot.scores.service import MAX_COOLDOWN, RatingService, check_user_score, community_text
 from bot.scores.stats import Aggregate
 from bot.storage.db import Database
 from bot.storage.ratings import RatingRepo
@@ -105,6 +105,35 @@ async def test_a_failed_write_does_not_start_the_cooldown(service: RatingService
     with pytest.raises(NotFound):
         await service.rate(GUILD, 999, MEMBER, 4, role_ids=[])
     assert (await service.rate(GUILD, title, MEMBER, 4, role_ids=[])).aggregate.count == 1
+
+
+async def test_expired_cooldown_stamps_are_dropped_on_the_next_score(
+    service: RatingService, title: int, clock: FakeClock
+) -> None:
+    """Stamps older than the longest cooldown go at the next score, however few there are; newer ones stay."""
+    await service.settings.update(GUILD, rating_cooldown=MAX_COOLDOWN)
+    for member in (1, 2, 3):
+        await service.rate(GUILD, title, member, 5, role_ids=[])
+    clock.now += MAX_COOLDOWN - 1
+    await service.rate(GUILD, title, 4, 5, role_ids=[])
+    with pytest.raises(OnCooldown):  # member 3's day is not over yet
+        await service.rate(GUILD, title, 3, 6, role_ids=[])
+    clock.now += 1
+    await service.rate(GUILD, title, 5, 5, role_ids=[])
+    assert service.cooldown_entries == 2  # members 4 and 5; 1..3 expired and were dropped
+    await service.rate(GUILD, title, 3, 6, role_ids=[])
+
+
+def test_taking_a_cooldown_never_rebuilds_the_table(service: RatingService, clock: FakeClock) -> None:
+    """With 20,000 live stamps, each new stamp only appends (O(1)): the table is never copied or scanned."""
+    for member in range(20_000):
+        clock.now += 0.001
+        service._take_cooldown((GUILD, member), 60)
+    table = service._last_rated
+    for member in range(20_000, 20_100):
+        clock.now += 0.001
+        service._take_cooldown((GUILD, member), 60)
+    assert service._last_rated is table and service.cooldown_entries == 20_100
 
 
 async def test_unrate_without_a_score_is_not_found(service: RatingService, title: int) -> None:
