@@ -110,6 +110,7 @@ class KansouBot(commands.Bot):
     async def setup_hook(self) -> None:
         self.db = await Database.open(self.settings.db_path)
         log.info("storage ready: %s (%s)", self.settings.db_path, self.db.describe_schema())
+        await self.db.start_checkpoints()
         self.started_monotonic = time.monotonic()
         self.anilist = AniListClient(enabled=self.settings.anilist, cache=AniListCache(self.db))
         await self.load_catalog()

@@ -18,6 +18,9 @@ import aiosqlite
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5_000
+# Writes between background WAL checkpoints (the bot turns SQLite's own off). A write is at least a
+# few pages, so the log stays near SQLite's default of 1,000 pages between checkpoints.
+CHECKPOINT_AFTER_WRITES = 200
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 Params = Sequence[Any] | dict[str, Any]
@@ -57,6 +60,12 @@ class Database:
         self.schema_before: int | None = None
         self.applied: list[str] = []
         self._closed = False
+        self._checkpointer: aiosqlite.Connection | None = None
+        self._checkpoint_task: asyncio.Task[None] | None = None
+        self._checkpoint_after = 0
+        self._writes = 0
+        self._checkpoint_failing = False
+        self.checkpoints = 0
 
     @classmethod
     async def open(cls, path: str | Path, *, migrate: bool = True) -> Database:
@@ -101,8 +110,58 @@ class Database:
             return f"new database, schema {after}"
         return f"upgraded from schema {self.schema_before} to {after}"
 
+    async def start_checkpoints(self, after_writes: int = CHECKPOINT_AFTER_WRITES) -> None:
+        """Move WAL checkpoints off the write path. SQLite's automatic checkpoint runs inside whichever
+        commit crosses 1,000 pages and stalls it; it is turned off, and every `after_writes` writes a
+        PASSIVE checkpoint runs in the background on a second connection, so no write waits for one."""
+        if self._checkpointer is not None:
+            return
+        self._checkpointer = await aiosqlite.connect(self.path, isolation_level=None)
+        await self._checkpointer.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        async with self._lock:
+            await self._conn.execute("PRAGMA wal_autocheckpoint = 0")
+        self._checkpoint_after = after_writes
+
+    def _wrote(self) -> None:
+        """Count a write; start a background checkpoint when enough have piled up and none is running."""
+        if self._checkpointer is None:
+            return
+        self._writes += 1
+        running = self._checkpoint_task is not None and not self._checkpoint_task.done()
+        if self._writes >= self._checkpoint_after and not running:
+            self._writes = 0
+            self._checkpoint_task = asyncio.create_task(self._background_checkpoint(), name="kansou-wal-checkpoint")
+
+    async def _background_checkpoint(self) -> None:
+        try:
+            await self.checkpoint()
+        except sqlite3.Error as exc:
+            if not self._checkpoint_failing:  # one line per outage, not one per attempt
+                log.warning("background WAL checkpoint failed (will try again): %s", exc)
+            self._checkpoint_failing = True
+        else:
+            self._checkpoint_failing = False
+
+    async def checkpoint(self) -> tuple[int, int]:
+        """One PASSIVE checkpoint on the checkpoint connection: (pages in the WAL, pages checkpointed)."""
+        if self._checkpointer is None:
+            raise StorageError("background checkpoints were not started")
+        rows = list(await self._checkpointer.execute_fetchall("PRAGMA wal_checkpoint(PASSIVE)"))
+        self.checkpoints += 1
+        _, in_log, done = rows[0]
+        return int(in_log), int(done)
+
+    async def _stop_checkpoints(self) -> None:
+        if self._checkpoint_task is not None:
+            with contextlib.suppress(asyncio.CancelledError, sqlite3.Error):
+                await self._checkpoint_task  # short; closing its connection under it would fail it
+        if self._checkpointer is not None:
+            await self._checkpointer.close()
+            self._checkpointer = None
+
     async def close(self) -> None:
         """Checkpoint the write-ahead log into the database file and close; closing twice is harmless."""
+        await self._stop_checkpoints()
         async with self._lock:
             if self._closed:
                 return
@@ -160,7 +219,9 @@ class Database:
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement in its own transaction; returns the number of rows changed."""
         async with self._lock, self._conn.execute(sql, params) as cursor:
-            return cursor.rowcount
+            changed = cursor.rowcount
+        self._wrote()
+        return changed
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         async with self.transaction() as conn:
@@ -178,6 +239,7 @@ class Database:
                 raise
             else:
                 await self._conn.execute("COMMIT")
+        self._wrote()
 
     async def backup(self, destination: str | Path) -> Path:
         """A consistent copy of the live database at `destination` (SQLite's online backup API)."""

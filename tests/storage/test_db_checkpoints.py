@@ -1,0 +1,50 @@
+"""WAL checkpoints run in the background, on their own connection, never inside a user's write."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from bot.storage.db import Database
+
+
+async def write_rows(db: Database, start: int, count: int) -> None:
+    await db.executemany(
+        "INSERT INTO bot_state (key, value) VALUES (?, ?)", [(f"k{n}", "x" * 1000) for n in range(start, start + count)]
+    )
+
+
+async def test_sqlites_automatic_checkpoint_is_off_and_the_background_one_runs(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "k.db")
+    try:
+        await db.start_checkpoints(after_writes=10)
+        row = await db.fetchone("PRAGMA wal_autocheckpoint")
+        assert row is not None and row[0] == 0
+        for batch in range(60):
+            await write_rows(db, batch * 20, 20)
+        for _ in range(100):  # bounded: up to 5 s
+            if db.checkpoints >= 2:
+                break
+            await asyncio.sleep(0.05)
+        assert db.checkpoints >= 2
+        in_log, done = await db.checkpoint()
+        assert in_log > 0 and done == in_log  # every page of the log is back in the database file
+    finally:
+        await db.close()
+
+
+async def test_the_log_is_reused_after_each_checkpoint_instead_of_growing(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "k.db")
+    wal = tmp_path / "k.db-wal"
+    try:
+        await db.start_checkpoints(after_writes=10**9)  # checkpoints by hand below
+        await write_rows(db, 0, 300)
+        await db.checkpoint()
+        first = wal.stat().st_size
+        for round_ in range(1, 20):
+            await write_rows(db, round_ * 300, 300)
+            await db.checkpoint()
+        assert wal.stat().st_size <= 2 * first
+    finally:
+        await db.close()
+    assert not wal.exists() or wal.stat().st_size == 0  # closing checkpoints and truncates the log
