@@ -20,6 +20,7 @@ from bot import __version__
 from bot.catalog.anilist import AniListClient
 from bot.catalog.index import CatalogIndex
 from bot.catalog.service import CatalogService
+from bot.command_sync import command_differences
 from bot.comparisons.service import ComparisonService
 from bot.config import Settings
 from bot.events import SCORE_CHANGED
@@ -255,9 +256,12 @@ class KansouBot(commands.Bot):
             return "guild"
         state = StateRepo(self.db)
         digest = self.command_tree_hash()
-        if await state.get(COMMAND_HASH_KEY) == digest:
-            log.info("commands unchanged since the last sync; not synced again")
+        differences = await self._differences_from_discord()
+        if await state.get(COMMAND_HASH_KEY) == digest and not differences:
+            log.info("commands unchanged since the last sync, and Discord has them; not synced again")
             return "unchanged"
+        if differences:
+            log.warning("Discord's commands differ from this kansou's (%s); syncing", "; ".join(differences))
         synced = await self.tree.sync()
         await state.set(COMMAND_HASH_KEY, digest)
         log.info("commands synced: %s, globally", plural(len(synced), "command"))
@@ -267,6 +271,17 @@ class KansouBot(commands.Bot):
         # After every new gateway session (not after a resume): the operator's "it is up" line.
         who = f"{self.user} (id {self.user.id})" if self.user else "an unknown user"
         log.info("connected to Discord as %s; in %s", who, plural(len(self.guilds), "server"))
+
+    async def _differences_from_discord(self) -> list[str]:
+        """One request: what Discord's global commands lack or have in excess compared with our tree."""
+        assert self.application_id is not None  # known once logged in, before setup_hook
+        ours = [command.to_dict(self.tree) for command in self.tree.get_commands()]
+        try:
+            theirs = await self.http.get_global_commands(self.application_id)
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
+            log.warning("could not list the commands Discord has (%s); syncing to be sure", exc)
+            return ["Discord's list could not be read"]
+        return command_differences(ours, theirs)
 
     async def on_app_command_completion(
         self, interaction: discord.Interaction, command: app_commands.Command | app_commands.ContextMenu

@@ -36,6 +36,7 @@ class BotProcess:
         self._new_line = asyncio.Event()
 
     async def start(self, *args: str) -> None:
+        self.fake.identified.clear()  # a fake reused across restarts: wait for this process's IDENTIFY
         env = {
             "PATH": os.environ.get("PATH", ""),
             "HOME": os.environ.get("HOME", str(self.db_path.parent)),
