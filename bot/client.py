@@ -256,15 +256,20 @@ class KansouBot(commands.Bot):
             return "guild"
         state = StateRepo(self.db)
         digest = self.command_tree_hash()
+        stored = await state.get(COMMAND_HASH_KEY)
         differences = await self._differences_from_discord()
-        if await state.get(COMMAND_HASH_KEY) == digest and not differences:
+        if stored == digest and not differences:
             log.info("commands unchanged since the last sync, and Discord has them; not synced again")
             return "unchanged"
-        if differences:
-            log.warning("Discord's commands differ from this kansou's (%s); syncing", "; ".join(differences))
         synced = await self.tree.sync()
         await state.set(COMMAND_HASH_KEY, digest)
-        log.info("commands synced: %s, globally", plural(len(synced), "command"))
+        done = f"commands synced: {plural(len(synced), 'command')}, globally"
+        if stored == digest:  # the database says Discord has them, and Discord says otherwise
+            log.warning("%s; Discord's differed from the last sync recorded here (%s)", done, "; ".join(differences))
+        elif stored is not None and differences:
+            log.info("%s (%s)", done, "; ".join(differences))
+        else:  # the first start on this database: Discord lacking everything is expected
+            log.info("%s", done)
         return "global"
 
     async def on_ready(self) -> None:
