@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import hashlib
 import json
 import logging
@@ -18,7 +17,7 @@ from discord.ext import commands
 
 from bot import __version__
 from bot.catalog.anilist import AniListClient
-from bot.catalog.index import CatalogIndex
+from bot.catalog.loading import open_index, saved_index, snapshot_path
 from bot.catalog.service import CatalogService
 from bot.command_sync import command_differences
 from bot.comparisons.service import ComparisonService
@@ -59,6 +58,8 @@ EXTENSIONS: tuple[str, ...] = (
 )
 
 COMMAND_HASH_KEY = "command_tree_hash"
+# How often the running bot looks for a finished `catalog import` or `catalog update`.
+CATALOG_POLL_SECONDS = 30.0
 DRAIN_SECONDS = 10.0
 RESTARTING = "kansou is restarting; try again in a minute."
 # discord.py names the task that runs each interaction's handler; ours answer interactions while stopping.
@@ -104,6 +105,8 @@ class KansouBot(commands.Bot):
         self.version = __version__
         self.started_monotonic = time.monotonic()
         self._local_lookup: asyncio.Task[int] | None = None
+        self._catalog_watch: asyncio.Task[None] | None = None
+        self._awaited_version: str | None = None  # a catalog version whose saved index was not there yet
         self.draining = False
         self._refusals: set[asyncio.Task[None]] = set()
         self._closed_storage = False
@@ -157,26 +160,55 @@ class KansouBot(commands.Bot):
         return merged
 
     async def load_catalog(self) -> None:
-        """Build the in-memory title index from the store (autocomplete must answer from memory)."""
+        """Open the title index (the saved snapshot when usable) and watch for catalog imports."""
         titles = TitleRepo(self.db)
         started = time.perf_counter()
-        stored = await titles.load_all()
-        # Servers' own titles are kept apart (only their server sees them): the shared index has the catalog.
-        index = CatalogIndex(title for title in stored if not title.local)
-        # The index is about a million long-lived objects: keep the cyclic GC from walking them on
-        # every collection, which would stall an occasional query by ~150 ms.
-        gc.collect()
-        gc.freeze()
+        index = await open_index(titles, snapshot_path(self.db.path), db_path=self.db.path)
         self.catalog = CatalogService(
             index,
             store=LocalTitleRepo(self.db),
             guild_titles=titles.guild_title_ids,
-            local_titles=[title for title in stored if title.local],
+            local_titles=await titles.local_titles(),
             anilist=self.anilist,
             create_from_anilist=titles.create_from_anilist,
             merge=self._merge_titles,
         )
         log.info("catalog loaded: %s in %.1f s", plural(len(index), "title"), time.perf_counter() - started)
+        self._catalog_watch = asyncio.create_task(self._watch_catalog(), name="kansou-catalog-watch")
+
+    async def _watch_catalog(self) -> None:
+        while True:
+            await asyncio.sleep(CATALOG_POLL_SECONDS)
+            await self.check_catalog()
+
+    async def check_catalog(self) -> bool:
+        """Swap in the new catalog if an import finished since the index was built; whether it did.
+
+        `catalog import` saves the new index right after the import: it is loaded when ready. If it
+        is still missing one check later (the command failed or was killed), the bot builds it.
+        """
+        titles, db_path = TitleRepo(self.db), self.db.path
+        path = snapshot_path(db_path)
+        try:
+            version = await titles.catalog_version()
+            if version == self.catalog.version:
+                return False
+            started = time.perf_counter()
+            index = await self.catalog.reload(lambda: saved_index(titles, path))
+            if index is None and self._awaited_version != version:
+                self._awaited_version = version
+                return False
+            if index is None:
+                index = await self.catalog.reload(lambda: open_index(titles, path, db_path=db_path))
+            if index is None:
+                return False
+            # The import may have merged servers' own titles into the catalog entries they matched.
+            self.catalog.refresh_local_titles(await titles.local_titles())
+        except Exception:
+            log.exception("could not load the new catalog; still answering from the current one")
+            return False
+        log.info("new catalog loaded: %s in %.2f s", plural(len(index), "title"), time.perf_counter() - started)
+        return True
 
     async def _merge_titles(self, local_id: int, real_id: int) -> None:
         await merge_title(self.db, local_id, real_id)
@@ -225,10 +257,11 @@ class KansouBot(commands.Bot):
 
     async def close(self) -> None:
         """Close Discord (cogs unload first: pending post refreshes are flushed), AniList, then the database."""
-        if self._local_lookup is not None:
-            self._local_lookup.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._local_lookup
+        for task in (self._local_lookup, self._catalog_watch):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         await super().close()
         if self._closed_storage:
             return

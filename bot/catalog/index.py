@@ -1,26 +1,20 @@
-"""In-memory title index: resolve typed names, autocomplete, and find titles named in free text."""
+"""The title index: resolve typed names, autocomplete, and find titles named in free text."""
 
 from __future__ import annotations
 
 import bisect
-from array import array
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from bot.catalog.common_words import COMMON_WORDS
+from bot.catalog.keys import ABBREVIATION, ALIAS, CANONICAL, INITIALS, prominence, title_keys
 from bot.catalog.links import shorten
 from bot.catalog.mentions import find_mentions as find_mentions_in
 from bot.catalog.models import Candidate, Mention, Title
-from bot.catalog.normalize import (
-    cased_initials,
-    fold,
-    fold_keep_case,
-    initials,
-    is_abbreviation,
-    is_short_alias,
-)
+from bot.catalog.normalize import cased_initials, fold, fold_keep_case, is_short_alias
+from bot.catalog.snapshot import Snapshot
 
 # At or above this confidence a command may use the best candidate without asking "Did you mean …?".
 CONFIDENT = 0.9
@@ -28,8 +22,9 @@ CONFIDENT = 0.9
 MAX_CHOICES = 25
 MAX_CHOICE_NAME = 100
 
-# How a name belongs to a title; each kind has the confidence of an exact hit on it.
-CANONICAL, ALIAS, ABBREVIATION, INITIALS = 0, 1, 2, 3
+__all__ = ["ABBREVIATION", "ALIAS", "CANONICAL", "CONFIDENT", "INITIALS", "CatalogIndex", "choice_label"]
+
+# The confidence of an exact hit on each kind of name (bot.catalog.keys).
 KIND_CONFIDENCE = {CANONICAL: 1.0, ALIAS: 0.97, ABBREVIATION: 0.95, INITIALS: 0.92}
 # Several titles sharing the exact name the query hit: the command should ask which one.
 AMBIGUITY_PENALTY = 0.12
@@ -42,137 +37,177 @@ _WORD_PREFIX_KEYS = 600
 _VOCAB_PREFIX_TOKENS = 60
 _FUZZY_CANDIDATES = 1200
 _PREFERRED_SCAN = 5000
+# Decoded snapshot titles kept ready (candidates, exact hits in reviews, cards).
+_TITLE_CACHE = 4096
+# Titles whose names are kept decoded: the titles servers prefer are scanned on every autocomplete.
+_KEYS_CACHE = 8192
+
+
+class _Added:
+    """Titles added or replaced while the bot runs (local and AniList titles): few, so kept as plain dicts."""
+
+    def __init__(self) -> None:
+        self.titles: dict[int, Title] = {}
+        self.prominence: dict[int, int] = {}
+        self.title_keys: dict[int, tuple[str, ...]] = {}
+        self.hits: dict[str, list[int]] = {}  # folded name -> (title id << 2 | kind)
+        self.words: dict[str, set[str]] = defaultdict(set)  # folded word -> names holding it
+
+    def add(self, title: Title) -> None:
+        self.remove(title.id)
+        kinds = title_keys(title)
+        self.titles[title.id] = title
+        self.prominence[title.id] = prominence(title, len(kinds))
+        self.title_keys[title.id] = tuple(kinds)
+        for key, kind in kinds.items():
+            self.hits.setdefault(key, []).append(title.id << 2 | kind)
+            for word in key.split(" "):
+                self.words[word].add(key)
+
+    def remove(self, title_id: int) -> None:
+        if self.titles.pop(title_id, None) is None:
+            return
+        self.prominence.pop(title_id, None)
+        for key in self.title_keys.pop(title_id, ()):
+            left = [hit for hit in self.hits.get(key, ()) if hit >> 2 != title_id]
+            if left:
+                self.hits[key] = left
+                continue
+            self.hits.pop(key, None)
+            for word in key.split(" "):
+                self.words[word].discard(key)
+                if not self.words[word]:
+                    del self.words[word]
 
 
 class CatalogIndex:
-    """All catalog titles by every folded name, built once and updated in place."""
+    """All catalog titles by every folded name: a compact snapshot, plus the titles changed since it was made.
 
-    def __init__(self, titles: Iterable[Title] = ()) -> None:
-        self._titles: dict[int, Title] = {}
-        self._prominence: dict[int, int] = {}
-        self._title_keys: dict[int, tuple[int, ...]] = {}  # title id -> its key ids
-        self._keys: list[str] = []  # key id -> folded name
-        self._key_ids: dict[str, int] = {}
-        # key id -> packed (title id << 2 | kind) hits: a bare int for the usual single hit saves memory.
-        self._key_hits: list[int | tuple[int, ...]] = []
-        self._sorted_keys: list[str] = []
-        self._postings: dict[str, array] = {}  # folded word -> key ids of names holding it
-        self._sorted_vocab: list[str] = []
-        self._vocab_buckets: dict[tuple[str, int], list[str]] = defaultdict(list)  # (first char, len)
-        self._span_buckets: dict[tuple[str, int], list[str]] = defaultdict(list)  # (first 2 chars, words)
+    The snapshot (bot.catalog.snapshot) is immutable and built once per catalog version; titles the
+    bot adds, replaces or removes while it runs are kept beside it, so a lookup sees both.
+    """
+
+    def __init__(self, titles: Iterable[Title] = (), *, snapshot: Snapshot | None = None) -> None:
+        self._base = snapshot if snapshot is not None else Snapshot.build(titles, version="")
+        self._added = _Added()
+        self._hidden: set[int] = set()  # snapshot titles removed or replaced since
         self._popular: list[int] | None = None  # recomputed lazily after changes
-        bulk = list(titles)
-        for title in bulk:
-            self._register(title, bulk=True)
-        self._sorted_keys.sort()
-        self._sorted_vocab = sorted(self._postings)
+        # The snapshot never changes, so what is decoded from it can be cached without invalidation.
+        self._decode = lru_cache(maxsize=_TITLE_CACHE)(self._base.title_at)
+        self._base_keys = lru_cache(maxsize=_KEYS_CACHE)(self._base.keys_of)
+
+    @property
+    def snapshot(self) -> Snapshot:
+        return self._base
 
     # ----- contents -----------------------------------------------------------------------------
 
     def __len__(self) -> int:
-        return len(self._titles)
+        base = self._base
+        hidden = sum(1 for tid in self._hidden if base.position(tid) is not None)
+        return len(base) - hidden + len(self._added.titles)
 
     def __contains__(self, title_id: object) -> bool:
-        return title_id in self._titles
+        return isinstance(title_id, int) and self.get(title_id) is not None
 
     def get(self, title_id: int) -> Title | None:
         """The title with this id, if indexed."""
-        return self._titles.get(title_id)
+        added = self._added.titles.get(title_id)
+        if added is not None or title_id in self._hidden:
+            return added
+        position = self._base.position(title_id)
+        return None if position is None else self._decode(position)
 
     def titles(self) -> list[Title]:
-        """Every indexed title."""
-        return list(self._titles.values())
+        """Every indexed title (decoded one by one: for rare, whole-catalog work only)."""
+        base = self._base
+        found = [base.title_at(p) for p in range(len(base)) if base.title_ids[p] not in self._hidden]
+        return [*found, *self._added.titles.values()]
+
+    def local_titles(self) -> list[Title]:
+        """Titles servers created because the catalog lacked them."""
+        base = self._base
+        found = [self._decode(p) for p in base.local if base.title_ids[p] not in self._hidden]
+        return [*found, *(title for title in self._added.titles.values() if title.local)]
 
     def add(self, title: Title) -> None:
         """Insert a title, or replace the one with the same id (its old names stop matching)."""
-        if title.id in self._titles:
-            self.remove(title.id)
-        self._register(title, bulk=False)
+        if self._base.position(title.id) is not None:
+            self._hidden.add(title.id)
+        self._added.add(title)
+        self._popular = None
 
     def remove(self, title_id: int) -> None:
         """Forget a title; unknown ids are ignored."""
-        if self._titles.pop(title_id, None) is None:
-            return
-        self._prominence.pop(title_id, None)
-        for key_id in self._title_keys.pop(title_id, ()):
-            self._set_hits(key_id, tuple(hit for hit in self._hits(key_id) if hit >> 2 != title_id))
+        if self._base.position(title_id) is not None:
+            self._hidden.add(title_id)
+        self._added.remove(title_id)
         self._popular = None
 
-    # ----- building -----------------------------------------------------------------------------
+    def changes(self) -> tuple[list[Title], set[int]]:
+        """What happened since the snapshot: titles added or replaced, and snapshot titles removed."""
+        added = self._added.titles
+        return list(added.values()), {tid for tid in self._hidden if tid not in added}
 
-    def _register(self, title: Title, *, bulk: bool) -> None:
-        self._titles[title.id] = title
-        names = [(title.name, CANONICAL)]
-        names += [(alias, ABBREVIATION if is_abbreviation(alias) else ALIAS) for alias in title.aliases]
-        kinds: dict[str, int] = {}
-        for name, kind in names:
-            folded = fold(name)
-            if folded and kind < kinds.get(folded, INITIALS + 1):
-                kinds[folded] = kind
-            if name.isascii():
-                for abbr in initials(name):
-                    if abbr not in kinds and abbr not in COMMON_WORDS:
-                        kinds[abbr] = INITIALS
-        self._popular = None
-        key_ids = []
-        for folded, kind in kinds.items():
-            key_id = self._key_id(folded, bulk=bulk)
-            self._set_hits(key_id, (*self._hits(key_id), title.id << 2 | kind))
-            key_ids.append(key_id)
-        self._title_keys[title.id] = tuple(key_ids)
-        # Titles known by many names are the well-known ones; they win ties.
-        self._prominence[title.id] = len(kinds) + (2 if title.type in ("TV", "MOVIE") else 0)
+    def prominence(self, title_id: int) -> int:
+        """How well-known a title looks (number of names, main formats first); breaks ties."""
+        if title_id in self._added.prominence:
+            return self._added.prominence[title_id]
+        position = self._base.position(title_id)
+        return 0 if position is None or title_id in self._hidden else self._base.prominence_at(position)
 
-    def _key_id(self, folded: str, *, bulk: bool) -> int:
-        key_id = self._key_ids.get(folded)
-        if key_id is not None:
-            return key_id
-        key_id = len(self._keys)
-        self._keys.append(folded)
-        self._key_ids[folded] = key_id
-        self._key_hits.append(())
-        words = folded.split(" ")
-        if bulk:
-            self._sorted_keys.append(folded)
-        else:
-            bisect.insort(self._sorted_keys, folded)
-        for word in set(words):
-            posting = self._postings.get(word)
-            if posting is None:
-                posting = self._postings[word] = array("i")
-                self._vocab_buckets[word[0], len(word)].append(word)
-                if not bulk:
-                    bisect.insort(self._sorted_vocab, word)
-            posting.append(key_id)
-        self._span_buckets[folded[:2], len(words)].append(folded)
-        return key_id
+    # ----- names: the snapshot's and the added titles' together ----------------------------------
 
-    def _hits(self, key_id: int) -> tuple[int, ...]:
-        hits = self._key_hits[key_id]
-        return (hits,) if isinstance(hits, int) else hits
+    def _hits_of(self, key: str) -> list[int]:
+        """(title id << 2 | kind) of every live title with this folded name."""
+        key_id = self._base.key_id(key)
+        hits = [] if key_id is None else self._base.hits_of(key_id)
+        if hits and self._hidden:
+            hits = [hit for hit in hits if hit >> 2 not in self._hidden]
+        return hits + self._added.hits.get(key, [])
 
-    def _set_hits(self, key_id: int, hits: tuple[int, ...]) -> None:
-        self._key_hits[key_id] = hits[0] if len(hits) == 1 else hits
+    def _live(self, key: str) -> bool:
+        return not self._hidden or bool(self._hits_of(key))
 
-    def _live(self, key_id: int) -> bool:
-        """Whether any title still has this name (removed titles leave their names behind)."""
-        return self._key_hits[key_id] != ()
+    def knows_word(self, word: str) -> bool:
+        """Whether any name holds this folded word (lets the mention finder skip hopeless spans)."""
+        return self._base.word_id(word) is not None or word in self._added.words
+
+    def _posting_size(self, word: str) -> int | None:
+        word_id = self._base.word_id(word)
+        added = self._added.words.get(word)
+        if word_id is None and not added:
+            return None
+        return (0 if word_id is None else self._base.posting_size(word_id)) + len(added or ())
+
+    def _names_with_word(self, word: str, cap: int) -> list[str]:
+        """Up to cap names holding this word: the snapshot's in indexing order, then added ones."""
+        base = self._base
+        word_id = base.word_id(word)
+        names = [] if word_id is None else [base.keys[key_id] for key_id in base.posting(word_id)[:cap]]
+        return names + sorted(self._added.words.get(word, ()))[: max(0, cap - len(names))]
 
     def _popular_ids(self) -> list[int]:
         if self._popular is None:
-            ranked = sorted(self._prominence, key=lambda tid: (-self._prominence[tid], tid))
-            self._popular = ranked[:MAX_CHOICES]
+            base = self._base
+            ranked = [
+                (-base.prominence_at(p), base.title_ids[p])
+                for p in base.popular
+                if base.title_ids[p] not in self._hidden
+            ]
+            ranked += [(-score, tid) for tid, score in self._added.prominence.items()]
+            self._popular = [tid for _, tid in sorted(ranked)[:MAX_CHOICES]]
         return self._popular
 
     # ----- lookups shared by resolve, complete and find_mentions ----------------------------------
 
     def exact_hits(self, folded: str) -> list[tuple[Title, int]]:
         """(title, kind) for every title with exactly this folded name, best kind and best-known first."""
-        key_id = self._key_ids.get(folded)
-        if key_id is None:
+        hits = self._hits_of(folded)
+        if not hits:
             return []
-        hits = [(self._titles[hit >> 2], hit & 3) for hit in self._hits(key_id)]
-        return sorted(hits, key=lambda pair: (pair[1], -self._prominence[pair[0].id], pair[0].id))
+        found = [(title, hit & 3) for hit in hits if (title := self.get(hit >> 2)) is not None]
+        return sorted(found, key=lambda pair: (pair[1], -self.prominence(pair[0].id), pair[0].id))
 
     @staticmethod
     def written_as_named(title: Title, written: str) -> bool:
@@ -189,15 +224,12 @@ class CatalogIndex:
 
     def fuzzy_span(self, folded: str, n_words: int, cutoff: float) -> tuple[str, float] | None:
         """The closest name with the same word count and first two letters, if it scores at least cutoff."""
-        bucket = self._span_buckets.get((folded[:2], n_words))
+        bucket = self._base.span_bucket(folded[:2], n_words)
+        bucket += [key for key in self._added.hits if key[:2] == folded[:2] and key.count(" ") + 1 == n_words]
         if not bucket:
             return None
         best = process.extractOne(folded, bucket, scorer=fuzz.ratio, score_cutoff=cutoff)
         return (best[0], best[1]) if best else None
-
-    def prominence(self, title_id: int) -> int:
-        """How well-known a title looks (number of names, main formats first); breaks ties."""
-        return self._prominence.get(title_id, 0)
 
     def matched_name(self, title: Title, folded: str) -> str:
         """The name of the title, as written in the catalog, whose folded form is folded."""
@@ -223,15 +255,16 @@ class CatalogIndex:
                 best.setdefault(title.id, (confidence, folded))
         if len(best) < limit:
             for key, score in self._fuzzy(folded, prefix_last=False, limit=limit * 4):
-                for hit in self._hits(self._key_ids[key]):
+                for hit in self._hits_of(key):
                     confidence = FUZZY_SCALE * score / 100
                     if confidence > best.get(hit >> 2, (0.0, ""))[0]:
                         best[hit >> 2] = (confidence, key)
-        ranked = sorted(best.items(), key=lambda item: (-item[1][0], -self._prominence[item[0]], item[0]))
+        ranked = sorted(best.items(), key=lambda item: (-item[1][0], -self.prominence(item[0]), item[0]))
         return [self._candidate(tid, conf, key) for tid, (conf, key) in ranked[:limit]]
 
     def _candidate(self, title_id: int, confidence: float, key: str) -> Candidate:
-        title = self._titles[title_id]
+        title = self.get(title_id)
+        assert title is not None  # ids come from live hits only
         return Candidate(title=title, confidence=round(confidence, 4), matched=self.matched_name(title, key))
 
     def _fuzzy(self, folded: str, *, prefix_last: bool, limit: int) -> list[tuple[str, float]]:
@@ -239,41 +272,46 @@ class CatalogIndex:
         words = folded.split(" ")
         groups: list[tuple[int, set[str]]] = []
         for position, word in enumerate(words):
-            similar = {word} if word in self._postings else set()
+            similar = {word} if self.knows_word(word) else set()
             if prefix_last and position == len(words) - 1:
                 similar.update(self._vocab_with_prefix(word, _VOCAB_PREFIX_TOKENS))
             if len(word) >= 4 and not similar:
                 # A word the catalog knows is taken as written; only unknown words are looked up fuzzily.
                 similar.update(self._similar_words(word))
             if similar:
-                groups.append((sum(len(self._postings[w]) for w in similar), similar))
+                groups.append((sum(self._posting_size(w) or 0 for w in similar), similar))
         groups.sort(key=lambda group: group[0])
-        candidates: set[int] = set()
+        candidates: set[str] = set()
         for _, similar in groups:
             for word in similar:
-                candidates.update(self._postings[word][:_FUZZY_CANDIDATES])
+                candidates.update(self._names_with_word(word, _FUZZY_CANDIDATES))
             if len(candidates) >= _FUZZY_CANDIDATES:
                 break
-        choices = [self._keys[key_id] for key_id in candidates if self._live(key_id)]
+        choices = [key for key in candidates if self._live(key)]
         found = process.extract(folded, choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=60)
         return [(choice, score) for choice, score, _ in found]
 
     def _similar_words(self, word: str) -> set[str]:
         found: set[str] = set()
         for length in range(len(word) - 1, len(word) + 2):
-            bucket = self._vocab_buckets.get((word[0], length))
+            bucket = self._base.vocab_bucket(word[0], length)
+            bucket += [w for w in self._added.words if len(w) == length and w[0] == word[0]]
             if bucket:
                 hits = process.extract(word, bucket, scorer=fuzz.ratio, score_cutoff=75, limit=8)
                 found.update(choice for choice, _, _ in hits)
         return found
 
     def _vocab_with_prefix(self, prefix: str, cap: int) -> list[str]:
-        start = bisect.bisect_left(self._sorted_vocab, prefix)
+        vocab = self._base.vocab
+        start = bisect.bisect_left(vocab, prefix)
         words = []
-        for word in self._sorted_vocab[start : start + cap]:
+        for position in range(start, min(start + cap, len(vocab))):
+            word = vocab[position]
             if not word.startswith(prefix):
                 break
             words.append(word)
+        if self._added.words:
+            words = sorted({*words, *(w for w in self._added.words if w.startswith(prefix))})[:cap]
         return words
 
     # ----- autocomplete -------------------------------------------------------------------------
@@ -290,7 +328,7 @@ class CatalogIndex:
 
         def offer(key: str, tier: int) -> None:
             rank = (tier, len(key), key)
-            for hit in self._hits(self._key_ids[key]):
+            for hit in self._hits_of(key):
                 if rank < found.get(hit >> 2, (9, 0, "")):
                     found[hit >> 2] = rank
 
@@ -305,54 +343,56 @@ class CatalogIndex:
                 offer(key, 3 if score >= 80 else 4)
         ranked = sorted(
             found.items(),
-            key=lambda item: (item[0] not in preferred, item[1][:2], -self._prominence[item[0]], item[0]),
+            key=lambda item: (item[0] not in preferred, item[1][:2], -self.prominence(item[0]), item[0]),
         )
         confidence = {0: 1.0, 1: 0.85, 2: 0.75, 3: 0.6, 4: 0.5}
         return [self._candidate(tid, confidence[rank[0]], rank[2]) for tid, rank in ranked[:limit]]
 
     def _empty_query_choices(self, preferred: Collection[int], limit: int) -> list[Candidate]:
-        chosen = sorted((tid for tid in preferred if tid in self._titles), key=lambda t: self._titles[t].name)
+        titles = [title for tid in preferred if (title := self.get(tid)) is not None]
+        chosen = [title.id for title in sorted(titles, key=lambda title: title.name)]
         chosen += [tid for tid in self._popular_ids() if tid not in preferred]
-        return [self._candidate(tid, 0.5, fold(self._titles[tid].name)) for tid in chosen[:limit]]
+        return [self._candidate(tid, 0.5, fold(self.get(tid).name)) for tid in chosen[:limit]]  # type: ignore[union-attr]
 
     def _keys_with_prefix(self, folded: str) -> list[str]:
-        start = bisect.bisect_left(self._sorted_keys, folded)
+        keys_ = self._base.keys
+        start = bisect.bisect_left(keys_, folded)
         keys = []
-        for key in self._sorted_keys[start : start + _PREFIX_SCAN]:
+        for position in range(start, min(start + _PREFIX_SCAN, len(keys_))):
+            key = keys_[position]
             if not key.startswith(folded):
                 break
-            if self._live(self._key_ids[key]):
+            if self._live(key):
                 keys.append(key)
+        keys += [key for key in self._added.hits if key.startswith(folded)]
         return keys
 
     def _keys_with_word_prefix(self, folded: str) -> list[str]:
         *complete_words, partial = folded.split(" ")
-        postings = [self._postings[word] for word in complete_words if word in self._postings]
-        if len(postings) < len(complete_words):  # a complete word no title has
+        sizes = [self._posting_size(word) for word in complete_words]
+        if any(size is None for size in sizes):
             return []
         needle = " " + folded
         keys: list[str] = []
-        if postings:
+        if complete_words:
             # The rarest complete word bounds the candidates; the rest is checked on the name itself.
-            rarest = min(postings, key=len)
-            for key_id in rarest[:_WORD_PREFIX_KEYS]:
-                key = self._keys[key_id]
-                if needle in " " + key and self._live(key_id):
+            rarest = min(zip(sizes, complete_words, strict=True))[1]
+            for key in self._names_with_word(rarest, _WORD_PREFIX_KEYS):
+                if needle in " " + key and self._live(key):
                     keys.append(key)
             return keys
         for word in self._vocab_with_prefix(partial, _VOCAB_PREFIX_TOKENS):
-            for key_id in self._postings[word][: _WORD_PREFIX_KEYS - len(keys)]:
-                if self._live(key_id):
-                    keys.append(self._keys[key_id])
+            for key in self._names_with_word(word, _WORD_PREFIX_KEYS - len(keys)):
+                if self._live(key):
+                    keys.append(key)
             if len(keys) >= _WORD_PREFIX_KEYS:
                 break
         return keys
 
     def _offer_preferred(self, folded: str, preferred: Collection[int], offer: Callable[[str, int], None]) -> None:
         """Preferred titles beyond the global scan caps: prefix, word-prefix, then partial fuzzy matches."""
-        title_keys, keys = self._title_keys, self._keys
         ids = preferred if len(preferred) <= _PREFERRED_SCAN else list(preferred)[:_PREFERRED_SCAN]
-        names = [keys[key_id] for title_id in ids for key_id in title_keys.get(title_id, ())]
+        names = [key for title_id in ids for key in self._title_keys(title_id)]
         needle = " " + folded
         unmatched = []
         for key in names:
@@ -366,6 +406,12 @@ class CatalogIndex:
             found = process.extract(folded, unmatched, scorer=fuzz.partial_ratio, score_cutoff=80, limit=50)
             for key, _, _ in found:
                 offer(key, 3)
+
+    def _title_keys(self, title_id: int) -> tuple[str, ...]:
+        if title_id in self._added.title_keys:
+            return self._added.title_keys[title_id]
+        position = self._base.position(title_id)
+        return () if position is None or title_id in self._hidden else self._base_keys(position)
 
     # ----- free text ----------------------------------------------------------------------------
 

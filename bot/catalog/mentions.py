@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -43,6 +44,8 @@ class NameLookup(Protocol):
     def written_as_named(self, title: Title, written: str) -> bool: ...
 
     def fuzzy_span(self, folded: str, n_words: int, cutoff: float) -> tuple[str, float] | None: ...
+
+    def knows_word(self, word: str) -> bool: ...
 
 
 @dataclass(slots=True)
@@ -117,9 +120,13 @@ def _exact_pass(index: NameLookup, text: str, tokens: list[_Token]) -> tuple[lis
     """Names found word for word; those that look like ordinary words are held back for a list cue."""
     accepted: list[_Found] = []
     held: list[_Found] = []
+    # A name is made of words the index knows: a span stops at the first word no name holds.
+    known = [_known(index, token) for token in tokens]
     for first in range(len(tokens)):
+        if not known[first]:
+            continue
         reach, stop = first + 1, min(len(tokens), first + MAX_WORDS)
-        while reach < stop and _adjacent(text, tokens[reach - 1], tokens[reach]):
+        while reach < stop and known[reach] and _adjacent(text, tokens[reach - 1], tokens[reach]):
             reach += 1
         for last in range(reach, first, -1):
             words = [token.folded for token in tokens[first:last]]
@@ -138,6 +145,16 @@ def _exact_pass(index: NameLookup, text: str, tokens: list[_Token]) -> tuple[lis
                 (accepted if sure else held).append(found)
                 break
     return accepted, held
+
+
+def _known(index: NameLookup, token: _Token) -> bool:
+    """Whether some name holds this word as written, or without its possessive "'s"."""
+    if token.folded and all(index.knows_word(part) for part in token.folded.split(" ")):
+        return True
+    if _POSSESSIVE.search(token.text):
+        stripped = fold(_POSSESSIVE.sub("", token.text))
+        return bool(stripped) and all(index.knows_word(part) for part in stripped.split(" "))
+    return False
 
 
 def _adjacent(text: str, left: _Token, right: _Token) -> bool:
@@ -195,26 +212,32 @@ def _marked(text: str, tokens: list[_Token], first: int, last: int) -> bool:
 
 
 def _rescue_listed(text: str, tokens: list[_Token], accepted: list[_Found], held: list[_Found]) -> list[_Found]:
-    """Held-back names count when listed next to accepted titles: "Monster, Another and Death Note"."""
-    rescued: list[_Found] = []
-    anchors = list(accepted)
-    changed = True
-    while changed:
-        changed = False
-        for found in held:
-            if found in rescued:
-                continue
-            for anchor in anchors:
-                left, right = (found, anchor) if found.last <= anchor.first else (anchor, found)
-                if left.last > right.first:
-                    continue
-                gap = text[tokens[left.last - 1].end : tokens[right.first].start]
-                if _LIST_GAP.match(gap):
-                    rescued.append(found)
-                    anchors.append(found)
-                    changed = True
-                    break
-    return rescued
+    """Held-back names count when listed next to accepted titles: "Monster, Another and Death Note".
+
+    Names are linked when only a list separator lies between them; a held name is rescued when a
+    chain of such links reaches an accepted one. A separator is at most one word ("and", "vs"), so
+    each name has few possible neighbours and the work grows linearly with the text.
+    """
+    if not held:
+        return []
+    starting: dict[int, list[_Found]] = defaultdict(list)
+    for found in (*accepted, *held):
+        starting[found.first].append(found)
+    links: dict[int, list[_Found]] = defaultdict(list)  # id(found) -> its listed neighbours
+    for left in (*accepted, *held):
+        for right in (*starting.get(left.last, ()), *starting.get(left.last + 1, ())):
+            gap = text[tokens[left.last - 1].end : tokens[right.first].start]
+            if _LIST_GAP.match(gap):
+                links[id(left)].append(right)
+                links[id(right)].append(left)
+    reached = {id(found) for found in accepted}
+    queue = list(accepted)
+    while queue:
+        for neighbour in links.get(id(queue.pop()), ()):
+            if id(neighbour) not in reached:
+                reached.add(id(neighbour))
+                queue.append(neighbour)
+    return [found for found in held if id(found) in reached]
 
 
 def _without_overlaps(found: list[_Found]) -> list[_Found]:

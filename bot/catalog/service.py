@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable
@@ -89,7 +90,19 @@ class CatalogService:
         self._merge = merge
         self._clock = clock
         self._guild_titles: dict[int, set[int]] = {}
+        # While a new index is being built, titles added to the old one are noted to be added to it.
+        self._journal: list[Title] | None = None
+        self._reload_lock = asyncio.Lock()
         self.adopt_local_titles(local_titles)
+
+    def refresh_local_titles(self, stored: list[Title]) -> None:
+        """Servers' own titles as now stored (an import merges some away); ones created meanwhile stay."""
+        newest = max((title.id for title in stored), default=0)
+        fresh = LocalTitles(stored)
+        for title in self.locals.titles():
+            if title.id > newest:
+                fresh.add(title)
+        self.locals = fresh
 
     def adopt_local_titles(self, titles: Iterable[Title]) -> None:
         """Keep servers' own titles apart from the shared index (which may have been built with them)."""
@@ -100,6 +113,36 @@ class CatalogService:
 
     def __len__(self) -> int:
         return len(self.index) + len(self.locals)
+
+    @property
+    def version(self) -> str:
+        """The catalog version the index was built for."""
+        return self.index.snapshot.version
+
+    def _add(self, title: Title) -> None:
+        """Add a catalog title to the shared index (and to the one being loaded, if any)."""
+        self.index.add(title)
+        if self._journal is not None:
+            self._journal.append(title)
+
+    async def reload(self, build: Callable[[], Awaitable[CatalogIndex | None]]) -> CatalogIndex | None:
+        """Swap in a new index built by build() (None: keep the current one); answers keep coming from the
+        old one until the swap.
+
+        Catalog titles added while it was built (from AniList) are added to it before the swap.
+        """
+        async with self._reload_lock:
+            self._journal = []
+            try:
+                index = await build()
+                if index is None:
+                    return None
+                for title in self._journal:
+                    index.add(title)
+                self.index = index  # one assignment: every later lookup sees the new catalog
+            finally:
+                self._journal = None
+        return index
 
     def get(self, title_id: int) -> Title | None:
         """Any title by id, whichever server owns it: for ids read from a server's own stored data."""
@@ -246,7 +289,7 @@ class CatalogService:
         title = await self._create_from_anilist(media)
         if title.local:  # never expected: AniList titles are real ones
             return None
-        self.index.add(title)
+        self._add(title)
         for local in self.locals.named(fold(name)):  # servers named this show before AniList was asked
             title = await self.merge_into(local.id, title)
         return title
@@ -256,7 +299,7 @@ class CatalogService:
         if self._merge is not None:
             await self._merge(local_id, real_title.id)
         self._forget(local_id, real_title.id)
-        self.index.add(real_title)
+        self._add(real_title)
         log.info("merged local title %s into %s %r", local_id, real_title.id, real_title.name)
         return real_title
 

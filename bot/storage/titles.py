@@ -96,6 +96,21 @@ class TitleRepo:
         row = await self.db.fetchone("SELECT COUNT(*) FROM titles")
         return int(row[0]) if row else 0
 
+    async def catalog_version(self) -> str:
+        """A stamp that changes with every catalog import (what a saved index is keyed to)."""
+        row = await self.db.fetchone("SELECT COALESCE(MAX(id), 0) FROM catalog_imports")
+        return str(row[0] if row else 0)
+
+    async def created_after(self, title_id: int) -> tuple[list[Title], set[int]]:
+        """Titles with a higher id than title_id (created since), and the ids of every title there is.
+
+        Between imports titles are only created (local and AniList titles) or merged away, never
+        edited, so this is all a saved index needs to catch up with the store.
+        """
+        ids = {int(row[0]) for row in await self.db.fetchall("SELECT id FROM titles")}
+        newer = sorted(i for i in ids if i > title_id)
+        return [title for i in newer if (title := await self.get(i)) is not None], ids
+
     async def local_titles(self) -> list[Title]:
         """Titles created by servers because the catalog lacked them (each with its server's id)."""
         rows = await self.db.fetchall(f"SELECT {_TITLE_COLUMNS} FROM titles WHERE local = 1 ORDER BY id")
