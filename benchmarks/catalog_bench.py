@@ -229,8 +229,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"measuring the {kind} index (load average {load_average()}) ...", flush=True)
             command = [sys.executable, "-m", "benchmarks.catalog_bench", "--child", kind, "--folder", str(folder)]
             command += [f"--{name}={getattr(args, name)}" for name in ("queries", "reviews", "passes", "labelled")]
-            output = subprocess.run(command, check=True, capture_output=True, text=True, env=os.environ).stdout
-            results[kind] = json.loads(output.splitlines()[-1])
+            done = subprocess.run(command, capture_output=True, text=True, env=os.environ, check=False)
+            if done.returncode != 0:
+                print(done.stderr, file=sys.stderr)
+                return 2
+            results[kind] = json.loads(done.stdout.splitlines()[-1])
     return report(results, args, build_s=build_s, n_names=n_names)
 
 
