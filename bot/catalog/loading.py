@@ -65,7 +65,9 @@ async def open_index(store: CatalogStore, path: Path | None, *, db_path: Path | 
     snapshot = _load(path, version)
     if snapshot is None:
         snapshot = await _rebuild(store, path, db_path, version)
-        log.info("catalog index built in %.1f s", time.perf_counter() - started)
+        seconds = time.perf_counter() - started
+        # A slow start deserves a line saying why; a small catalog's rebuild does not.
+        log.log(logging.INFO if seconds >= 1 else logging.DEBUG, "catalog index built in %.1f s", seconds)
     index = CatalogIndex(snapshot=snapshot)
     await catch_up(index, store)
     return index
