@@ -174,7 +174,16 @@ class KansouBot(commands.Bot):
             merge=self._merge_titles,
         )
         log.info("catalog loaded: %s in %.1f s", plural(len(index), "title"), time.perf_counter() - started)
-        self._catalog_watch = asyncio.create_task(self._watch_catalog(), name="kansou-catalog-watch")
+
+    async def connect(self, *, reconnect: bool = True) -> None:
+        """Connect to the gateway, with the catalog watcher beside it.
+
+        The watcher starts here rather than in setup_hook: it belongs to a bot that is online (simcord,
+        the sandbox and tests log in without connecting, and may move their clock ahead by months).
+        """
+        if self._catalog_watch is None:
+            self._catalog_watch = asyncio.create_task(self._watch_catalog(), name="kansou-catalog-watch")
+        await super().connect(reconnect=reconnect)
 
     async def _watch_catalog(self) -> None:
         while True:
