@@ -7,12 +7,12 @@ import signal
 import sqlite3
 from pathlib import Path
 
-from tests.bot_process import bot_process, fake_discord, rate_burst
+from tests.bot_process import bot_process, fake_discord, frieren, rate_burst
 
 
 async def test_kill_9_loses_no_acknowledged_score(tmp_path: Path) -> None:
     db_path = tmp_path / "kansou.db"
-    async with fake_discord() as fake, bot_process(fake, db_path) as bot:
+    async with fake_discord() as fake, bot_process(fake, db_path, catalog=frieren()) as bot:
         await bot.wait_connected()
         await fake.ask(fake.slash_payload("rate", user_id=3, title="Frieren", score=5))
         burst = await rate_burst(fake, 60)
