@@ -7,7 +7,7 @@ import contextlib
 import logging
 import signal
 import webbrowser
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
@@ -16,10 +16,10 @@ from pathlib import Path
 from simcord import Env
 
 from bot.cli.catalog import import_catalog
-from bot.client import KansouBot, create_bot
+from bot.client import COMMAND_HASH_KEY, KansouBot, create_bot
 from bot.config import Settings
 from bot.sandbox.seed import REVIEWED, seed
-from bot.sandbox.world import DEMO_GUILD_ID, DemoServer, build_demo_server, name_the_bot
+from bot.sandbox.world import DemoServer, build_demo_server, name_the_bot
 from bot.storage.db import Database
 from bot.storage.state import StateRepo
 
@@ -45,8 +45,8 @@ Say = Callable[[str], None]
 
 
 def sandbox_settings(options: SandboxOptions, log_level: str = "INFO") -> Settings:
-    """Production settings, except: no token, its own database, no AniList, commands synced to the demo server."""
-    return Settings(token=None, db_path=options.db_path, dev_guild=DEMO_GUILD_ID, log_level=log_level, anilist=False)
+    """Production settings, except: no token, its own database, no AniList (the demo stays offline)."""
+    return Settings(token=None, db_path=options.db_path, log_level=log_level, anilist=False)
 
 
 async def prepare_database(path: Path, reset: bool) -> bool:
@@ -55,7 +55,10 @@ async def prepare_database(path: Path, reset: bool) -> bool:
         await asyncio.to_thread(delete_database, path)
     db = await Database.open(path)
     try:
-        if await StateRepo(db).get(SEEDED_KEY):
+        state = StateRepo(db)
+        # The emulated Discord starts empty every run: make the bot sync its commands as on a first start.
+        await state.set(COMMAND_HASH_KEY, "")
+        if await state.get(SEEDED_KEY):
             return False
         with resources.as_file(DEMO_CATALOG) as catalog:
             await import_catalog(db, catalog, progress=False)  # what `kansou catalog import` does
@@ -99,15 +102,17 @@ async def serve(options: SandboxOptions, say: Say = print, log_level: str = "INF
     bot = create_bot(sandbox_settings(options, log_level))
     env = Env(bot, check_errors=False, settle_timeout=SETTLE_TIMEOUT)
     name_the_bot(env)
+    # Built before the bot starts, so its ids never depend on what start-up allocates: the same every run.
+    server = build_demo_server(env)
     stop = _stop_on_sigterm()
     try:
         await env.start()
-        server = build_demo_server(env)
         await catch_up_with_the_clock(env)
         await welcome(server)
         if new:
             say(f"Setting up the demo server (first run: scores and the official review of {REVIEWED})...")
-            await seed(server)
+            with _quiet_commands():  # the terminal shows what the visitor does, not the seeding
+                await seed(server)
             await mark_seeded(bot)
         async with env.preview(server.reviews, viewers=server.people, layout="channel", port=options.port) as page:
             say(ready_text(page.url, options.db_path, new))
@@ -150,6 +155,17 @@ async def _first(*waits: Awaitable[object]) -> None:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+@contextlib.contextmanager
+def _quiet_commands() -> Iterator[None]:
+    commands = logging.getLogger("kansou.commands")
+    level = commands.level
+    commands.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        commands.setLevel(level)
 
 
 def _stop_on_sigterm() -> asyncio.Event:

@@ -8,8 +8,7 @@ from typing import Any
 import discord
 from simcord import Env
 
-# A fixed id: commands sync to this server (as to a development server) on every start, and the
-# data kept in the sandbox database (settings, scores, reviews) belongs to it across restarts.
+# A fixed id: the data kept in the sandbox database (settings, scores, reviews) belongs to it across restarts.
 DEMO_GUILD_ID = 1_000_000_000_000_000_001
 GUILD_NAME = "Anime Club (kansou sandbox)"
 BOT_NAME = "kansou"
@@ -53,7 +52,7 @@ def name_the_bot(env: Env) -> None:
 
 
 def build_demo_server(env: Env) -> DemoServer:
-    """Create the server right after the Env started: the same calls in the same order give the same ids."""
+    """Create the server before the Env starts: the same calls in the same order give the same ids every run."""
     guild = env.create_guild(GUILD_NAME, id=DEMO_GUILD_ID)
     reviews = guild.create_text_channel("reviews", topic=TOPIC)
     general = guild.create_text_channel("general")

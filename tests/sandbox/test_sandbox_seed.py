@@ -5,9 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import discord
 import pytest
-import simcord
 from simcord import Env
 
 from bot.client import KansouBot, create_bot
@@ -135,12 +133,31 @@ async def test_reset_starts_over(tmp_path: Path) -> None:
     assert await prepare_database(path, reset=True)
 
 
-async def test_the_demo_server_gets_the_same_ids_on_every_start() -> None:
-    """Scores and settings kept in the database belong to people and channels that exist again after a restart."""
+async def test_a_restart_finds_the_same_people_and_their_scores(settings: Settings) -> None:
+    """The server is rebuilt with the same ids on every start, so scores kept in the database are still theirs."""
 
-    async def ids() -> list[int]:
-        async with simcord.run(discord.Client(intents=discord.Intents.none())) as env:
-            demo = build_demo_server(env)
-            return [demo.guild.id, demo.reviews.id, demo.moderator_role.id, *(p.id for p in demo.people)]
+    async def start(action: str) -> tuple[list[int], str]:
+        await prepare_database(settings.db_path, reset=False)  # every start, as the sandbox does
+        bot = create_bot(settings)
+        env = Env(bot, settle_timeout=2.0)
+        demo = build_demo_server(env)  # as the sandbox does it: before the bot starts
+        await env.start()
+        try:
+            yuki, channel = demo.members[0], demo.reviews
+            title = await pick_title(yuki, channel, "rate", "Planetes")
+            if action == "rate":
+                said = await yuki.slash(channel, "rate", title=title, score=7)
+                text = said.response.content or ""
+            else:
+                shown = await yuki.slash(channel, "score", title=title)
+                text = shown.response.embeds[0].footer.text or ""
+        finally:
+            await env.shutdown()
+            await bot.close()
+        return [demo.guild.id, demo.reviews.id, demo.moderator_role.id, *(p.id for p in demo.people)], text
 
-    assert await ids() == await ids()
+    first_ids, rated = await start("rate")
+    again_ids, footer = await start("score")
+    assert "Saved your" in rated
+    assert again_ids == first_ids
+    assert footer == "Your score: 7/10"
