@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
+from bot.plural import plural
+
 ANILIST = "anilist.co"
 MYANIMELIST = "myanimelist.net"
 # The formats and seasons of the anime-offline-database that kansou keeps.
@@ -132,7 +134,7 @@ class ImportReport:
     def summary(self) -> str:
         """One line for an operator."""
         parts = [
-            f"{self.entries} entries read",
+            f"{plural(self.entries, 'entry')} read",
             f"{self.created} new",
             f"{self.updated} updated",
             f"{self.unchanged} unchanged",
@@ -210,9 +212,10 @@ class MergeReport:
     def summary(self) -> str:
         """One line for an operator."""
         return (
-            f"title {self.local_id} -> {self.real_id}: {self.ratings_moved} ratings moved "
-            f"({self.ratings_dropped} older dropped), {self.reviews_moved} reviews moved "
-            f"({self.reviews_replaced} replaced), {self.edges_moved} links moved ({self.edges_dropped} dropped)"
+            f"title {self.local_id} -> {self.real_id}: {plural(self.ratings_moved, 'rating')} moved "
+            f"({self.ratings_dropped} older dropped), {plural(self.reviews_moved, 'review')} moved "
+            f"({self.reviews_replaced} replaced), {plural(self.edges_moved, 'link')} moved "
+            f"({self.edges_dropped} dropped)"
         )
 
 

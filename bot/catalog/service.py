@@ -17,6 +17,7 @@ from bot.catalog.models import AniListMedia, Candidate, DeletedTitle, MergeRepor
 from bot.catalog.normalize import fold
 from bot.catalog.validate import check_new_title_name, clean_title_name
 from bot.errors import Conflict, InvalidInput, NotFound, OnCooldown
+from bot.plural import plural
 
 log = logging.getLogger(__name__)
 
@@ -213,7 +214,7 @@ class CatalogService:
         hours = max(1, round(wait / 3600))
         raise OnCooldown(
             wait,
-            f"You have added {len(made)} new titles to this server in the last 24 hours, the most a member "
+            f"You have added {plural(len(made), 'new title')} to this server in the last 24 hours, the most a member "
             f"may add in a day. Try again in about {hours} h, or ask a moderator.",
         )
 

@@ -22,6 +22,7 @@ from typing import Literal
 
 from bot.comparisons.graph import ComparisonEdge
 from bot.comparisons.similarity import Neighbour
+from bot.plural import noun, plural
 
 REVIEW_OUT = 1.0
 REVIEW_IN = 0.75
@@ -144,12 +145,15 @@ def _reasons(target_id: int, title_id: int, found: _Signals, names: Mapping[int,
         if neighbour.fans >= MIN_FANS and neighbour.fans_text:
             text = f"members who scored {target_name} highly {neighbour.fans_text}"
         else:
-            text = f"members who scored both rate them alike ({neighbour.overlap} members)"
+            text = f"members who scored both rate them alike ({plural(neighbour.overlap, 'member')})"
         reasons.append(Reason("members", text))
     if found.shared_tags:
         shown = found.shared_tags[:MAX_TAGS_SHOWN]
         more = len(found.shared_tags) - len(shown)
-        noun = "tag" if len(found.shared_tags) == 1 else "tags"
-        text = f"shares the {noun} " + ", ".join(shown) + (f" and {more} more" if more else "")
+        text = (
+            f"shares the {noun(len(found.shared_tags), 'tag')} "
+            + ", ".join(shown)
+            + (f" and {more} more" if more else "")
+        )
         reasons.append(Reason("tags", text))
     return tuple(reasons)

@@ -27,6 +27,8 @@ from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from bot.plural import plural
+
 MIN_OVERLAP = 3
 SHRINKAGE = 10.0
 # "Scored highly" on the 1..10 scale: 8 and up is what members mean by a favourite.
@@ -96,8 +98,7 @@ class Neighbour:
         """'gave it 8.4 on average (12 members)', the figure behind the 'members' reason."""
         if self.fans_mean is None:
             return None
-        noun = "member" if self.fans == 1 else "members"
-        return f"gave it {self.fans_mean:.1f} on average ({self.fans} {noun})"
+        return f"gave it {self.fans_mean:.1f} on average ({plural(self.fans, 'member')})"
 
 
 def shrink(similarity: float, overlap: int, shrinkage: float = SHRINKAGE) -> float:

@@ -10,6 +10,7 @@ from typing import TypeVar
 
 from bot.catalog.models import Mention
 from bot.errors import InvalidInput
+from bot.plural import plural
 from bot.reviews.comparisons import ComparisonRef, MentionFinder, find_comparisons, suggest_unknown_titles
 from bot.reviews.metadata import Metadata, extract_metadata
 from bot.reviews.score import Score, find_score
@@ -85,7 +86,10 @@ def understand_review(text: str, *, finder: MentionFinder, reviewed_title_id: in
     spoilers = spoiler_spans(clean)
     hidden = sum(1 for m in mentions if any(s <= m.start < e for s, e in spoilers))
     if hidden:
-        warnings.append(f"{hidden} title name(s) inside spoiler bars were left out of the comparison titles.")
+        warnings.append(
+            f"{plural(hidden, 'title name')} inside spoiler bars {'was' if hidden == 1 else 'were'} left out "
+            "of the comparison titles."
+        )
     if len(clean) > LONG_REVIEW_CHARS:
         warnings.append(f"The review is long ({len(clean):,} characters); the summary may miss parts of it.")
     if clean.count("||") % 2:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 from bot.errors import InvalidInput, NotFound, OnCooldown, PermissionDenied
+from bot.plural import plural
 from bot.scores.models import RateResult, TopPage, UserRating
 from bot.scores.stats import MAX_SCORE, MIN_SCORE, Aggregate, format_mean
 from bot.settings.models import GuildSettings
@@ -46,8 +47,7 @@ def community_text(aggregate: Aggregate) -> str:
     """One line for a review post's Community field, e.g. `7.67 / 10 from 12 votes`."""
     if not aggregate.count:
         return "No community scores yet"
-    votes = "vote" if aggregate.count == 1 else "votes"
-    return f"{format_mean(aggregate.mean)} / 10 from {aggregate.count} {votes}"
+    return f"{format_mean(aggregate.mean)} / 10 from {plural(aggregate.count, 'vote')}"
 
 
 # Called after every change of a member's score, with (guild_id, title_id): the bot announces it.

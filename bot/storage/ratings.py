@@ -15,6 +15,7 @@ import aiosqlite
 
 from bot.comparisons.similarity import MemberRatings
 from bot.errors import NotFound
+from bot.plural import plural
 from bot.scores.models import RateResult, TopPage, TopRow, UserRating
 from bot.scores.stats import Aggregate, check_score, weighted_rating
 from bot.storage.db import Database
@@ -52,8 +53,8 @@ class Drift:
         """One line for `python -m bot check`."""
         where = f"server {self.guild_id}" + ("" if self.title_id is None else f", title {self.title_id}")
         return (
-            f"aggregates drifted ({where}): stored {self.stored.count} votes / sum {self.stored.total}, "
-            f"ratings say {self.actual.count} votes / sum {self.actual.total}"
+            f"aggregates drifted ({where}): stored {plural(self.stored.count, 'vote')} / sum {self.stored.total}, "
+            f"ratings say {plural(self.actual.count, 'vote')} / sum {self.actual.total}"
         )
 
 

@@ -12,6 +12,7 @@ from bot.catalog.anilist import AniListMedia
 from bot.catalog.links import ANILIST_SEARCH, escape_markdown, shorten, title_url
 from bot.catalog.models import ANILIST, MYANIMELIST, Title
 from bot.catalog.synopsis import SYNOPSIS_CHARS, synopsis
+from bot.plural import plural
 from bot.reviews.models import OfficialScore
 from bot.scores.stats import Aggregate, format_mean
 
@@ -170,8 +171,8 @@ def _score_fields(embed: discord.Embed, facts: CardFacts) -> None:
         embed.add_field(name="This server's review", value=value)
     community = facts.community
     if community is not None and community.count:
-        votes = "vote" if community.count == 1 else "votes"
-        embed.add_field(name="Community", value=f"**{format_mean(community.mean)}** / 10 · {community.count} {votes}")
+        votes = plural(community.count, "vote")
+        embed.add_field(name="Community", value=f"**{format_mean(community.mean)}** / 10 · {votes}")
     media = facts.anilist
     if media is not None and media.mean_score is not None:
         embed.add_field(name="AniList", value=f"**{media.mean_score}**% · mean of members' scores")

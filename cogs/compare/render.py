@@ -11,6 +11,7 @@ from bot.catalog.models import Title
 from bot.comparisons.compare import CoRaters, Side, TitleComparison
 from bot.comparisons.graph import ComparisonEdge
 from bot.comparisons.service import SimilarResult
+from bot.plural import plural
 from bot.scores.stats import format_mean
 from bot.text import clip, sanitize
 
@@ -31,8 +32,7 @@ def side_text(entry: Side) -> str:
     lines.append(f"**Official review:** {official}")
     aggregate = entry.aggregate
     if aggregate and aggregate.count:
-        votes = "vote" if aggregate.count == 1 else "votes"
-        lines.append(f"**Community:** {format_mean(aggregate.mean)} / 10 ({aggregate.count} {votes})")
+        lines.append(f"**Community:** {format_mean(aggregate.mean)} / 10 ({plural(aggregate.count, 'vote')})")
     else:
         lines.append("**Community:** no scores yet")
     if entry.weighted is not None:
@@ -42,7 +42,6 @@ def side_text(entry: Side) -> str:
 
 def co_raters_text(figures: CoRaters, first: Title, second: Title) -> str:
     """How the members who scored both see the two titles."""
-    noun = "member" if figures.count == 1 else "members"
     difference = figures.mean_difference
     if abs(difference) < 0.005:
         gap = "the same score on average"
@@ -50,7 +49,7 @@ def co_raters_text(figures: CoRaters, first: Title, second: Title) -> str:
         higher = first if difference > 0 else second
         gap = f"{display_name(higher, 60)} {abs(difference):.2f} higher on average"
     return (
-        f"{figures.count} {noun} scored both: {gap}.\n"
+        f"{plural(figures.count, 'member')} scored both: {gap}.\n"
         f"Preferred {display_name(first, 60)}: {figures.first_preferred} · preferred {display_name(second, 60)}: "
         f"{figures.second_preferred} · same score: {figures.ties}"
     )

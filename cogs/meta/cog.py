@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from bot.checks import ADMINS, AUDIENCE, EVERYONE, MODERATORS
 from bot.interactions.views import Paginator
+from cogs.meta.render import storage_text
 
 if TYPE_CHECKING:
     from bot.client import KansouBot
@@ -104,9 +105,7 @@ class Meta(commands.Cog, name="General"):
         embed.add_field(name="Servers", value=f"{len(self.bot.guilds):,}")
         embed.add_field(
             name="Storage",
-            value=(
-                f"{counts['ratings']:,} ratings · {counts['reviews']:,} reviews · {counts['titles']:,} titles known"
-            ),
+            value=storage_text(counts),
             inline=False,
         )
         embed.set_footer(text="/help lists every command")

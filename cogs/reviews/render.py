@@ -8,6 +8,7 @@ import discord
 
 from bot.catalog.links import display_name, escape_markdown, shorten, title_link, title_url
 from bot.catalog.models import Title
+from bot.plural import plural
 from bot.reviews.analysis import ReviewAnalysis
 from bot.reviews.models import Linked, Review, Revision
 from bot.reviews.publish import BUDGET, COMPARED_MAX, PostContent, format_score, metadata_text
@@ -70,7 +71,7 @@ def post_embed(
     if facts:
         embed.add_field(name="About", value=facts, inline=False)
     embed.add_field(name="Community", value=clip(community, BUDGET["community"]) or "—", inline=False)
-    words = f" · {content.word_count:,} words" if content.word_count else ""
+    words = f" · {plural(content.word_count, 'word')}" if content.word_count else ""
     by = content.reviewer or "a moderator"
     embed.set_footer(text=clip(f"Official review by {by}{words} · full text in the thread", BUDGET["footer"]))
     return embed
@@ -169,7 +170,7 @@ def list_pages(
                 f" · {_when(review.created_at)}{post}"
             )
         embed = discord.Embed(title=heading, description=clip("\n".join(lines), 4_000), colour=COLOUR)
-        embed.set_footer(text=f"{total} reviews · newest first")
+        embed.set_footer(text=f"{plural(total, 'review')} · newest first")
         pages.append(embed)
     return pages
 
@@ -193,7 +194,7 @@ def history_embed(title: Title, current: Review, revisions: Sequence[Revision]) 
     embed = discord.Embed(
         title=shorten(f"History of the review of {title.name}", 256), description=description, colour=COLOUR
     )
-    embed.set_footer(text=f"{len(revisions)} earlier version(s)")
+    embed.set_footer(text=plural(len(revisions), "earlier version") if revisions else "No earlier versions")
     return embed
 
 

@@ -19,6 +19,9 @@ from bot.interactions.views import Confirm, Paginator
 from bot.scores.replies import rated_text, unrated_text
 from cogs.scores.render import (
     export_csv,
+    export_text,
+    forget_question,
+    forgotten_text,
     new_title_prompt,
     ratings_pages,
     score_embed,
@@ -163,7 +166,7 @@ class Scores(commands.Cog, name="Scores"):
         if not rows:
             await reply(interaction, "You have no scores in this server to export.")
             return
-        await reply(interaction, f"Your {len(rows)} scores in this server.", file=export_csv(rows))
+        await reply(interaction, export_text(len(rows)), file=export_csv(rows))
 
     @ratings.command(
         name="remove", description="Moderators: remove one member's score for a title", extras=MODERATORS_ONLY
@@ -192,12 +195,12 @@ class Scores(commands.Cog, name="Scores"):
 
         async def forget(confirmed: discord.Interaction) -> None:
             removed = await self.service.forget(guild_id, confirmed.user.id)
-            await confirmed.response.edit_message(content=f"Deleted your {removed} scores in this server.", view=None)
+            await confirmed.response.edit_message(content=forgotten_text(removed), view=None)
 
         view = Confirm(forget, owner_id=interaction.user.id, confirm_label="Delete my scores")
         await reply(
             interaction,
-            f"This deletes all your {count} scores in this server, for good. Continue?",
+            forget_question(count),
             view=view,
         )
         view.message = await interaction.original_response()

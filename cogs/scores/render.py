@@ -10,6 +10,7 @@ import discord
 
 from bot.catalog.links import escape_markdown, shorten, title_link
 from bot.catalog.models import Title
+from bot.plural import plural
 from bot.reviews.models import OfficialScore
 from bot.scores.models import TopRow, UserRating
 from bot.scores.service import ScoreView
@@ -52,11 +53,12 @@ def top_pages(
     rows: Sequence[TopRow], titles: Mapping[int, Title], *, server_mean: float | None, m: int, min_votes: int
 ) -> list[discord.Embed]:
     """/top as pages of PAGE_SIZE rows: rank, title link, weighted rating, mean and votes."""
-    footer = f"WR = v/(v+m)·R + m/(v+m)·C with m = {m}, C = {format_mean(server_mean)} · at least {min_votes} votes"
+    formula = f"WR = v/(v+m)·R + m/(v+m)·C with m = {m}, C = {format_mean(server_mean)}"
+    footer = f"{formula} · at least {plural(min_votes, 'vote')}"
     if not rows:
         embed = discord.Embed(
             title="Top titles in this server",
-            description=f"No title has {min_votes} or more votes yet.",
+            description=f"No title has {plural(min_votes, 'vote')} or more yet.",
             colour=COLOUR,
         )
         return [embed.set_footer(text=footer)]
@@ -64,7 +66,7 @@ def top_pages(
     for start in range(0, len(rows), PAGE_SIZE):
         lines = [
             f"**{row.rank}.** {_link(row.title_id, row.title_name, titles)} — WR **{row.weighted:.2f}** · "
-            f"mean {row.mean:.2f} · {row.votes} {'vote' if row.votes == 1 else 'votes'}"
+            f"mean {row.mean:.2f} · {plural(row.votes, 'vote')}"
             for row in rows[start : start + PAGE_SIZE]
         ]
         embed = discord.Embed(title="Top titles in this server", description="\n".join(lines), colour=COLOUR)
@@ -86,9 +88,24 @@ def ratings_pages(
             for row in rows[start : start + PAGE_SIZE]
         ]
         embed = discord.Embed(title=heading, description="\n".join(lines), colour=COLOUR)
-        shown = f"{len(rows)} of {total}" if total > len(rows) else str(total)
-        pages.append(embed.set_footer(text=f"{shown} scores · /ratings export for a CSV of your own"))
+        shown = f"{len(rows):,} of {plural(total, 'score')}" if total > len(rows) else plural(total, "score")
+        pages.append(embed.set_footer(text=f"{shown} · /ratings export for a CSV of your own"))
     return pages
+
+
+def export_text(count: int) -> str:
+    """The message the /ratings export file comes with."""
+    return f"Your {plural(count, 'score')} in this server."
+
+
+def forget_question(count: int) -> str:
+    """/privacy forget's confirmation question."""
+    return f"This deletes your {plural(count, 'score')} in this server, for good. Continue?"
+
+
+def forgotten_text(count: int) -> str:
+    """/privacy forget's answer once the scores are gone."""
+    return f"Deleted your {plural(count, 'score')} in this server."
 
 
 def _csv_safe(text: str) -> str:

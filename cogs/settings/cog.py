@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from bot.checks import ADMINS_ONLY, require_admin, require_guild
 from bot.interactions.replies import reply
-from cogs.settings.render import settings_embed
+from cogs.settings.render import min_votes_text, settings_embed
 
 if TYPE_CHECKING:
     from bot.client import KansouBot
@@ -66,7 +66,7 @@ class Settings(commands.Cog, name="Settings"):
     @group.command(name="min-votes", description="Votes a title needs for /top, and the weight m of the server mean")
     @app_commands.describe(votes="Minimum votes (1–1000); also m in the weighted rating")
     async def min_votes(self, interaction: discord.Interaction, votes: app_commands.Range[int, 1, 1000]) -> None:
-        await self._update(interaction, f"Titles need {votes} votes for /top (m = {votes}).", min_votes=votes)
+        await self._update(interaction, min_votes_text(votes), min_votes=votes)
 
     @group.command(name="rating-role", description="Only members with this role may score titles")
     @app_commands.describe(role="The role members need to score; leave empty to let every member score")

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import discord
 
+from bot.plural import plural
 from bot.settings.models import GuildSettings
+
+
+def min_votes_text(votes: int) -> str:
+    """/settings min-votes' answer."""
+    return f"Titles need at least {plural(votes, 'vote')} for /top (m = {votes})."
 
 
 def settings_embed(settings: GuildSettings) -> discord.Embed:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.catalog.links import escape_markdown, shorten
 from bot.catalog.models import DeletedTitle, MergeReport, Title
+from bot.plural import plural
 
 
 def named(title: Title) -> str:
@@ -23,11 +24,12 @@ def merge_question(title: Title, into: Title) -> str:
 
 def merged_text(title: Title, into: Title, report: MergeReport) -> str:
     moved = (
-        f"{report.ratings_moved} scores, {report.reviews_moved} reviews and {report.edges_moved} links moved"
+        f"{plural(report.ratings_moved, 'score')}, {plural(report.reviews_moved, 'review')} and "
+        f"{plural(report.edges_moved, 'link')} moved"
         if report.ratings_moved or report.reviews_moved or report.edges_moved
         else "it had no scores, reviews or links"
     )
-    dropped = f" ({report.ratings_dropped} older duplicate scores dropped)" if report.ratings_dropped else ""
+    dropped = f" ({plural(report.ratings_dropped, 'older duplicate score')} dropped)" if report.ratings_dropped else ""
     return f"Merged {named(title)} into {named(into)}: {moved}{dropped}. This was logged."
 
 
@@ -36,5 +38,4 @@ def delete_question(title: Title) -> str:
 
 
 def deleted_text(title: Title, deleted: DeletedTitle) -> str:
-    scores = "score" if deleted.ratings == 1 else "scores"
-    return f"Deleted {named(title)} and its {deleted.ratings} {scores}. This was logged."
+    return f"Deleted {named(title)} and its {plural(deleted.ratings, 'score')}. This was logged."
