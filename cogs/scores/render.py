@@ -100,7 +100,8 @@ def export_text(count: int) -> str:
 
 def forget_question(count: int) -> str:
     """/privacy forget's confirmation question."""
-    return f"This deletes your {plural(count, 'score')} in this server, for good. Continue?"
+    every = "all your" if count > 1 else "your"
+    return f"This deletes {every} {plural(count, 'score')} in this server, for good. Continue?"
 
 
 def forgotten_text(count: int) -> str:
