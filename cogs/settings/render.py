@@ -10,7 +10,7 @@ from bot.settings.models import GuildSettings
 
 def min_votes_text(votes: int) -> str:
     """/settings min-votes' answer."""
-    return f"Titles need at least {plural(votes, 'vote')} for /top (m = {votes})."
+    return f"Titles need {plural(votes, 'vote')} for /top (m = {votes})."
 
 
 def settings_embed(settings: GuildSettings) -> discord.Embed:
