@@ -37,6 +37,8 @@ class ReviewReads(Protocol):
 
     async def posts(self, guild_id: int, review_ids: Iterable[int], /) -> dict[int, Review]: ...
 
+    async def current_ids(self, guild_id: int, review_ids: Iterable[int], /) -> set[int]: ...
+
 
 @dataclass(frozen=True, slots=True)
 class SimilarResult:
@@ -76,7 +78,7 @@ class ComparisonService:
     async def similar(self, guild_id: int, title_id: int, user_id: int) -> SimilarResult:
         """Up to ten titles related to this one in this server, with reasons; NotFound when none is."""
         target = self.title(title_id)
-        edges = await self.repo.edges_of(guild_id, title_id)
+        edges = await self.live_edges(guild_id, title_id)
         found = await self.neighbours(guild_id, title_id)
         linked = {edge.other_end(title_id) for edge in edges}
         # Tag matches come from the titles this server knows (scored, or linked by a review), not from
@@ -100,6 +102,12 @@ class ComparisonService:
             )
         scored = await self.ratings.scored_by(guild_id, user_id, [r.title_id for r in related])
         return SimilarResult(target, related, known, scored)
+
+    async def live_edges(self, guild_id: int, title_id: int) -> list[ComparisonEdge]:
+        """The title's links from this server's current reviews (a replaced review's links no longer count)."""
+        edges = await self.repo.edges_of(guild_id, title_id)
+        current = await self.reviews.current_ids(guild_id, {edge.review_id for edge in edges})
+        return [edge for edge in edges if edge.review_id in current]
 
     async def neighbours(self, guild_id: int, title_id: int) -> list[Neighbour]:
         """The title's member-score neighbours, from the cache while the target's votes are unchanged."""
@@ -128,7 +136,7 @@ class ComparisonService:
             sides[0],
             sides[1],
             pairs=await self.ratings.paired_scores(guild_id, first_id, second_id),
-            edges=await self.repo.edges_of(guild_id, first_id),
+            edges=await self.live_edges(guild_id, first_id),
         )
 
     async def review_links(self, guild_id: int, review_ids: Iterable[int]) -> dict[int, str]:

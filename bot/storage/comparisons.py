@@ -12,7 +12,6 @@ from bot.storage.db import Database
 
 _NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 _EDGE_COLUMNS = "guild_id, review_id, title_id, other_title_id, kind, sentence, source, removed"
-_EDGE_COLUMNS_E = ", ".join(f"e.{column.strip()}" for column in _EDGE_COLUMNS.split(","))
 
 
 def _edge(row: sqlite3.Row) -> ComparisonEdge:
@@ -138,13 +137,13 @@ class ComparisonRepo:
             return await delete_review_edges(conn, guild_id, review_id)
 
     async def edges_of(self, guild_id: int, title_id: int) -> list[ComparisonEdge]:
-        """Live edges of current reviews touching the title in either direction (comparisons and credits)."""
-        current = "JOIN reviews AS r ON r.id = e.review_id AND r.status = 'current'"
+        """Live edges touching the title in either direction (comparisons and credits), of any review: which
+        reviews are current is the reviews repository's to say (ComparisonService keeps only theirs)."""
         rows = await self.db.fetchall(
-            f"SELECT {_EDGE_COLUMNS_E} FROM comparison_edges AS e {current} "
-            "WHERE e.guild_id = ? AND e.title_id = ? AND e.removed = 0 "
-            f"UNION ALL SELECT {_EDGE_COLUMNS_E} FROM comparison_edges AS e {current} "
-            "WHERE e.guild_id = ? AND e.other_title_id = ? AND e.removed = 0 "
+            f"SELECT {_EDGE_COLUMNS} FROM comparison_edges "
+            "WHERE guild_id = ? AND title_id = ? AND removed = 0 "
+            f"UNION ALL SELECT {_EDGE_COLUMNS} FROM comparison_edges "
+            "WHERE guild_id = ? AND other_title_id = ? AND removed = 0 "
             "ORDER BY review_id, other_title_id",
             (guild_id, title_id, guild_id, title_id),
         )

@@ -174,6 +174,18 @@ class ReviewRepo:
             await delete_review_edges(conn, row[0], review_id)
             return True
 
+    async def current_ids(self, guild_id: int, review_ids: Iterable[int]) -> set[int]:
+        """Which of these reviews of this server are current (not replaced or deleted)."""
+        wanted = sorted(set(review_ids))
+        if not wanted:
+            return set()
+        marks = ", ".join("?" * len(wanted))
+        rows = await self.db.fetchall(
+            f"SELECT id FROM reviews WHERE guild_id = ? AND status = 'current' AND id IN ({marks})",
+            (guild_id, *wanted),
+        )
+        return {row[0] for row in rows}
+
     async def posts(self, guild_id: int, review_ids: Iterable[int]) -> dict[int, Review]:
         """Those reviews of this server by id (to link a quoted sentence to its post)."""
         wanted = sorted(set(review_ids))

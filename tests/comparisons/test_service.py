@@ -119,3 +119,13 @@ async def test_review_links_point_at_posted_reviews_only(service):
     await review(service, 901, 2)
     links = await service.review_links(GUILD, [900, 901])
     assert links == {900: f"https://discord.com/channels/{GUILD}/7/8"}
+
+
+async def test_only_current_reviews_count_in_the_graph(service):
+    """Moved from the comparison repository: which reviews are current is read through the reviews repository."""
+    await review(service, 500, 1, status="replaced")
+    await review(service, 501, 1)
+    await service.repo.replace_review_edges(GUILD, 500, 1, [(2, "comparison", "Old text.")])
+    await service.repo.replace_review_edges(GUILD, 501, 1, [(3, "comparison", "New text.")])
+    assert [e.other_title_id for e in await service.live_edges(GUILD, 1)] == [3]
+    assert await service.live_edges(GUILD, 2) == []

@@ -101,15 +101,6 @@ async def test_deleting_a_review_forgets_its_edges(repo):
     assert await repo.edges_of(GUILD, 1) == []
 
 
-async def test_only_current_reviews_count_in_the_graph(repo):
-    await review(repo, REVIEW, 1, status="replaced")
-    await review(repo, 501, 1)
-    await repo.replace_review_edges(GUILD, REVIEW, 1, [(2, "comparison", "Old text.")])
-    await repo.replace_review_edges(GUILD, 501, 1, [(3, "comparison", "New text.")])
-    assert [e.other_title_id for e in await repo.edges_of(GUILD, 1)] == [3]
-    assert await repo.edges_of(GUILD, 2) == []
-
-
 async def test_the_reviews_service_predicts_the_links_a_reparse_leaves(repo):
     """An edit renders its post before storing: live_edges_after_reparse must agree with write_review_edges."""
     from bot.comparisons.graph import EdgeKind
