@@ -14,6 +14,7 @@ BENCHMARKS = {
     "memory": "benchmarks.bot_memory_bench",
     "import": "benchmarks.import_bench",
     "review": "benchmarks.review_bench",
+    "understanding": "benchmarks.understanding_bench",
     "scores": "benchmarks.scores_bench",
     "similar": "benchmarks.similar_bench",
     "rate": "benchmarks.rate_bench",

@@ -10,18 +10,27 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 SPOILER_BAR = "||"
 _SPOILER_RE = re.compile(r"\|\|(.*?)\|\|", re.DOTALL)
 
-# A sentence ends after . ! ? … (plus closing quotes/brackets) followed by whitespace, or at a line break,
-# except a single line break before a lower-case word: that is a hard-wrapped sentence going on.
-_BOUNDARY_RE = re.compile(r"[.!?…]+[\"'”’)\]*_]*(?=\s)|\n(?![ \t]*[a-z])")
+# A sentence ends after . ! ? … (plus closing quotes, brackets or spoiler bars) followed by whitespace, or at a
+# line break, except a single line break before a lower-case word: that is a hard-wrapped sentence going on.
+_BOUNDARY_RE = re.compile(r"[.!?…]+[\"'”’)\]*_|]*(?=\s)|\n(?![ \t]*[a-z])")
 _ABBREVIATIONS = frozenset(
-    {"e.g", "i.e", "etc", "vs", "mr", "mrs", "ms", "dr", "st", "jr", "sr", "no", "vol", "ep", "approx", "cf"}
+    {"e.g", "i.e", "etc", "vs", "mr", "mrs", "ms", "dr", "st", "jr", "sr", "approx", "cf", "prof", "feat"}
 )
+# Abbreviations only before a number ("No. 6", "ep. 4"); 'She said "no." Then' ends a sentence.
+_NUMBER_ABBREVIATIONS = frozenset({"no", "vol", "ep", "eps", "ch", "pt", "op", "ed", "ft"})
 _WORD_BEFORE_RE = re.compile(r"([\w.]+)$")
+_INITIALS_RE = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")  # P.A(. Works), U.S(. release), J.C(.Staff)
+_NEXT_WORD_RE = re.compile(r"[ \t]+[\"'“‘(*_]*([^\W\d_])")
+_LOWER_AFTER_RE = re.compile(r"[.!?…]+[\"'”’)\]*_]*[ \t]+[\"'“‘(*_]*([^\W\d_])")
+# A writer who starts sentences with capitals means "Haikyu!! is great" as one sentence; one who writes
+# in lower case ("this is insane. they switch...") starts sentences with lower-case words.
+_CAPITALISED_SHARE = 0.7
 
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _EVERYONE_RE = re.compile(r"@(everyone|here)\b")
@@ -96,22 +105,63 @@ def _is_abbreviation(text: str, dot_index: int) -> bool:
     match = _WORD_BEFORE_RE.search(text, max(0, dot_index - 12), dot_index)
     if not match:
         return False
-    word = match.group(1).lower()
-    # Single capitals ("J. Smith") are initials, not sentence ends.
-    return word in _ABBREVIATIONS or (len(word) == 1 and text[dot_index - 1].isupper())
+    word = match.group(1)
+    # Single capitals ("J. Smith") and dotted initials ("P.A. Works", "U.S.") are not sentence ends.
+    return (
+        word.lower() in _ABBREVIATIONS
+        or (
+            word.lower() in _NUMBER_ABBREVIATIONS
+            and re.match(r"\s*\d", text[dot_index + 1 : dot_index + 4]) is not None
+        )
+        or (len(word) == 1 and word.isupper())
+        or _INITIALS_RE.fullmatch(word) is not None
+    )
 
 
-def split_sentences(text: str) -> list[Sentence]:
-    """Sentences of the text with their spans, never split inside ``||spoiler||`` bars."""
+def _writes_capitals(text: str) -> bool:
+    """Whether the writer starts sentences with capital letters (most words after a full stop are)."""
+    upper = lower = 0
+    for match in _LOWER_AFTER_RE.finditer(text):
+        if match.group(1).isupper():
+            upper += 1
+        elif match.group(1).islower():
+            lower += 1
+    # Two capitals assumed up front, so a short text is not judged on one or two sentences.
+    return upper + 2 >= _CAPITALISED_SHARE * (upper + lower + 2)
+
+
+def _name_ends_at(text: str, end: int, names: tuple[str, ...]) -> bool:
+    """Whether a name ending in punctuation ("Angel Beats!", "Your Name.") ends exactly at end."""
+    return any(text.endswith(name, 0, end) for name in names)
+
+
+def _continues_in_lower_case(text: str, end: int) -> bool:
+    match = _NEXT_WORD_RE.match(text, end)
+    return match is not None and match.group(1).islower()
+
+
+def split_sentences(text: str, names: Iterable[str] = ()) -> list[Sentence]:
+    """Sentences of the text with their spans, never split inside ``||spoiler||`` bars.
+
+    A full stop, "!" or "?" followed by a lower-case word ends no sentence when the writer otherwise
+    starts sentences with capitals ("Haikyu!! is great", "drop it here... and I understand why"), nor
+    when it closes one of ``names`` (titles such as "K-On!" or "Your Name." written mid-sentence).
+    """
     spans = spoiler_spans(text)
+    punctuated = tuple(name for name in names if name and name[-1] in ".!?")
+    capitals = _writes_capitals(text)
     sentences: list[Sentence] = []
     start = 0
     hint = 0
     for match in _BOUNDARY_RE.finditer(text):
         end = match.end()
-        inside, hint = _in_spans(match.start(), spans, hint)
+        inside, hint = _in_spans(end, spans, hint)
         if inside or _is_abbreviation(text, match.start()):
             continue
+        if match.group(0) != "\n" and _continues_in_lower_case(text, end):
+            stop = match.start() + len(match.group(0).rstrip("\"'”’)]*_|"))
+            if capitals or _name_ends_at(text, stop, punctuated):
+                continue
         _append_trimmed(text, start, end, sentences)
         start = end
     _append_trimmed(text, start, len(text), sentences)

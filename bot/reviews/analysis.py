@@ -11,7 +11,13 @@ from typing import TypeVar
 from bot.catalog.models import Mention
 from bot.errors import InvalidInput
 from bot.plural import plural
-from bot.reviews.comparisons import ComparisonRef, MentionFinder, find_comparisons, suggest_unknown_titles
+from bot.reviews.comparisons import (
+    ComparisonRef,
+    MentionFinder,
+    classify_mention,
+    find_comparisons,
+    suggest_unknown_titles,
+)
 from bot.reviews.metadata import Metadata, extract_metadata
 from bot.reviews.score import Score, find_score
 from bot.reviews.summary import Summary, summarize
@@ -65,16 +71,38 @@ def understand_review(text: str, *, finder: MentionFinder, reviewed_title_id: in
     warnings: list[str] = []
     score = _best_effort("score", warnings, None, lambda: find_score(clean))
     skip = ((score.start, score.end),) if score else ()
-    metadata = _best_effort("metadata", warnings, Metadata(), lambda: extract_metadata(clean))
-    empty = Summary((), (), (), (), None)
     mentions: list[Mention] = _best_effort("title mentions", warnings, [], lambda: finder.find_mentions(clean))
-    names = tuple(m.matched for m in mentions)
-    summary = _best_effort("summary", warnings, empty, lambda: summarize(clean, skip_spans=skip, title_names=names))
+    titles = _Titles(clean, mentions, reviewed_title_id)
+    metadata = _best_effort(
+        "metadata",
+        warnings,
+        Metadata(),
+        lambda: extract_metadata(
+            clean,
+            title_names=titles.names,
+            other_title_spans=titles.other_spans,
+            known_studios=titles.reviewed_studios,
+        ),
+    )
+    empty = Summary((), (), (), (), None)
+    summary = _best_effort(
+        "summary",
+        warnings,
+        empty,
+        lambda: summarize(
+            clean,
+            skip_spans=skip,
+            title_names=titles.names,
+            other_title_spans=titles.other_spans,
+            other_title_names=titles.other_names,
+            compared_title_names=titles.compared_names,
+        ),
+    )
     comparisons: list[ComparisonRef] = _best_effort(
         "comparison titles",
         warnings,
         [],
-        lambda: find_comparisons(clean, reviewed_title_id, _Known(mentions)),
+        lambda: find_comparisons(clean, reviewed_title_id, _Known(mentions), titles.names),
     )
     suggestions: list[str] = _best_effort(
         "title suggestions", warnings, [], lambda: suggest_unknown_titles(clean, mentions)
@@ -104,6 +132,25 @@ def understand_review(text: str, *, finder: MentionFinder, reviewed_title_id: in
         warnings=tuple(warnings),
         text=clean,
     )
+
+
+class _Titles:
+    """The titles a review names, told apart: the reviewed one and the others."""
+
+    def __init__(self, text: str, mentions: list[Mention], reviewed_title_id: int | None) -> None:
+        names: dict[str, None] = {}
+        for mention in mentions:
+            for name in (mention.matched, mention.title.name, *mention.title.aliases):
+                names.setdefault(name, None)
+        self.names = tuple(names)
+        others = [m for m in mentions if m.title.id != reviewed_title_id]
+        self.other_spans = tuple((m.start, m.end) for m in others)
+        self.other_names = tuple(dict.fromkeys(m.matched for m in others))
+        # A sentence crediting the makers ("the studio behind X") is still about this show's aspects.
+        compared = [m for m in others if classify_mention(text, m.start, m.end) == "comparison"]
+        self.compared_names = tuple(dict.fromkeys(m.matched for m in compared))
+        reviewed = next((m.title for m in mentions if m.title.id == reviewed_title_id), None)
+        self.reviewed_studios = reviewed.studios if reviewed else ()
 
 
 class _Known:

@@ -20,19 +20,39 @@ COMPARISON_SENTENCE_MAX = 300
 MAX_SUGGESTIONS = 10
 
 # Wording right before a title that credits the makers rather than compares the show.
-_CREDIT_BEFORE_RE = re.compile(
+_MAKERS = (
     r"(?:studio|studios|team|people|folks|staff|director|creator|creators|makers|mangaka|author|writer|animators?)"
-    r"\b[^.!?\n]{0,40}?\b(?:behind|brought\s+us|gave\s+us|that\s+made|who\s+made|which\s+made|made|did|produced"
-    r"|animated|responsible\s+for|of|also\s+made|also\s+did)\s+(?:the\s+)?[\"'“*_]*$"
-    r"|\b(?:from|by)\s+the\s+(?:same\s+)?(?:studio|team|people|director|creator|makers)\s+(?:of|behind|that\s+made)"
-    r"\s+(?:the\s+)?[\"'“*_]*$"
-    r"|\bsame\s+(?:studio|team|director|staff)\s+as\s+(?:the\s+)?[\"'“*_]*$"
+)
+_MADE = (
+    r"(?:behind|brought\s+us|gave\s+us|made|make|did|produced|animated|created|directed|wrote|responsible\s+for"
+    r"|went\s+on\s+to\s+(?:make|do|animate|produce))"
+)
+_ADVERB = r"(?:(?:also|later|previously|once|then|recently|of\s+course)\s+)?"
+# "hits such as X", "shows like X", "classics including X": the works named after a credit.
+_WORKS = (
+    r"(?:(?:(?:big\s+|huge\s+)?(?:hits|shows|series|classics|titles|works|gems|favou?rites|bangers|anime)\s+)?"
+    r"(?:such\s+as|like|including)\s+)?"
+)
+_OPEN = r"\s+(?:the\s+)?[\"'“*_]*$"
+_CREDIT_BEFORE_RE = re.compile(
+    rf"{_MAKERS}\b(?:[^.!?\n]|(?<![A-Za-z]{{2}})\.){{0,40}}?\b(?:{_ADVERB}{_MADE}|of|that\s+{_ADVERB}{_MADE}|who\s+{_ADVERB}{_MADE}"
+    rf"|which\s+{_ADVERB}{_MADE})\s+{_WORKS}(?:the\s+)?[\"'“*_]*$"
+    rf"|\b(?:from|by)\s+the\s+(?:same\s+)?(?:studio|team|people|director|creator|makers|writer)\s+(?:of|behind|that\s+made)"
+    rf"{_OPEN}"
+    rf"|\bsame\s+(?:studio|team|director|staff|writer|people)\s+as{_OPEN}"
     # "Madhouse, who also made Perfect Blue" / "From Bones, who gave us FMA".
-    r"|\b(?:who|which)\s+(?:also\s+)?(?:brought\s+us|gave\s+us|made|did|produced|animated)\s+(?:the\s+)?[\"'“*_]*$",
+    rf"|\b(?:who|which)\s+{_ADVERB}{_MADE}\s+{_WORKS}(?:the\s+)?[\"'“*_]*$",
+    re.IGNORECASE,
+)
+# "Attack on Titan's studio made this": the title's makers, named right after it.
+_CREDIT_AFTER_RE = re.compile(
+    r"(?:['’]s|['’])\s+(?:own\s+)?(?:studio|director|team|creator|writer|author|makers|staff|animators)\b",
     re.IGNORECASE,
 )
 # "animated by MAPPA (Jujutsu Kaisen, Chainsaw Man)": titles listed in brackets after a studio.
 _CREDIT_BRACKET_RE = re.compile(r"(?:studio|animated\s+by|produced\s+by)\s+[\w.&' -]{1,30}\([^()]*$", re.IGNORECASE)
+# A capitalised word glued before a one-word title makes it part of a longer name ("Girls Dead Monster").
+_GLUED_BEFORE_RE = re.compile(r"(?<![.!?:\n])[ \t]([A-Z][a-z]+)[ \t]$")
 
 _CONNECTORS = r"(?:of|the|no|in|to|a|an|wa|ga|wo|and|&|x|de|on|for)"
 _WORD = r"[A-Z0-9][\w'’!?.:;★☆×-]*"
@@ -143,11 +163,13 @@ def _inside(start: int, spans: list[tuple[int, int]]) -> bool:
     return any(s <= start < e for s, e in spans)
 
 
-def classify_mention(text: str, start: int) -> ComparisonKind:
-    """Whether the words just before a title credit its makers or compare the show to it."""
+def classify_mention(text: str, start: int, end: int | None = None) -> ComparisonKind:
+    """Whether the words around a title credit its makers or compare the show to it."""
     line_start = max(text.rfind("\n", 0, start) + 1, start - 120)
     before = text[line_start:start]
     if _CREDIT_BEFORE_RE.search(before) or _CREDIT_BRACKET_RE.search(before):
+        return "studio_credit"
+    if end is not None and _CREDIT_AFTER_RE.match(text, end):
         return "studio_credit"
     # Lists: "the studio behind Death Note and Hunter x Hunter" credits both.
     list_lead = re.sub(rf"(?:{_PHRASE})(?:[ \t]*,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+)$", "", before)
@@ -166,30 +188,48 @@ def _sentence_at(sentences: list[Sentence], starts: list[int], position: int) ->
     return ""
 
 
-def find_comparisons(text: str, reviewed_title_id: int | None, finder: MentionFinder) -> list[ComparisonRef]:
-    """Every other catalog title the review names, once per title, in order of first mention."""
+def _part_of_longer_name(text: str, mention: Mention) -> bool:
+    """A one-word title inside a longer capitalised name ("Girls Dead Monster", a band) is not that title."""
+    if " " in mention.matched.strip():
+        return False
+    glued = _GLUED_BEFORE_RE.search(text, max(0, mention.start - 30), mention.start)
+    return glued is not None and glued.group(1).lower() not in _NOT_TITLES
+
+
+def find_comparisons(
+    text: str, reviewed_title_id: int | None, finder: MentionFinder, names: tuple[str, ...] = ()
+) -> list[ComparisonRef]:
+    """Every other catalog title the review names, once per title, in order of first mention.
+
+    A title the review both credits and compares the show to is a comparison (shown with the
+    sentence that compares); one it only credits ("the studio behind X") is a studio credit.
+    """
     mentions = finder.find_mentions(text)
     spoilers = spoiler_spans(text)
     reviewed_names: set[str] = set()
     for mention in mentions:
         if mention.title.id == reviewed_title_id:
             reviewed_names.update(_fold(n) for n in (mention.title.name, *mention.title.aliases, mention.matched))
-    sentences = split_sentences(text)
+    sentences = split_sentences(text, names)
     starts = [s.start for s in sentences]
     refs: dict[int, ComparisonRef] = {}
     for mention in sorted(mentions, key=lambda m: m.start):
         title = mention.title
-        if title.id == reviewed_title_id or title.id in refs or _fold(mention.matched) in reviewed_names:
+        if title.id == reviewed_title_id or _fold(mention.matched) in reviewed_names:
             continue
-        if _inside(mention.start, spoilers):
+        if _inside(mention.start, spoilers) or _part_of_longer_name(text, mention):
+            continue
+        kind = classify_mention(text, mention.start, mention.end)
+        known = refs.get(title.id)
+        if known and not (known.kind == "studio_credit" and kind == "comparison"):
             continue
         # Cut an unclosed spoiler off the sentence: what follows a forgotten closing bar is hidden.
         sentence = balance_spoilers(_sentence_at(sentences, starts, mention.start) or mention.sentence)
         refs[title.id] = ComparisonRef(
             title=title,
-            kind=classify_mention(text, mention.start),
+            kind=kind,
             sentence=clip(plain(sentence), COMPARISON_SENTENCE_MAX),
-            matched=mention.matched,
+            matched=known.matched if known else mention.matched,
         )
     return list(refs.values())
 

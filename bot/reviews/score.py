@@ -15,6 +15,10 @@ Forms understood (``Score.form``):
   D-    4.5    E     3      F     2
   ====  =====  ====  =====  ====  =====  ====  =====
 
+A score given to something else is not the verdict score: one labelled with an aspect
+("Animation: 9/10", "Story - 8/10") is never taken, and one in a sentence about another work or
+part ("the movie gets an 8/10", "season 1 alone is a 9/10") is taken only when nothing else is.
+
 Preference, best first: a labelled score line ("Score:", "Rating:", "Final score", "Overall:",
 "Verdict:", "Grade:", "I give it …"), "final"/"overall" labels winning over plain ones; then a score
 on one of the last three lines; then a line that is only a score; then a fraction in prose.
@@ -73,6 +77,20 @@ _INCIDENTAL_BEFORE_RE = re.compile(
 )
 _INCIDENTAL_AFTER_RE = re.compile(r"^\s*(?:of\b|episodes?\b|chapters?\b|days?\b|hours?\b|minutes?\b)", re.IGNORECASE)
 _LAST_LINES = 3
+# "Animation: 9/10", "**Story** - 8/10", "Art (9/10)": a score for one aspect, not the show.
+_ASPECT_LABEL_RE = re.compile(
+    r"(?:^|[\n(,;|])[ \t*_#>-]*(?:story|plot|writing|characters?|cast|art|animation|visuals?|sound|music|audio|ost"
+    r"|soundtrack|enjoyment|pacing|setting|world(?:building)?|direction|voice\s+acting|characterization)"
+    r"[ \t*_]*(?:[:=\-–—(]|\bgets?\b|\bis\b)?[ \t*_]*(?:a\s+)?$",
+    re.IGNORECASE,
+)
+# "the movie gets an 8/10", "Season 1 alone is a 9/10": another work or part of it, named before the score.
+_OTHER_WORK_RE = re.compile(
+    r"\b(?:movie|film|ova|special|sequel|prequel|spin-?off|manga|novel|season\s+\d+|(?:first|second|third|final)"
+    r"\s+(?:season|cour|half|arc)|part\s+\d+|the\s+(?:first|second|last)\s+half|first\s+arc|this\s+arc)\b"
+    r"[^.!?\n]{0,40}$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,8 +134,14 @@ def _rank(text: str, start: int, end: int, last_lines_from: int, *, needs_contex
     """How strongly the span reads as the verdict score, or None if it is incidental."""
     line_start, line_end = _line_bounds(text, start, end)
     label = _label_before(text, line_start, start)
+    if label and _STRONG_LABEL_RE.search(label.group(0)):
+        return 50
+    if _ASPECT_LABEL_RE.search(text, max(line_start - 1, start - 30, 0), start):
+        return None
+    if _OTHER_WORK_RE.search(text, max(line_start, start - 80), start):
+        return 1
     if label:
-        return 50 if _STRONG_LABEL_RE.search(label.group(0)) else 40
+        return 40
     before = text[max(line_start, start - 20) : start]
     after = text[end : min(line_end, end + 20)]
     if _INCIDENTAL_BEFORE_RE.search(before) or _INCIDENTAL_AFTER_RE.match(after):

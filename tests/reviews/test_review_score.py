@@ -77,3 +77,30 @@ def test_scores_above_the_scale_are_capped() -> None:
     """An enthusiastic 11/10 counts as 10."""
     score = find_score("Score: 11/10")
     assert score is not None and score.value == 10.0
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("The series is a 9.8/10 for me, even though the movie gets an 8/10.", 9.8),
+        ("The movie gets an 8/10 from me.\n\nAs for the series: 9.8/10", 9.8),
+        ("Season 1 alone is a 9/10.\n\nA great show, flaws and all.\n\nOverall: 8/10", 8.0),
+        ("I loved it. 7/10, though the first season would get a 9/10.", 7.0),
+        ("Great show.\nAnimation: 9/10\nStory - 6/10\n\nI'd give it a 7/10.", 7.0),
+    ],
+)
+def test_a_score_for_another_work_part_or_aspect_is_not_the_verdict(text: str, value: float) -> None:
+    """ "the movie gets an 8/10", "Season 1 is a 9/10" and "Animation: 9/10" lose to the show's own score."""
+    score = find_score(text)
+    assert score is not None and score.value == value
+
+
+def test_aspect_scores_alone_give_no_verdict_score() -> None:
+    """A review scoring only its aspects has no overall score: none is invented from an aspect's."""
+    assert find_score("Lovely show.\n\nStory: 8/10\nArt: 9/10\nMusic: 7/10\nThanks!") is None
+
+
+def test_a_score_for_another_work_is_taken_when_it_is_the_only_one() -> None:
+    """A film review saying "the movie gets an 8/10" still has its score."""
+    score = find_score("I went in blind and loved it. The movie gets an 8/10 from me.")
+    assert score is not None and score.value == 8.0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -32,7 +33,7 @@ def test_sentences_never_split_inside_a_spoiler() -> None:
     """A spoiler holding several sentences stays inside one sentence."""
     text = "It starts well. ||He dies. She lives. Nobody wins.|| Then it ends."
     sentences = [s.text for s in split_sentences(text)]
-    assert "||He dies. She lives. Nobody wins.|| Then it ends." in sentences
+    assert sentences == ["It starts well.", "||He dies. She lives. Nobody wins.||", "Then it ends."]
     assert all(is_balanced(s) for s in sentences)
 
 
@@ -41,6 +42,49 @@ def test_sentences_do_not_end_at_abbreviations_or_decimals() -> None:
     text = "Shows vs. films, e.g. this one, score 8.5 out of 10. Next."
     sentences = [s.text for s in split_sentences(text)]
     assert sentences == ["Shows vs. films, e.g. this one, score 8.5 out of 10.", "Next."]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It comes from P.A. Works, like Another. The art is great.", ["It comes from P.A. Works, like Another."]),
+        ("J.C.Staff animated it in 2008. It looks fine.", ["J.C.Staff animated it in 2008."]),
+        ("Okabe drinks far too much Dr. Pepper. Kurisu mocks him.", ["Okabe drinks far too much Dr. Pepper."]),
+        ("The U.S. release came later. It was dubbed.", ["The U.S. release came later."]),
+        ("I finally watched Angel Beats!. Everyone told me to cry.", ["I finally watched Angel Beats!."]),
+        ("Angel Beats! is an original. It aired in 2010.", ["Angel Beats! is an original."]),
+        ("Haikyu!! is great. I don't even like volleyball.", ["Haikyu!! is great."]),
+        ("Your Name. is a gorgeous film. The plot has holes.", ["Your Name. is a gorgeous film."]),
+        ("Steins;Gate is slow. Then it grips you.", ["Steins;Gate is slow."]),
+        ("They drop it here... and I understand why. It gets better.", ["They drop it here... and I understand why."]),
+        ("I used one tissue... That was it.", ["I used one tissue..."]),
+        ('She said "no." Then she left.', ['She said "no."']),
+        ("Ep. 4 is the best. No. 6 is a show too.", ["Ep. 4 is the best."]),
+        (
+            'The opening, "Hacking to the Gate", is iconic. So is the end.',
+            ['The opening, "Hacking to the Gate", is iconic.'],
+        ),
+        ("Loved:\n- the Christmas episode;\n- the UFO speech.\nThat is all.", ["Loved:", "- the Christmas episode;"]),
+    ],
+)
+def test_sentences_survive_names_abbreviations_ellipses_lists_and_quotes(text: str, expected: list[str]) -> None:
+    """Dotted studios, "Dr.", titles ending in punctuation, ellipses, lists and quotes do not break a sentence."""
+    sentences = [s.text for s in split_sentences(text)]
+    assert sentences[: len(expected)] == expected
+    assert len(sentences) >= len(expected) + 1
+
+
+def test_a_lower_case_writer_still_gets_sentences() -> None:
+    """Someone who writes without capitals has sentences ending at each full stop."""
+    text = "the animation is INSANE. they switch to live action. it all works."
+    assert len(split_sentences(text)) == 3
+
+
+def test_a_title_ending_in_punctuation_holds_even_for_a_lower_case_writer() -> None:
+    """Names passed in ("K-On!") keep a lower-case writer's sentence together."""
+    text = "honestly it beats K-On! for me. it is so good. the songs slap."
+    sentences = [s.text for s in split_sentences(text, names=("K-On!",))]
+    assert sentences[0] == "honestly it beats K-On! for me."
 
 
 def test_clip_cuts_at_a_word_boundary_with_an_ellipsis() -> None:
