@@ -217,7 +217,7 @@ def _tally_verdict(report: CorpusReport, name: str, expected: dict, analysis: Re
 
 def _tally_aspects(report: CorpusReport, name: str, expected: dict, analysis: ReviewAnalysis) -> None:
     want: dict[str, str] = expected["aspects"]
-    got = {line.aspect: line.polarity for line in analysis.summary.aspects}
+    got: dict[str, str] = {line.aspect: line.polarity for line in analysis.summary.aspects}
     for aspect in sorted(set(want) | set(got)):
         report.aspects.add(
             want.get(aspect) == got.get(aspect), f"{name}: {aspect} {got.get(aspect)} != {want.get(aspect)}"

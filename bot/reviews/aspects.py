@@ -53,8 +53,8 @@ _KEYWORDS: dict[Aspect, tuple[str, ...]] = {
     "setting": ("world", "setting", "worldbuilding", "world-building", "lore", "universe",
                 "atmosphere", "society", "dystopia", "backdrop"),
     "animation": ("animation", "animated", "art", "visuals", "visual", "designs", "design", "sakuga", "direction",
-                  "cgi", "cg", "cinematography", "colours", "colors", "backgrounds", "choreography", "palette", "budget", "footage",
-                  "framing", "art style", "fight scenes", "action scenes"),
+                  "cgi", "cg", "cinematography", "colours", "colors", "backgrounds", "choreography", "palette",
+                  "budget", "footage", "framing", "art style", "fight scenes", "action scenes"),
     "music": ("music", "soundtrack", "ost", "opening", "op", "ed", "songs", "song", "voice", "voices",
               "vocals", "sound", "composer", "seiyuu", "dub", "score"),
     "pacing": ("pacing", "paced", "pace", "rushed", "drags", "dragged", "drag", "filler", "slow",
@@ -371,9 +371,11 @@ def main_aspect(readings: Iterable[ClauseReading]) -> Aspect | None:
     """The aspect a sentence is mostly about: the one its clauses give the most sentiment weight to."""
     weights: dict[Aspect, float] = {}
     for reading in readings:
-        if reading.aspect:
-            weights[reading.aspect] = weights.get(reading.aspect, 0.0) + reading.positive + reading.negative + 0.01
-    return max(weights, key=lambda a: weights[a]) if weights else None
+        aspect = reading.aspect
+        if aspect is not None:
+            weights[aspect] = weights.get(aspect, 0.0) + reading.positive + reading.negative + 0.01
+    ranked = sorted(weights.items(), key=lambda item: -item[1])  # stable: ties go to the first named
+    return ranked[0][0] if ranked else None
 
 
 def _fit(readings: list[ClauseReading], polarity: Polarity) -> float:

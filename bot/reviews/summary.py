@@ -355,10 +355,14 @@ def _verdict_text(bodies: list[_Body], index: int, other_names: tuple[str, ...])
     ):
         text = f"{before.text} {text}"
         used.add(index - 1)
-    elif after and (short or not has_wording) and _joins(body, after, other_names):
-        if len(text) + len(after.text) < VERDICT_MAX:
-            text = f"{text} {after.text}"
-            used.add(index + 1)
+    elif (
+        after
+        and (short or not has_wording)
+        and _joins(body, after, other_names)
+        and len(text) + len(after.text) < VERDICT_MAX
+    ):
+        text = f"{text} {after.text}"
+        used.add(index + 1)
     return clip(text, VERDICT_MAX), used
 
 

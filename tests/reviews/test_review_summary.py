@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.reviews.summary import MAX_PROS, PRO_CON_MAX, TLDR_MAX_CHARS, summarize
+from bot.reviews.summary import MAX_PROS, PRO_CON_MAX, TLDR_MAX_CHARS, Summary, summarize
 
 REVIEW = """Kaguya Days is a romantic comedy about two students who refuse to confess first.
 
@@ -51,7 +51,7 @@ Is it worth watching? Yes: I recommend it to anyone who enjoys a smart comedy.
 """
 
 
-def _fields(summary: object) -> list[tuple[str, str]]:
+def _fields(summary: Summary) -> list[tuple[str, str]]:
     slots = [("tldr", t) for t in summary.tldr] + [("verdict", summary.verdict or "")]
     slots += [(f"aspect {line.aspect}", line.sentence) for line in summary.aspects]
     return slots + [("pro", p) for p in summary.pros] + [("con", c) for c in summary.cons]
