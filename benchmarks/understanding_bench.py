@@ -306,9 +306,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=5, help="speed: repeats of the 200 and 400 KB reviews")
     args = parser.parse_args(argv)
 
-    from tests.catalog.sample import sample_titles
+    from tests.catalog.sample import review_catalog_titles
 
-    report, _ = evaluate(CatalogIndex(sample_titles()))
+    report, _ = evaluate(CatalogIndex(review_catalog_titles()))
     print_quality(report, verbose=args.verbose)
     missed = report.missed()
     if not args.quality_only:

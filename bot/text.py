@@ -38,6 +38,7 @@ _USER_MENTION_RE = re.compile(r"<@!?\d+>")
 _ROLE_MENTION_RE = re.compile(r"<@&\d+>")
 _CHANNEL_MENTION_RE = re.compile(r"<#\d+>")
 MAX_COMBINING_RUN = 2
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
 
 # Markdown that changes layout or hides text; a summary line is shown as plain prose.
 _MASKED_LINK_RE = re.compile(r"\[([^\]\n]{1,200})\]\((?:<)?https?://[^\s)]+(?:>)?\)")
@@ -249,9 +250,14 @@ def sanitize(text: str) -> str:
 
 
 def _limit_combining_runs(text: str) -> str:
+    # Combining marks are never ASCII, so only runs of non-ASCII characters need reading one by one.
+    return _NON_ASCII_RE.sub(_limit_run, text)
+
+
+def _limit_run(match: re.Match[str]) -> str:
     out: list[str] = []
     run = 0
-    for char in text:
+    for char in match.group(0):
         if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me"):
             run += 1
             if run > MAX_COMBINING_RUN:

@@ -147,8 +147,11 @@ class _Titles:
         self.other_spans = tuple((m.start, m.end) for m in others)
         self.other_names = tuple(dict.fromkeys(m.matched for m in others))
         # A sentence crediting the makers ("the studio behind X") is still about this show's aspects.
-        compared = [m for m in others if classify_mention(text, m.start, m.end) == "comparison"]
-        self.compared_names = tuple(dict.fromkeys(m.matched for m in compared))
+        compared: dict[str, None] = {}
+        for mention in others:
+            if mention.matched not in compared and classify_mention(text, mention.start, mention.end) == "comparison":
+                compared[mention.matched] = None
+        self.compared_names = tuple(compared)
         reviewed = next((m.title for m in mentions if m.title.id == reviewed_title_id), None)
         self.reviewed_studios = reviewed.studios if reviewed else ()
 

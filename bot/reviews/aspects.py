@@ -55,7 +55,7 @@ _KEYWORDS: dict[Aspect, tuple[str, ...]] = {
     "animation": ("animation", "animated", "art", "visuals", "visual", "designs", "design", "sakuga", "direction",
                   "cgi", "cg", "cinematography", "colours", "colors", "backgrounds", "choreography", "palette",
                   "budget", "footage", "framing", "art style", "fight scenes", "action scenes"),
-    "music": ("music", "soundtrack", "ost", "opening", "op", "ed", "songs", "song", "voice", "voices",
+    "music": ("music", "soundtrack", "ost", "piano", "opening", "op", "ed", "songs", "song", "voice", "voices",
               "vocals", "sound", "composer", "seiyuu", "dub", "score"),
     "pacing": ("pacing", "paced", "pace", "rushed", "drags", "dragged", "drag", "filler", "slow",
                "sluggish", "cour", "momentum", "breakneck"),
@@ -83,7 +83,8 @@ POSITIVE_WORDS: dict[str, float] = {
                      "heartbreaking", "chilling", "unsettling", "eerie", "precise", "subtle", "well",
                      "works", "wonder", "love", "lovely", "beauty", "highlight", "slaps", "slap", "insane",
                      "elegant", "powerful", "emotional", "intense", "thoughtful", "stunningly", "excellently",
-                     "addictive", "fluidly", "gorgeously", "strongest", "heart", "strength", "strengths"), 1.0),
+                     "addictive", "fluidly", "gorgeously", "strongest", "heart", "strength", "strengths",
+                     "relentless"), 1.0),
     **dict.fromkeys(("excellent", "amazing", "stunning", "gorgeous", "brilliant", "masterpiece",
                      "fantastic", "superb", "incredible", "phenomenal", "outstanding", "wonderful",
                      "breathtaking", "perfect", "flawless", "exceptional", "unforgettable", "masterful",
@@ -105,15 +106,17 @@ NEGATIVE_WORDS: dict[str, float] = {
                      "downside", "blank", "nowhere", "sloppy", "overlong", "exhausting", "wallowing",
                      "shock", "disappoints", "disappoint", "confused", "info-dump", "jargon", "cheesy",
                      "cringe", "bored", "dumb", "pointless", "overblown", "melodramatic", "wooden", "drab",
-                     "weakness", "weaknesses", "flaw", "flaws", "standard"), 1.0),
+                     "weakness", "weaknesses", "flaw", "flaws", "standard", "painful"), 1.0),
     **dict.fromkeys(("terrible", "awful", "horrible", "worst", "trash", "garbage", "unwatchable", "mess",
-                     "atrocious", "painful", "dreadful", "abysmal", "insufferable", "collapses", "disaster"), 2.0),
+                     "atrocious", "dreadful", "abysmal", "insufferable", "collapses", "disaster"), 2.0),
 }  # fmt: skip
 _NEGATORS = frozenset({"not", "never", "no", "hardly", "barely", "without", "nothing", "neither", "nor", "nobody",
                        "none", "stop", "stops", "stopped",
                        "isn't", "wasn't", "aren't", "weren't", "don't", "doesn't", "didn't", "can't",
                        "couldn't", "won't", "wouldn't", "lacks"})  # fmt: skip
 _NEGATION_REACH = 3
+# "mostly tight", "fairly good": praise or blame held back, worth half.
+_HEDGES = frozenset({"mostly", "largely", "generally", "fairly", "somewhat", "reasonably", "decently", "mildly"})
 # How many words before an aspect's name a sentiment word may be and still count for it.
 ATTACH_REACH = 4
 _CLAUSE_RE = re.compile(
@@ -135,6 +138,7 @@ PHRASES: tuple[tuple[tuple[str, ...], float, float], ...] = (
     (("too", "little"), 0.0, 1.0), (("over", "the", "top"), 0.0, 1.0), (("hit", "or", "miss"), 0.0, 1.0),
     (("barely", "exist"), 0.0, 1.0), (("barely", "moves"), 0.0, 1.0), (("barely", "gets", "going"), 0.0, 1.0),
     (("not", "for", "everyone"), 0.0, 0.5), (("let", "down"), 0.0, 1.0), (("a", "chore"), 0.0, 1.0),
+    (("getting", "used", "to"), 0.0, 1.0),
 )  # fmt: skip
 _PHRASE_STARTS = frozenset(words[0] for words, _, _ in PHRASES)
 
@@ -198,12 +202,13 @@ def _phrase_at(words: list[str], index: int) -> tuple[int, float, float] | None:
 def contributions(tokens: list[str]) -> list[tuple[int, float, float]]:
     """Each sentiment word's (or idiom's) position and its positive and negative weight.
 
-    A negator flips the next few words, up to the next punctuation token; an idiom ("pays off",
-    "hard to follow") counts as one word.
+    A negator flips the next few words, up to the next punctuation token; a hedge ("mostly",
+    "fairly") halves the word after it; an idiom ("pays off", "hard to follow") counts as one word.
     """
     found: list[tuple[int, float, float]] = []
     flip_until = -1
     skip_until = -1
+    hedged_until = -1
     for index, word in enumerate(tokens):
         if index <= skip_until:
             continue
@@ -220,10 +225,15 @@ def contributions(tokens: list[str]) -> list[tuple[int, float, float]]:
             if word in _NEGATORS or rather_than or word.endswith(("n't", "n’t")):
                 flip_until = index + _NEGATION_REACH
                 continue
+            if word in _HEDGES:
+                hedged_until = index + 2
+                continue
             weight_pos = POSITIVE_WORDS.get(word, 0.0)
             weight_neg = NEGATIVE_WORDS.get(word, 0.0)
         if index <= flip_until:
             weight_pos, weight_neg = weight_neg * 0.5, weight_pos
+        if index <= hedged_until:
+            weight_pos, weight_neg = weight_pos * 0.5, weight_neg * 0.5
         if weight_pos or weight_neg:
             found.append((index, weight_pos, weight_neg))
     return found
@@ -298,12 +308,24 @@ def _nearest(index: int, keywords: list[tuple[int, Aspect]]) -> Aspect | None:
     return after[1] if after and after[0] - index <= ATTACH_REACH else None
 
 
+def _clause_spans(text: str) -> list[tuple[int, int]]:
+    """Where each clause of a sentence starts and ends (the separators left out)."""
+    spans = []
+    start = 0
+    for separator in _CLAUSE_RE.finditer(text):
+        spans.append((start, separator.start()))
+        start = separator.end()
+    spans.append((start, len(text)))
+    return spans
+
+
 def names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
     """A pattern matching any of the names as written (lower case), longest first; None for no names."""
     folded = sorted({name.lower() for name in names if name.strip()}, key=len, reverse=True)
     if not folded:
         return None
-    return re.compile("|".join(rf"(?<!\w){re.escape(name)}(?!\w)" for name in folded))
+    # One gate before the alternatives: they are tried only where a word starts.
+    return re.compile(rf"(?<!\w)(?=\w)(?:{'|'.join(re.escape(name) for name in folded)})(?!\w)")
 
 
 def read_clauses(
@@ -321,12 +343,16 @@ def read_clauses(
     """
     readings: list[ClauseReading] = []
     previous: Aspect | None = section
-    for clause in _CLAUSE_RE.split(sentence.text):
-        if not clause or not clause.strip():
+    text = sentence.text
+    masked = text.lower()
+    if names is not None and len(masked) == len(text):
+        # Blanked to the same length, so clause positions in the text hold in the masked copy.
+        masked = names.sub(lambda m: " " * len(m.group()), masked)
+    for start, end in _clause_spans(text):
+        clause = text[start:end]
+        if not clause.strip():
             continue
-        lowered = clause.lower()
-        if names is not None:
-            lowered = names.sub(" ", lowered)
+        lowered = masked[start:end] if len(masked) == len(text) else clause.lower()
         tokens = _SENTIMENT_TOKEN_RE.findall(lowered)
         if ("op" in tokens or "ed" in tokens) and not _SONG_ABBREVIATION_RE.search(clause):
             tokens = [w for w in tokens if w not in ("op", "ed")]  # "Ed" the character, not the ending song
@@ -336,7 +362,8 @@ def read_clauses(
             if section:
                 aspect: Aspect | None = section
             elif keywords:
-                aspect = _nearest(index, keywords)
+                # Sentiment far ahead of every aspect named speaks for the one carried from before, if any.
+                aspect = _nearest(index, keywords) or previous
             else:
                 aspect = previous
             sums = weights.setdefault(aspect, [0.0, 0.0])

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from bot.catalog.models import Mention, Title
-from bot.text import Sentence, balance_spoilers, clip, plain, split_sentences, spoiler_spans
+from bot.text import balance_spoilers, clip, plain, split_sentences, spoiler_spans
 
 ComparisonKind = Literal["comparison", "studio_credit"]
 COMPARISON_SENTENCE_MAX = 300
+_SENTENCE_REACH = 2000
 MAX_SUGGESTIONS = 10
+SUGGEST_HEAD_CHARS = 40_000
+SUGGEST_TAIL_CHARS = 10_000
 
 # Wording right before a title that credits the makers rather than compares the show.
 _MAKERS = (
@@ -139,6 +143,9 @@ _NOT_TITLES = frozenset(
 )
 
 
+_FAR = 1 << 62
+
+
 class MentionFinder(Protocol):
     """Anything that finds catalog titles named in free text (the catalog index does)."""
 
@@ -160,7 +167,15 @@ def _fold(name: str) -> str:
 
 
 def _inside(start: int, spans: list[tuple[int, int]]) -> bool:
-    return any(s <= start < e for s, e in spans)
+    """Whether start lies in one of the spans (sorted, not overlapping), in logarithmic time."""
+    index = bisect_right(spans, (start, _FAR)) - 1
+    return index >= 0 and spans[index][0] <= start < spans[index][1]
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether [start, end) overlaps one of the spans (sorted by start, not overlapping)."""
+    index = bisect_right(spans, (end, _FAR)) - 1
+    return index >= 0 and spans[index][1] > start and spans[index][0] < end
 
 
 def classify_mention(text: str, start: int, end: int | None = None) -> ComparisonKind:
@@ -181,10 +196,14 @@ def classify_mention(text: str, start: int, end: int | None = None) -> Compariso
     return "comparison"
 
 
-def _sentence_at(sentences: list[Sentence], starts: list[int], position: int) -> str:
-    index = bisect_right(starts, position) - 1
-    if index >= 0 and position < sentences[index].end:
-        return sentences[index].text
+def _sentence_around(text: str, position: int, names: tuple[str, ...]) -> str:
+    """The sentence holding position, read from its paragraph only (a long review is not split whole)."""
+    start = max(text.rfind("\n\n", 0, position) + 2, position - _SENTENCE_REACH)
+    end = text.find("\n\n", position)
+    end = min(len(text) if end == -1 else end, position + _SENTENCE_REACH)
+    for sentence in split_sentences(text[start:end], names):
+        if sentence.start <= position - start < sentence.end:
+            return sentence.text
     return ""
 
 
@@ -210,21 +229,21 @@ def find_comparisons(
     for mention in mentions:
         if mention.title.id == reviewed_title_id:
             reviewed_names.update(_fold(n) for n in (mention.title.name, *mention.title.aliases, mention.matched))
-    sentences = split_sentences(text, names)
-    starts = [s.start for s in sentences]
     refs: dict[int, ComparisonRef] = {}
     for mention in sorted(mentions, key=lambda m: m.start):
         title = mention.title
         if title.id == reviewed_title_id or _fold(mention.matched) in reviewed_names:
             continue
+        known = refs.get(title.id)
+        if known and known.kind == "comparison":
+            continue  # the title is in: later mentions change nothing
         if _inside(mention.start, spoilers) or _part_of_longer_name(text, mention):
             continue
         kind = classify_mention(text, mention.start, mention.end)
-        known = refs.get(title.id)
-        if known and not (known.kind == "studio_credit" and kind == "comparison"):
+        if known and kind != "comparison":
             continue
         # Cut an unclosed spoiler off the sentence: what follows a forgotten closing bar is hidden.
-        sentence = balance_spoilers(_sentence_at(sentences, starts, mention.start) or mention.sentence)
+        sentence = balance_spoilers(_sentence_around(text, mention.start, names) or mention.sentence)
         refs[title.id] = ComparisonRef(
             title=title,
             kind=kind,
@@ -255,7 +274,7 @@ def _tidy_name(name: str) -> str:
 def suggest_unknown_titles(text: str, mentions: list[Mention]) -> list[str]:
     """Capitalised names in comparison contexts the finder did not resolve: suggestions for a moderator."""
     spoilers = spoiler_spans(text)
-    resolved = [(m.start, m.end) for m in mentions]
+    resolved = sorted((m.start, m.end) for m in mentions)
     resolved_names = {_fold(m.matched) for m in mentions} | {_fold(m.title.name) for m in mentions}
     found: dict[str, None] = {}
 
@@ -264,21 +283,31 @@ def suggest_unknown_titles(text: str, mentions: list[Mention]) -> list[str]:
         folded = _fold(name)
         if len(name) < 3 or not folded or folded in resolved_names or folded in _NOT_TITLES:
             return
-        if _inside(start, spoilers) or any(s <= start < e or start <= s < start + len(name) for s, e in resolved):
+        if _inside(start, spoilers) or _overlaps(start, start + max(1, len(name)), resolved):
             return
         if not any(c.isalpha() for c in name) or len(name.split()) > 7:
             return
         found.setdefault(name, None)
 
-    for match in _CONTEXT_RE.finditer(text):
+    # A very long review is read in its opening and closing: ten suggestions are found long before that.
+    searched = [(0, min(len(text), SUGGEST_HEAD_CHARS))]
+    if len(text) > SUGGEST_HEAD_CHARS:
+        searched.append((max(SUGGEST_HEAD_CHARS, len(text) - SUGGEST_TAIL_CHARS), len(text)))
+    for start, end in searched:
+        _suggest_in(text, start, end, consider)
+    return list(found)[:MAX_SUGGESTIONS]
+
+
+def _suggest_in(text: str, start: int, end: int, consider: Callable[[str, int], None]) -> None:
+    for match in _CONTEXT_RE.finditer(text, start, end):
         offset = match.start(1)
         for part in _split_list(match.group(1)):
             position = text.find(part, offset)
             consider(part, position if position >= 0 else offset)
             offset = max(offset, position + len(part))
-    for match in _MEETS_RE.finditer(text):
+    for match in _MEETS_RE.finditer(text, start, end):
         consider(match.group(1), match.start(1))
-    for match in _QUOTED_RE.finditer(text):
+    for match in _QUOTED_RE.finditer(text, start, end):
         name = next(g for g in match.groups() if g)
         words = [w for w in name.split() if w.lower() not in _CONNECTOR_WORDS]
         # Quoted dialogue is not a title: every word of a title is capitalised.
@@ -287,4 +316,3 @@ def suggest_unknown_titles(text: str, mentions: list[Mention]) -> list[str]:
         title_case = all(w[0].isupper() or w[0].isdigit() for w in words)
         if words and title_case and not one_quoted_word and not name.rstrip().endswith(","):
             consider(name, match.start())
-    return list(found)[:MAX_SUGGESTIONS]

@@ -77,6 +77,8 @@ _INCIDENTAL_BEFORE_RE = re.compile(
 )
 _INCIDENTAL_AFTER_RE = re.compile(r"^\s*(?:of\b|episodes?\b|chapters?\b|days?\b|hours?\b|minutes?\b)", re.IGNORECASE)
 _LAST_LINES = 3
+WINDOW_HEAD_CHARS = 40_000
+WINDOW_TAIL_CHARS = 10_000
 # "Animation: 9/10", "**Story** - 8/10", "Art (9/10)": a score for one aspect, not the show.
 _ASPECT_LABEL_RE = re.compile(
     r"(?:^|[\n(,;|])[ \t*_#>-]*(?:story|plot|writing|characters?|cast|art|animation|visuals?|sound|music|audio|ost"
@@ -208,7 +210,26 @@ def _start_of_last_lines(text: str) -> int:
 
 
 def find_score(text: str) -> Score | None:
-    """The reviewer's verdict score, or None when the review gives none."""
+    """The reviewer's verdict score, or None when the review gives none.
+
+    A very long review is searched in its opening and its closing (``WINDOW_HEAD_CHARS`` and
+    ``WINDOW_TAIL_CHARS``), where a verdict score stands; spans still refer to the whole text.
+    """
+    if len(text) <= WINDOW_HEAD_CHARS + WINDOW_TAIL_CHARS:
+        return _best(text)
+    head_end = text.rfind("\n", 0, WINDOW_HEAD_CHARS)
+    head_end = WINDOW_HEAD_CHARS if head_end <= 0 else head_end
+    tail_start = text.find("\n", len(text) - WINDOW_TAIL_CHARS)
+    tail_start = len(text) - WINDOW_TAIL_CHARS if tail_start == -1 else tail_start
+    seam = "\n\n"
+    score = _best(text[:head_end] + seam + text[tail_start:])
+    if score is None or score.start < head_end:
+        return score
+    shift = tail_start - head_end - len(seam)
+    return Score(score.value, score.raw, score.start + shift, score.end + shift, score.form)
+
+
+def _best(text: str) -> Score | None:
     candidates = _candidates(text)
     if not candidates:
         return None
