@@ -65,12 +65,25 @@ def validate_review_text(text: str) -> str:
     return clean
 
 
+_SCORE_LABEL_RE = re.compile(
+    r"\b(?:final|overall|my|score|rating|grade|verdict|i'?d?|give|rate|it|a|out|of|stars?)\b", re.IGNORECASE
+)
+
+
+def _has_words_besides(text: str, score: Score) -> bool:
+    """Whether the text says anything besides its score and the label in front of it."""
+    rest = _SCORE_LABEL_RE.sub("", text[: score.start] + " " + text[score.end :])
+    return any(char.isalpha() for char in _MENTION_RE.sub("", rest))
+
+
 def understand_review(text: str, *, finder: MentionFinder, reviewed_title_id: int | None) -> ReviewAnalysis:
     """Everything kansou can understand of a review; raises InvalidInput only for empty or wordless text."""
     clean = validate_review_text(text)
     warnings: list[str] = []
     score = _best_effort("score", warnings, None, lambda: find_score(clean))
     skip = ((score.start, score.end),) if score else ()
+    if score and not _has_words_besides(clean, score):
+        raise InvalidInput("That is only a score: paste the review itself too (the score line can stay).")
     mentions: list[Mention] = _best_effort("title mentions", warnings, [], lambda: finder.find_mentions(clean))
     titles = _Titles(clean, mentions, reviewed_title_id)
     metadata = _best_effort(

@@ -198,7 +198,8 @@ def classify_mention(text: str, start: int, end: int | None = None) -> Compariso
 
 def _sentence_around(text: str, position: int, names: tuple[str, ...]) -> str:
     """The sentence holding position, read from its paragraph only (a long review is not split whole)."""
-    start = max(text.rfind("\n\n", 0, position) + 2, position - _SENTENCE_REACH)
+    paragraph = text.rfind("\n\n", 0, position)
+    start = max(0 if paragraph == -1 else paragraph + 2, position - _SENTENCE_REACH)
     end = text.find("\n\n", position)
     end = min(len(text) if end == -1 else end, position + _SENTENCE_REACH)
     for sentence in split_sentences(text[start:end], names):

@@ -12,8 +12,9 @@ from bot.catalog.index import CatalogIndex
 from bot.catalog.models import Mention
 from bot.errors import InvalidInput
 from bot.reviews.analysis import ReviewAnalysis, understand_review
+from bot.reviews.score import find_score
 from bot.reviews.summary import ASPECT_SENTENCE_MAX, PRO_CON_MAX, TLDR_MAX_CHARS, VERDICT_MAX
-from bot.text import is_balanced, plain
+from bot.text import is_balanced, plain, sanitize
 
 
 class NoTitles:
@@ -129,8 +130,47 @@ def test_any_text_gives_invalid_input_or_a_valid_analysis(text: str, sample_inde
     """For any text: InvalidInput, or an analysis whose strings are balanced, whole-word and within limits."""
     try:
         analysis = understand_review(text, finder=sample_index, reviewed_title_id=None)
-    except InvalidInput:
+    except InvalidInput as refused:
         without_mentions = re.sub(r"<(?:@[!&]?|#)\d+>|@everyone|@here", "", text)
-        assert not any(c.isalpha() for c in without_mentions)
+        # Refused only when there are no words, or nothing but a score and its label ("Score: 7/10").
+        only_a_score = "only a score" in str(refused) and find_score(sanitize(text)) is not None
+        assert only_a_score or not any(c.isalpha() for c in without_mentions)
         return
     assert_valid(analysis)
+
+
+@pytest.mark.parametrize("text", ["8/10", "Score: 9/10", "⭐⭐⭐⭐⭐", "🔥🔥🔥 💯", "10/10 🔥"])
+def test_a_review_of_only_a_score_or_emoji_is_refused(text: str) -> None:
+    """Nothing but a score or emoji: a typed refusal asking for the review itself."""
+    with pytest.raises(InvalidInput):
+        understand_review(text, finder=NoTitles(), reviewed_title_id=None)
+
+
+def test_a_review_of_only_spoilers_gives_a_valid_analysis_that_shows_none(sample_index: CatalogIndex) -> None:
+    """Every sentence hidden: the analysis is valid and no spoiler text reaches a field."""
+    text = "||Everyone dies in the last episode and the hero was the villain all along.||"
+    analysis = understand_review(text, finder=sample_index, reviewed_title_id=None)
+    assert_valid(analysis)
+    assert not any("dies" in string or "villain" in string for string, _ in output_strings(analysis))
+
+
+def test_twelve_thousand_characters_of_one_word_give_a_valid_analysis(sample_index: CatalogIndex) -> None:
+    """One word repeated to 12,000 characters: valid, clipped, and quick to understand."""
+    text = ("great " * 2000)[:12_000]
+    analysis = understand_review(text, finder=sample_index, reviewed_title_id=None)
+    assert_valid(analysis)
+    assert analysis.summary.tldr
+
+
+def test_a_review_in_mixed_languages_gives_a_valid_analysis(sample_index: CatalogIndex) -> None:
+    """English, Japanese and Spanish in one review: valid output, the English judgements understood."""
+    text = (
+        "フリーレンは素晴らしい作品です。 The animation is gorgeous and the music is excellent.\n\n"
+        "La historia es lenta, pero muy bonita. The pacing is slow in the middle.\n\n"
+        "I recommend it to everyone. 9/10"
+    )
+    analysis = understand_review(text, finder=sample_index, reviewed_title_id=24)
+    assert_valid(analysis)
+    assert analysis.score is not None and analysis.score.value == 9.0
+    assert {line.aspect: line.polarity for line in analysis.summary.aspects}["music"] == "positive"
+    assert analysis.summary.verdict == "I recommend it to everyone."

@@ -55,3 +55,48 @@ def test_light_novel_adaptation_names_its_source() -> None:
 def test_text_without_facts_gives_empty_metadata() -> None:
     """Nothing stated, nothing invented."""
     assert extract_metadata("I loved it. The end was sad.") == Metadata()
+
+
+def test_the_reviewed_title_is_never_listed_as_a_writer() -> None:
+    """ "Writers: A, Metallic Rouge": a title's name in the list is not a writer."""
+    text = "Writers: Yasuko Kobayashi, Metallic Rouge\nScore: 3/10"
+    metadata = extract_metadata(text, title_names=("Metallic Rouge",))
+    assert metadata.writers == ("Yasuko Kobayashi",)
+
+
+def test_a_premiere_stated_for_another_title_is_not_the_reviews() -> None:
+    """ "Cowboy Bebop premiered in 1998" says nothing about the reviewed show's premiere."""
+    text = "Cowboy Bebop premiered in 1998 and still looks better. This show aired in January 2024."
+    metadata = extract_metadata(text, other_title_spans=((0, len("Cowboy Bebop")),))
+    assert metadata.premiere == "January 2024"
+    assert extract_metadata(text, other_title_spans=((0, 12),)).premiere != "1998"
+
+
+def test_a_fact_in_a_sentence_crediting_another_title_still_counts() -> None:
+    """ "from P.A. Works, the makers of Another, directed by X": Another is named but is not the subject."""
+    text = "It is an anime original from P.A. Works, the makers of Another, directed by Tsutomu Mizushima."
+    at = text.index("Another")
+    metadata = extract_metadata(text, other_title_spans=((at, at + 7),))
+    assert (metadata.studio, metadata.director) == ("P.A. Works", "Tsutomu Mizushima")
+
+
+def test_studio_names_with_dots_stay_whole_and_a_full_stop_ends_a_name() -> None:
+    """ "J.C.Staff" and "P.A. Works" are kept whole; "Kojima. Dr. Tenma" stops at Kojima."""
+    assert extract_metadata("It is animated by J.C.Staff and directed by Tatsuyuki Nagai.").studio == "J.C.Staff"
+    assert extract_metadata("A mystery from P.A. Works, and a good one.").studio == "P.A. Works"
+    text = "It is directed by Masayuki Kojima. Dr. Kenzo Tenma is the lead."
+    assert extract_metadata(text).director == "Masayuki Kojima"
+
+
+def test_the_catalog_studio_is_used_when_the_review_names_it_without_a_phrase() -> None:
+    """ "Death Note is the Madhouse adaptation" names the studio the catalog knows for the title."""
+    text = "Death Note is the Madhouse adaptation of the manga."
+    assert extract_metadata(text).studio is None
+    assert extract_metadata(text, known_studios=("Madhouse",)).studio == "Madhouse"
+
+
+def test_an_explicit_premiere_beats_a_year_in_passing() -> None:
+    """ "Madhouse's 2011 adaptation … premiered in October 2011" gives the full date."""
+    text = "It is Madhouse's 2011 adaptation of the manga. It premiered in October 2011 and ran for three years."
+    assert extract_metadata(text).premiere == "October 2011"
+    assert extract_metadata("K-On! is a 2009 anime from Kyoto Animation.").premiere == "2009"

@@ -125,3 +125,64 @@ def test_a_very_long_review_is_summarised_from_its_opening_and_closing() -> None
     assert summary.verdict == "Yes, watch it."
     assert "The story is brilliant and moving." in summary.tldr
     assert not any("9/10" in s for s in (*summary.tldr, *summary.pros, *summary.cons))
+
+
+def test_the_verdict_never_recommends_something_else() -> None:
+    """A fan video, the manga or another show "instead" is not the verdict; the closing judgement is."""
+    text = (
+        "The story is a mess and the characters are flat.\n\n"
+        "There is a great recap video on YouTube, and I'd recommend that video over the finale.\n\n"
+        "Is it worth watching? No. It is a confusing, hollow show with a great soundtrack.\n\n"
+        "Rewatch Carole & Tuesday instead if you want a show set on Mars."
+    )
+    at = text.index("Carole")
+    summary = summarize(text, other_title_spans=((at, at + 16),), other_title_names=("Carole & Tuesday",))
+    assert summary.verdict is not None
+    assert summary.verdict.endswith("It is a confusing, hollow show with a great soundtrack.")
+
+
+def test_a_closing_judgement_without_verdict_words_is_the_verdict() -> None:
+    """No "recommend", no "worth": the last paragraph's judgement of the show is still its verdict."""
+    text = (
+        "Lain is strange and cold. The atmosphere is superb, but some episodes are slow.\n\n"
+        "It is not for everyone, but it is a haunting, one-of-a-kind show."
+    )
+    assert summarize(text).verdict == "It is not for everyone, but it is a haunting, one-of-a-kind show."
+
+
+def test_a_bare_watch_it_takes_the_judgement_before_it() -> None:
+    """ "Watch it." alone says little: the verdict holds the judgement that comes with it."""
+    text = (
+        "The art is lovely.\n\n## Verdict\nIt is a brilliant, daring adventure that keeps reinventing itself. Watch it."
+    )
+    assert summarize(text).verdict == "It is a brilliant, daring adventure that keeps reinventing itself. Watch it."
+
+
+def test_tldr_holds_judgements_of_the_show_only() -> None:
+    """No question, no "Similarly, …", no list of other shows, no other score, no synopsis."""
+    text = (
+        "## Premise\nYou can guess where that is going, and the show makes it worth it.\n\n"
+        "## Thoughts\nIs it good? The story is clever and moving, and the cast is wonderful.\n"
+        "Similarly, the music is excellent and the soundtrack is gorgeous.\n"
+        "It has a bit of Death Note, Monster and Psycho-Pass, all great shows.\n"
+        "Season 1 alone is a brilliant 9/10 for me.\n"
+        "The animation is fluid and beautiful throughout the whole run."
+    )
+    at = text.index("Death Note")
+    others = ((at, at + 10), (text.index("Monster"), text.index("Monster") + 7))
+    tldr = summarize(text, other_title_spans=others).tldr
+    assert tldr
+    joined = " ".join(tldr)
+    for banned in ("?", "Similarly", "Death Note", "9/10", "guess"):
+        assert banned not in joined
+
+
+def test_a_sentence_with_a_lead_in_label_is_shown_without_it() -> None:
+    """ "Longer version: it's quiet and gorgeous." reads as the judgement alone in the TL;DR."""
+    text = (
+        "tl;dr: watch it.\n\nlonger version: it's a quiet, funny, sad and gorgeous show about grief.\n\n"
+        "The music is lovely and the art is beautiful.\n\nI recommend it to anyone who likes fantasy."
+    )
+    tldr = summarize(text).tldr
+    assert any(sentence.startswith("it's a quiet, funny") for sentence in tldr)
+    assert not any(sentence.startswith("longer version") for sentence in tldr)
