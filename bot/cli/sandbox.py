@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.config import Settings
 from bot.sandbox import missing_extra_message, missing_modules
+from bot.storage.db import StorageError
 
 DEFAULT_DB = Path("kansou-sandbox.db")
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
@@ -35,9 +36,16 @@ def add_sandbox_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument("--reset", action="store_true", help="delete the sandbox database first and start over")
     parser.add_argument("--no-browser", action="store_true", help="print the address but do not open a browser")
-    parser.add_argument("--port", type=int, default=None, help="the loopback port (default: any free port)")
+    parser.add_argument("--port", type=port_number, default=None, help="the loopback port (default: any free port)")
     parser.set_defaults(func=run_sandbox)
     return parser
+
+
+def port_number(text: str) -> int:
+    """A TCP port for argparse: 1 to 65535."""
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise argparse.ArgumentTypeError(f"a port is a number from 1 to 65535, not {text!r}")
+    return int(text)
 
 
 def interactive() -> bool:
@@ -56,6 +64,8 @@ async def run_sandbox(args: argparse.Namespace, settings: Settings) -> int:
         print(f"kansou sandbox: the directory {db_path.parent} does not exist", file=sys.stderr)
         return EXIT_USAGE
     _quiet_logs(settings.log_level)  # before importing simcord, which builds a probe client on import
+    from simcord import SetupError
+
     from bot.sandbox.app import SandboxOptions, serve
     from bot.sandbox.seed import SeedError
 
@@ -69,6 +79,13 @@ async def run_sandbox(args: argparse.Namespace, settings: Settings) -> int:
         return await serve(options, say=_say, log_level=settings.log_level)
     except SeedError as exc:
         print(f"kansou sandbox: setting up the demo failed: {exc}\nStart over with --reset.", file=sys.stderr)
+        return EXIT_PROBLEM
+    except StorageError as exc:
+        print(f"kansou sandbox cannot use its database {db_path}: {exc}\nStart over with --reset.", file=sys.stderr)
+        return EXIT_PROBLEM
+    except (OSError, SetupError) as exc:  # above all: the port asked for is taken
+        hint = f" (is another program using port {options.port}? Without --port any free one is used)"
+        print(f"kansou sandbox could not start: {exc}{hint if options.port else ''}", file=sys.stderr)
         return EXIT_PROBLEM
 
 

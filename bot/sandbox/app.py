@@ -5,9 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
+import sys
+import threading
 import webbrowser
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
@@ -141,8 +144,24 @@ def ready_text(url: str, db_path: Path, new: bool) -> str:
     )
 
 
+def graphical_browser_likely(environ: Mapping[str, str], platform: str) -> bool:
+    """Whether opening a browser can show a window. On a Linux console webbrowser would fall back to a
+    text browser (lynx, w3m) that takes over the terminal, so there only with a display or an explicit BROWSER."""
+    if environ.get("BROWSER"):
+        return True
+    if platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        return bool(environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"))
+    return True
+
+
 def _open_browser(url: str) -> None:
-    """Open the page where a browser is available; on a machine without one this quietly does nothing."""
+    """Open the page where a browser is available. A daemon thread: some browsers block until they exit,
+    and neither the sandbox nor its Ctrl-C should wait for that."""
+    if graphical_browser_likely(os.environ, sys.platform):
+        threading.Thread(target=_open_quietly, args=(url,), name="kansou-browser", daemon=True).start()
+
+
+def _open_quietly(url: str) -> None:
     with contextlib.suppress(Exception):
         webbrowser.open(url, new=2)
 

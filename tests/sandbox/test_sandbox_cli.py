@@ -8,6 +8,7 @@ import pty
 import re
 import select
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -18,6 +19,7 @@ import pytest
 import bot.__main__ as cli
 import bot.cli.sandbox as sandbox_cli
 from bot.config import Settings
+from bot.sandbox.app import graphical_browser_likely
 
 URL = re.compile(r"http://127\.0\.0\.1:\d+/#[\w-]{20,}")
 
@@ -160,3 +162,47 @@ async def test_missing_extra_leaves_no_database(tmp_path: Path, monkeypatch: pyt
     assert await sandbox_cli.run_sandbox(args, settings(tmp_path, None)) == 2
     assert "missing here: av" in capsys.readouterr().err
     assert not (tmp_path / "s.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("environ", "platform", "opens"),
+    [
+        ({}, "linux", False),  # a server console: webbrowser would start lynx or w3m in the terminal
+        ({"DISPLAY": ":0"}, "linux", True),
+        ({"WAYLAND_DISPLAY": "wayland-0"}, "linux", True),
+        ({"BROWSER": "firefox"}, "linux", True),
+        ({}, "darwin", True),
+        ({}, "win32", True),
+    ],
+)
+def test_a_browser_is_opened_only_where_it_can_show_a_window(
+    environ: dict[str, str], platform: str, opens: bool
+) -> None:
+    assert graphical_browser_likely(environ, platform) is opens
+
+
+def test_a_taken_port_is_reported_without_a_traceback(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "sandbox", "--no-browser", "--port", str(port)],
+            cwd=tmp_path,
+            env=clean_environ(tmp_path),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert result.returncode == 1
+    assert "kansou sandbox could not start" in result.stderr and f"another program using port {port}" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout and "stopped" in result.stdout
+
+
+def test_a_port_out_of_range_is_refused_by_the_command_line(capsys) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["sandbox", "--port", "70000"])
+    assert exited.value.code == 2
+    assert "a port is a number from 1 to 65535" in capsys.readouterr().err
