@@ -136,12 +136,23 @@ def open_as(driver: WebDriver, url: str, person: str) -> None:
 
 
 def start_command(driver: WebDriver, typed: str, invocation: str) -> None:
-    """Type a slash and part of a command's name in the composer, then pick the command from the list."""
-    composer = wait(driver).until(ec.element_to_be_clickable((By.ID, "channel-composer-input")))
-    composer.click()
-    composer.send_keys(typed)
-    entry = (By.XPATH, f"//*[@id='command-picker-listbox']//strong[normalize-space()='/{invocation}']")
-    wait(driver).until(ec.element_to_be_clickable(entry)).click()
+    """Type a slash and part of a command's name in the composer, then pick the command from the list.
+
+    The page may redraw the composer once more after switching person; the text is typed again if it went.
+    """
+    entry = f"//*[@id='command-picker-listbox']//strong[normalize-space()='/{invocation}']"
+
+    def listed(d: WebDriver) -> WebElement | bool:
+        composer = d.find_element(By.ID, "channel-composer-input")
+        if not (composer.get_attribute("value") or "").startswith("/") and composer.is_enabled():
+            composer.click()
+            composer.send_keys(typed)
+        found = [item for item in d.find_elements(By.XPATH, entry) if item.is_displayed()]
+        return found[0] if found else False
+
+    command = wait(driver).until(listed)
+    assert isinstance(command, WebElement)
+    command.click()
 
 
 def option_field(driver: WebDriver, option: str) -> WebElement:
