@@ -6,6 +6,7 @@ import bisect
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
 from functools import lru_cache
+from itertools import chain, islice
 
 from rapidfuzz import fuzz, process
 
@@ -350,9 +351,9 @@ class CatalogIndex:
 
     def _empty_query_choices(self, preferred: Collection[int], limit: int) -> list[Candidate]:
         titles = [title for tid in preferred if (title := self.get(tid)) is not None]
-        chosen = [title.id for title in sorted(titles, key=lambda title: title.name)]
-        chosen += [tid for tid in self._popular_ids() if tid not in preferred]
-        return [self._candidate(tid, 0.5, fold(self.get(tid).name)) for tid in chosen[:limit]]  # type: ignore[union-attr]
+        popular = (t for tid in self._popular_ids() if tid not in preferred and (t := self.get(tid)) is not None)
+        chosen = islice(chain(sorted(titles, key=lambda title: title.name), popular), limit)
+        return [self._candidate(title.id, 0.5, fold(title.name)) for title in chosen]
 
     def _keys_with_prefix(self, folded: str) -> list[str]:
         keys_ = self._base.keys

@@ -86,7 +86,9 @@ async def test_a_missing_saved_index_is_built_by_the_bot_one_check_later(
     world, simcord_bot: KansouBot, settings: Settings, tmp_path: Path
 ) -> None:
     await run_import(settings, release(tmp_path, "Kaiju Lanterns"))
-    snapshot_path(settings.db_path).unlink()  # type: ignore[union-attr]  # as if the import was killed first
+    saved = snapshot_path(settings.db_path)
+    assert saved is not None
+    saved.unlink()  # as if the import was killed first
     assert not await simcord_bot.check_catalog()  # give the import a moment to save it
     assert await simcord_bot.check_catalog()
     assert any(name.startswith("Kaiju Lanterns") for name in await names_offered(world, "kaiju lan"))

@@ -2,28 +2,30 @@
 
 from __future__ import annotations
 
+import dataclasses
+from typing import Any
+
 from bot.catalog.models import Title
-from bot.comparisons.graph import ComparisonEdge, EdgeKind
+from bot.comparisons.graph import ComparisonEdge, EdgeKind, EdgeSource
 from bot.reviews.drafts import Draft, DraftStore
 from bot.reviews.service import live_edges_after_reparse
 
 
-def draft(token: str = "t", **changes: object) -> Draft:
-    fields: dict[str, object] = {
-        "token": token,
-        "guild_id": 1,
-        "author_id": 2,
-        "author_name": "mod",
-        "title": Title(9, "Metallic Rouge"),
-        "text": "A review.",
-        "comparisons_raw": "",
-        "score": None,
-        "from_file": False,
-        "replace": False,
-        "edit_of": None,
-    }
-    fields.update(changes)
-    return Draft(**fields)  # type: ignore[arg-type]
+def draft(token: str = "t", **changes: Any) -> Draft:
+    base = Draft(
+        token=token,
+        guild_id=1,
+        author_id=2,
+        author_name="mod",
+        title=Title(9, "Metallic Rouge"),
+        text="A review.",
+        comparisons_raw="",
+        score=None,
+        from_file=False,
+        replace=False,
+        edit_of=None,
+    )
+    return dataclasses.replace(base, **changes)
 
 
 class Clock:
@@ -82,8 +84,10 @@ def test_a_drafts_edges_list_each_title_once_comparisons_first_never_its_own_tit
     ]
 
 
-def edge(other: int, *, source: str = "review", removed: bool = False, kind: str = "comparison") -> ComparisonEdge:
-    return ComparisonEdge(1, 5, 9, other, "", kind=kind, source=source, removed=removed)  # type: ignore[arg-type]
+def edge(
+    other: int, *, source: EdgeSource = "review", removed: bool = False, kind: EdgeKind = "comparison"
+) -> ComparisonEdge:
+    return ComparisonEdge(1, 5, 9, other, "", kind=kind, source=source, removed=removed)
 
 
 def test_after_an_edit_moderator_links_stay_and_removed_links_stay_removed() -> None:
