@@ -48,6 +48,18 @@ def port_number(text: str) -> int:
     return int(text)
 
 
+def database_problem(db_path: Path, settings: Settings) -> str | None:
+    """Why the sandbox may not use this database file, if it may not."""
+    if db_path.resolve() == settings.db_path.resolve():
+        return (
+            f"{db_path} is kansou's own database (KANSOU_DB); the sandbox writes demo data "
+            "and --reset deletes its file, so give it another --db."
+        )
+    if not db_path.parent.exists():
+        return f"the directory {db_path.parent} does not exist"
+    return None
+
+
 def interactive() -> bool:
     """Someone is at a terminal (not a service manager, a pipe or a cron job)."""
     return sys.stdin.isatty() and sys.stdout.isatty()
@@ -60,8 +72,9 @@ async def run_sandbox(args: argparse.Namespace, settings: Settings) -> int:
         print(missing_extra_message(missing), file=sys.stderr)
         return EXIT_USAGE
     db_path: Path = getattr(args, "db", DEFAULT_DB)
-    if not db_path.parent.exists():
-        print(f"kansou sandbox: the directory {db_path.parent} does not exist", file=sys.stderr)
+    problem = database_problem(db_path, settings)
+    if problem:
+        print(f"kansou sandbox: {problem}", file=sys.stderr)
         return EXIT_USAGE
     _quiet_logs(settings.log_level)  # before importing simcord, which builds a probe client on import
     from simcord import SetupError

@@ -206,3 +206,13 @@ def test_a_port_out_of_range_is_refused_by_the_command_line(capsys) -> None:
         cli.main(["sandbox", "--port", "70000"])
     assert exited.value.code == 2
     assert "a port is a number from 1 to 65535" in capsys.readouterr().err
+
+
+async def test_the_real_database_is_refused(tmp_path: Path, capsys) -> None:
+    """--db naming kansou's own database (KANSOU_DB) is refused: the sandbox writes demo data and --reset deletes."""
+    real = tmp_path / "kansou.db"
+    real.write_bytes(b"precious")
+    args = argparse.Namespace(db=real, reset=True, no_browser=True, port=None)
+    assert await sandbox_cli.run_sandbox(args, settings(tmp_path, None)) == 2
+    assert "KANSOU_DB" in capsys.readouterr().err
+    assert real.read_bytes() == b"precious"
