@@ -50,6 +50,8 @@ class LocalStore(Protocol):
 
     async def delete(self, title_id: int, guild_id: int, *, moderator_id: int, at: float) -> DeletedTitle: ...
 
+    async def discard_unused(self, title_id: int, guild_id: int) -> bool: ...
+
 
 class TitleSearch(Protocol):
     """What the service needs of AniList (bot.catalog.anilist.AniListClient in the bot)."""
@@ -260,6 +262,13 @@ class CatalogService:
         self._forget(title.id, None)
         log.info("moderator %s deleted title %s %r in %s", moderator_id, title.id, title.name, guild_id)
         return deleted
+
+    async def discard_unused(self, titles: Iterable[Title], guild_id: int) -> None:
+        """Take back titles just created for something that then failed (those nothing uses yet)."""
+        for title in titles:
+            if await self._store.discard_unused(title.id, guild_id):
+                self._forget(title.id, None)
+                log.info("discarded unused local title %s %r of server %s", title.id, title.name, guild_id)
 
     def _forget(self, title_id: int, replaced_by: int | None) -> None:
         self.locals.remove(title_id)

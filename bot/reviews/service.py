@@ -37,6 +37,7 @@ class Prepared:
 
     content: PostContent
     refs: list[tuple[Title, EdgeKind]]
+    created: tuple[Title, ...] = ()  # the server's titles this publish created (gone again if it fails)
 
     @property
     def linked(self) -> Linked:
@@ -191,15 +192,27 @@ class ReviewService:
 
     async def prepare(self, draft: Draft) -> Prepared:
         """The post's texts and links; a new reviewed title and the names the moderator kept become local titles now."""
+        created: list[Title] = []
         if draft.title.id == NEW_TITLE:
-            draft.title = await self.catalog.create_local(draft.title.name, draft.guild_id, user_id=draft.author_id)
+            draft.title = await self._new_title(draft, draft.title.name, created)
         kept = []
         for name in draft.kept:
             try:
-                kept.append(await self.catalog.create_local(name, draft.guild_id, user_id=draft.author_id))
+                kept.append(await self._new_title(draft, name, created))
             except InvalidInput:  # a phrase of the review that cannot be a title's name: not linked
                 log.info("kept comparison name %r is not fit for a title; not linked", name)
-        return Prepared(draft.content(), draft.edges(kept))
+        return Prepared(draft.content(), draft.edges(kept), tuple(created))
+
+    async def _new_title(self, draft: Draft, name: str, created: list[Title]) -> Title:
+        known = self.catalog.confident(name, guild_id=draft.guild_id)
+        title = await self.catalog.create_local(name, draft.guild_id, user_id=draft.author_id)
+        if known is None or known.id != title.id:
+            created.append(title)
+        return title
+
+    async def abandon(self, draft: Draft, prepared: Prepared) -> None:
+        """A publish or edit that failed: the titles it created go again, unless something uses them by now."""
+        await self.catalog.discard_unused(prepared.created, draft.guild_id)
 
     async def publish(
         self, draft: Draft, prepared: Prepared, *, channel_id: int, message_id: int, thread_id: int | None

@@ -110,6 +110,25 @@ class LocalTitleRepo:
             await _audit(conn, guild_id, moderator_id, "delete", title_id, detail=detail, at=at)
         return DeletedTitle(title_id, ratings, links, old_reviews)
 
+    async def discard_unused(self, title_id: int, guild_id: int) -> bool:
+        """Delete a server's local title that nothing uses (no score, review or link), with its creation
+        record: it was created for something that failed. Whether it was deleted."""
+        async with self.db.transaction() as conn:
+            used = await conn.execute_fetchall(
+                "SELECT 1 FROM ratings WHERE title_id = :id UNION ALL SELECT 1 FROM reviews WHERE title_id = :id "
+                "UNION ALL SELECT 1 FROM comparison_edges WHERE title_id = :id OR other_title_id = :id LIMIT 1",
+                {"id": title_id},
+            )
+            if list(used):
+                return False
+            cursor = await conn.execute(
+                "DELETE FROM titles WHERE id = ? AND local = 1 AND guild_id = ?", (title_id, guild_id)
+            )
+            if cursor.rowcount == 0:
+                return False
+            await conn.execute("DELETE FROM title_actions WHERE title_id = ? AND action = 'create'", (title_id,))
+        return True
+
     async def actions(self, guild_id: int, limit: int = 50) -> list[tuple[str, int, int, str]]:
         """The server's latest title actions as (action, user id, title id, detail), newest first."""
         rows = await self.db.fetchall(

@@ -73,6 +73,7 @@ class Publisher:
             message = await channel.send(embed=embed, view=RatingPanel(), allowed_mentions=NO_MENTIONS)
         except discord.HTTPException as exc:
             log.warning("could not post a review in %s: %s", getattr(channel, "id", "?"), exc)
+            await self.service.abandon(draft, prepared)
             await _done(
                 interaction,
                 "I could not post the review in that channel (Discord refused: "
@@ -85,6 +86,7 @@ class Publisher:
         except discord.HTTPException as exc:
             await remove_post(self.bot, message.channel.id, message.id, None)
             log.warning("could not open the review thread: %s", exc)
+            await self.service.abandon(draft, prepared)
             await _done(
                 interaction,
                 "I could not open the discussion thread on the post, so I took the post "
@@ -108,6 +110,7 @@ class Publisher:
         except Exception:
             log.exception("storing a published review failed; taking the post down")
             await remove_post(self.bot, message.channel.id, message.id, thread.id)
+            await self.service.abandon(draft, prepared)
             await _done(
                 interaction,
                 "I could not save the review, so I took the post down again. "
@@ -147,6 +150,7 @@ class Publisher:
         except discord.HTTPException as exc:
             log.warning("could not update review post %s: %s", before.message_id, exc)
             await self._put_back(before, old_post)
+            await self.service.abandon(draft, prepared)
             await _done(
                 interaction, "I could not update the post, so the review was left as it was. Try again in a moment."
             )
@@ -156,6 +160,7 @@ class Publisher:
         except Exception:
             log.exception("storing an edited review failed; putting the post back")
             await self._put_back(before, old_post)
+            await self.service.abandon(draft, prepared)
             await _done(
                 interaction, "I could not save the edit, so the review was left as it was. Try again in a moment."
             )

@@ -212,6 +212,19 @@ async def test_a_failed_post_tells_the_moderator_and_stores_nothing(world, simco
     assert await rows(settings, "SELECT count(*) FROM reviews") == [(0,)]
 
 
+async def test_a_failed_post_of_a_new_title_leaves_no_title_behind(world, simcord_env, settings) -> None:
+    mod = world.moderator()
+    shown = await mod.slash(world.channel, "review post", title="Qwxzzv Plorp Movie")
+    preview = await mod.submit_modal(shown, {"text": REVIEW})
+    simcord_env.inject_error(
+        "POST", f"/channels/{world.channel.id}/messages", status=403, code=50013, message="Missing Permissions"
+    )
+    result = await mod.click(preview.response.message, custom_id=button_id(preview, "publish"))
+    assert "Nothing was published" in result.response.content
+    assert await rows(settings, "SELECT count(*) FROM titles WHERE name LIKE 'Qwxzzv%'") == [(0,)]
+    assert await rows(settings, "SELECT count(*) FROM title_actions") == [(0,)]
+
+
 async def test_a_failed_thread_takes_the_post_down_again(world, simcord_env, settings) -> None:
     mod = world.moderator()
     shown = await mod.slash(world.channel, "review post", title=ROUGE)
