@@ -70,6 +70,10 @@ _CONTEXT_RE = re.compile(
     r"\s+like|\bbrought\s+us|\bgave\s+us|\bbehind|\bthe\s+next|\bspiritual\s+successor\s+to|\bmeets)"
     r"\s+(?:the\s+)?[\"'“*_]*" + _LIST,
 )
+# The name before a title in a list ("Death Note, " / "Death Note and "), removed to read what leads the list.
+_LIST_ITEM_BEFORE_RE = re.compile(rf"(?:{_PHRASE})(?:[ \t]*,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+)$")
+# A cheap test first: only text ending in ", " or " and " can hold a list item before the title.
+_ENDS_A_LIST_ITEM_RE = re.compile(r"(?:,|[ \t]and)[ \t]*$")
 _MEETS_RE = re.compile(rf"({_PHRASE})[ \t]+meets[ \t]+")
 _QUOTED_RE = re.compile(
     r"(?<![\w*])(?:\*([A-Z0-9][^*\n]{1,60}?)\*|_([A-Z0-9][^_\n]{1,60}?)_"
@@ -187,12 +191,13 @@ def classify_mention(text: str, start: int, end: int | None = None) -> Compariso
     if end is not None and _CREDIT_AFTER_RE.match(text, end):
         return "studio_credit"
     # Lists: "the studio behind Death Note and Hunter x Hunter" credits both.
-    list_lead = re.sub(rf"(?:{_PHRASE})(?:[ \t]*,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+)$", "", before)
-    while list_lead != before:
+    while _ENDS_A_LIST_ITEM_RE.search(before):
+        list_lead = _LIST_ITEM_BEFORE_RE.sub("", before)
+        if list_lead == before:
+            break
         if _CREDIT_BEFORE_RE.search(list_lead):
             return "studio_credit"
         before = list_lead
-        list_lead = re.sub(rf"(?:{_PHRASE})(?:[ \t]*,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+)$", "", before)
     return "comparison"
 
 

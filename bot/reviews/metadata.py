@@ -145,9 +145,12 @@ def _about_another_title(text: str, start: int, others: _Others) -> bool:
 
 def _first(patterns: tuple[re.Pattern[str], ...], text: str, others: _Others) -> re.Match[str] | None:
     """The earliest match of any pattern about the reviewed show: the intro states the facts first."""
-    matches = [
-        m for pattern in patterns for m in pattern.finditer(text) if not _about_another_title(text, m.start(), others)
-    ]
+    matches = []
+    for pattern in patterns:
+        # The first match each pattern has about this show; later ones cannot be earlier.
+        first = next((m for m in pattern.finditer(text) if not _about_another_title(text, m.start(), others)), None)
+        if first:
+            matches.append(first)
     return min(matches, key=lambda m: m.start()) if matches else None
 
 
