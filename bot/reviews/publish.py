@@ -137,8 +137,9 @@ def post_content(analysis: ReviewAnalysis, *, score_override: float | None = Non
     aspects = _lines_within(
         [
             _line(
-                f"{_POLARITY_MARKS[a.polarity]} **{_ASPECT_LABELS.get(a.aspect, a.aspect)}** ({a.polarity}): "
-                f"{a.sentence}",
+                f"{_POLARITY_MARKS[a.polarity]} **{_ASPECT_LABELS.get(a.aspect, a.aspect)}** ({a.polarity})"
+                # Every sentence shows in one field only: an aspect whose sentences all show elsewhere has none.
+                + (f": {a.sentence}" if a.sentence else ""),
                 ASPECT_LINE_MAX,
             )
             for a in summary.aspects

@@ -70,6 +70,12 @@ _LEANING_RE = re.compile(
     r"|by\s+contrast|in\s+contrast|again|plus|yet|or)\b",
     re.IGNORECASE,
 )
+# "I expected a cute comedy.", "Everyone told me to bring tissues.": a set-up, not the judgement.
+_SET_UP_RE = re.compile(
+    r"^(?:i\s+(?:expected|was\s+expecting|thought|went\s+in|assumed|put\s+off)|everyone\s+(?:told|said|says)"
+    r"|you\s+(?:can|could|might)\s+(?:guess|think)|on\s+paper)\b",
+    re.IGNORECASE,
+)
 # "Season 1 alone is a 9/10", "the movie gets an 8/10": a score, the verdict's or another one.
 _SCORE_IN_TEXT_RE = re.compile(r"\d\s*/\s*\d|\b\d{1,3}\s*%|\bout\s+of\s+(?:5|10|100)\b", re.IGNORECASE)
 # "It is a …", "Frieren is a …": a sentence that sums the show up.
@@ -375,6 +381,7 @@ def _tldr_candidate(body: _Body) -> bool:
         and not _is_question(text)
         and not _about_elsewhere(body)
         and not _LEANING_RE.match(text)
+        and not _SET_UP_RE.match(text)
         and not _LIST_ITEM_RE.match(body.sentence.text)
         and not _SCORE_IN_TEXT_RE.search(text)
         and not text[:1].isspace()
@@ -478,6 +485,21 @@ def _pick_clauses(bodies: list[_Body], taken: set[int], *, positive: bool, limit
     return tuple(picked)
 
 
+def _aspect_lines(
+    bodies: list[_Body], readings: list[ClauseReading], headed: set[Aspect], taken: set[int]
+) -> tuple[AspectLine, ...]:
+    starts = frozenset(bodies[i].sentence.start for i in taken)
+    return tuple(
+        AspectLine(line.aspect, line.polarity, clip(line.sentence, ASPECT_SENTENCE_MAX))
+        for line in aspect_lines(readings, headed, starts)
+    )
+
+
+def _indexes_shown(bodies: list[_Body], lines: tuple[AspectLine, ...]) -> set[int]:
+    shown = {line.sentence for line in lines}
+    return {i for i, body in enumerate(bodies) if clip(body.text, ASPECT_SENTENCE_MAX) in shown}
+
+
 def _cut(at_line_break: int, at_space: int) -> int:
     """A line break to cut at, else a space (a review without line breaks is not cut mid-word)."""
     return at_line_break if at_line_break != -1 else at_space
@@ -531,28 +553,37 @@ def summarize(
     others = tuple(name.casefold() for name in other_title_names if name)
     compared = tuple(name.casefold() for name in compared_title_names if name)
     verdict, taken = _verdict(bodies, others)
-    tldr, in_tldr = _tldr(bodies, taken)
-    if not tldr:
-        tldr, in_tldr = _tldr(bodies, taken, strict=False)
-    taken |= in_tldr
-    if not tldr and verdict:
-        tldr = (verdict,)  # a review that is one judgement: its TL;DR and its verdict are the same
-    elif not tldr and not bodies:
-        fallback = clip(plain(strip_spoilers(text, " ")), TLDR_MAX_CHARS)
-        tldr = (fallback,) if any(c.isalnum() for c in fallback) else ()
     readings = [
         reading
         for body in bodies
         for reading in body.readings
         if not (body.names_other and any(name in reading.text.casefold() for name in compared))
     ]
-    taken_starts = frozenset(bodies[i].sentence.start for i in taken)
-    lines = tuple(
-        AspectLine(line.aspect, line.polarity, clip(line.sentence, ASPECT_SENTENCE_MAX))
-        for line in aspect_lines(readings, headed, taken_starts)
-    )
-    shown = {line.sentence for line in lines}
-    taken |= {i for i, body in enumerate(bodies) if clip(body.text, ASPECT_SENTENCE_MAX) in shown}
+    # Aspect lines choose before the TL;DR, so every aspect keeps a sentence of its own; the TL;DR
+    # takes the best of the judgements left, and only when none is left, one an aspect line had.
+    lines = _aspect_lines(bodies, readings, headed, taken)
+    in_lines = _indexes_shown(bodies, lines)
+    tldr, in_tldr = _tldr(bodies, taken | in_lines)
+    if not tldr:
+        tldr, in_tldr = _tldr(bodies, taken)
+        if tldr:
+            lines = _aspect_lines(bodies, readings, headed, taken | in_tldr)
+            in_lines = _indexes_shown(bodies, lines)
+    if not tldr:
+        tldr, in_tldr = _tldr(bodies, taken | in_lines, strict=False)
+    if not tldr:
+        tldr, in_tldr = _tldr(bodies, taken, strict=False)
+        lines = _aspect_lines(bodies, readings, headed, taken | in_tldr)
+        in_lines = _indexes_shown(bodies, lines)
+    # The same sentence pasted twice is still one sentence: none of its copies shows again.
+    shown_texts = {bodies[i].text.casefold() for i in in_tldr}
+    in_tldr |= {i for i, body in enumerate(bodies) if body.text.casefold() in shown_texts}
+    taken |= in_tldr | in_lines
+    if not tldr and verdict:
+        tldr = (verdict,)  # a review that is one judgement: its TL;DR and its verdict are the same
+    elif not tldr and not bodies:
+        fallback = clip(plain(strip_spoilers(text, " ")), TLDR_MAX_CHARS)
+        tldr = (fallback,) if any(c.isalnum() for c in fallback) else ()
     return Summary(
         tldr=tldr,
         aspects=lines,

@@ -164,3 +164,15 @@ def test_any_text_yields_a_post_within_every_discord_limit(text: str, many: bool
     assert "secret" not in (embed.footer.text or "")
     for value in [embed.description or "", *(f.value or "" for f in embed.fields)]:
         assert value.count("||") % 2 == 0
+
+
+def test_an_aspect_line_without_a_sentence_shows_its_verdict_alone() -> None:
+    """Every sentence shows in one field only; an aspect left without one reads "Music (positive)"."""
+    analysis = understand_review(
+        "The music is great and the story is clever.\n\nI recommend it. Score: 8/10",
+        finder=CatalogIndex(sample_titles()),
+        reviewed_title_id=None,
+    )
+    content = post_content(analysis)
+    assert content.aspects
+    assert all(not line.endswith(": ") and not line.endswith(":") for line in content.aspects)

@@ -123,8 +123,11 @@ def test_a_very_long_review_is_summarised_from_its_opening_and_closing() -> None
     score_at = text.index("9/10")
     summary = summarize(text, skip_spans=((score_at, score_at + 4),))
     assert summary.verdict == "Yes, watch it."
-    assert "The story is brilliant and moving." in summary.tldr
+    shown = [*summary.tldr, *(line.sentence for line in summary.aspects)]
+    assert "The story is brilliant and moving." in shown
     assert not any("9/10" in s for s in (*summary.tldr, *summary.pros, *summary.cons))
+    texts = [*summary.tldr, *summary.pros, *summary.cons, *(line.sentence for line in summary.aspects)]
+    assert len(texts) == len(set(texts))  # a sentence pasted 3,200 times still shows once
 
 
 def test_the_verdict_never_recommends_something_else() -> None:
