@@ -81,3 +81,12 @@ def check_new_title_name(raw: str) -> str:
     if words * 2 < len(visible):
         raise InvalidInput("That name is mostly symbols or punctuation. Please type the anime's name.")
     return name
+
+
+def fit_for_new(raw: str) -> bool:
+    """Whether the text would pass check_new_title_name (to offer adding it as a new title)."""
+    try:
+        check_new_title_name(raw)
+    except InvalidInput:
+        return False
+    return True

@@ -11,7 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.catalog.models import Title
-from bot.catalog.validate import check_new_title_name
+from bot.catalog.validate import check_new_title_name, fit_for_new
 from bot.checks import MODERATORS_ONLY, is_moderator, member_role_ids, require_guild, require_moderator
 from bot.interactions.replies import reply
 from bot.interactions.titles import TitleOption, resolve_typed_title, title_choices
@@ -82,7 +82,14 @@ class Scores(commands.Cog, name="Scores"):
             text = await self.rate_title(pick, chosen, score)
             await pick.response.edit_message(content=text, view=None)
 
-        view = DidYouMean(resolved, picked, owner_id=interaction.user.id)
+        async def new(button: discord.Interaction) -> None:
+            await self._check_may_add(button, guild_id)
+            name = check_new_title_name(title)
+            confirm = self._add_view(guild_id, name, score, button.user.id)
+            await button.response.edit_message(content=new_title_prompt(name, score), view=confirm)
+            confirm.message = button.message
+
+        view = DidYouMean(resolved, picked, owner_id=interaction.user.id, on_new=new if fit_for_new(title) else None)
         await reply(interaction, DidYouMean.prompt(title, score), view=view)
         view.message = await interaction.original_response()
 
@@ -95,16 +102,21 @@ class Scores(commands.Cog, name="Scores"):
             await reply(interaction, await self.rate_title(interaction, found, score))
             return
         await self._check_may_add(interaction, guild_id)
+        view = self._add_view(guild_id, name, score, interaction.user.id)
+        await reply(interaction, new_title_prompt(name, score), view=view)
+        view.message = await interaction.original_response()
+
+    def _add_view(self, guild_id: int, name: str, score: int, owner_id: int) -> Confirm:
+        """Add / Cancel for a new title of this server, bound to the member who asked."""
 
         async def add(button: discord.Interaction) -> None:
             await self._check_may_add(button, guild_id)
             created = await self.bot.catalog.create_local(name, guild_id, user_id=button.user.id)
             await button.response.edit_message(content=await self.rate_title(button, created, score), view=None)
 
-        view = Confirm(add, owner_id=interaction.user.id, confirm_label="Add")
+        view = Confirm(add, owner_id=owner_id, confirm_label="Add")
         view.confirm.style = discord.ButtonStyle.success
-        await reply(interaction, new_title_prompt(name, score), view=view)
-        view.message = await interaction.original_response()
+        return view
 
     async def _check_may_add(self, interaction: discord.Interaction, guild_id: int) -> None:
         """Members may add a few titles a day; moderators (who can rename, merge and delete them) any number."""

@@ -12,17 +12,23 @@ from bot.catalog.models import Candidate, Title
 from bot.interactions.views import BaseView
 
 OnPick = Callable[[discord.Interaction, Title], Awaitable[None]]
+OnNew = Callable[[discord.Interaction], Awaitable[None]]
 MAX_SUGGESTIONS = 4
 
 
 class DidYouMean(BaseView):
     """'Did you mean …?' with one button per close title, so a typo never creates a near-duplicate."""
 
-    def __init__(self, candidates: Sequence[Candidate], on_pick: OnPick, *, owner_id: int) -> None:
+    def __init__(
+        self, candidates: Sequence[Candidate], on_pick: OnPick, *, owner_id: int, on_new: OnNew | None = None
+    ) -> None:
         super().__init__(owner_id=owner_id)
         self.on_pick = on_pick
+        self.on_new = on_new
         for index, candidate in enumerate(candidates[:MAX_SUGGESTIONS]):
             self.add_item(_PickButton(candidate, index))
+        if on_new is not None:
+            self.add_item(_NewButton())
         self.add_item(_CancelButton())
 
     @staticmethod
@@ -46,6 +52,19 @@ class _PickButton(discord.ui.Button[DidYouMean]):
         view = _view_of(self)
         view.stop()
         await view.on_pick(interaction, self.title)
+
+
+class _NewButton(discord.ui.Button[DidYouMean]):
+    """None of these: the member means a show kansou does not know yet (asked to confirm next)."""
+
+    def __init__(self) -> None:
+        super().__init__(label="None: it's a new title", style=discord.ButtonStyle.secondary, custom_id="rate:new")
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        view = _view_of(self)
+        if view.on_new is not None:
+            view.stop()
+            await view.on_new(interaction)
 
 
 class _CancelButton(discord.ui.Button[DidYouMean]):

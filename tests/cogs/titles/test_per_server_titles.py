@@ -151,3 +151,20 @@ async def test_text_that_looks_like_sql_is_stored_as_plain_text(world, simcord_b
     assert "Saved your **4/10**" in added.response.content
     [title] = await local_named(simcord_bot, name)
     assert (await RatingRepo(simcord_bot.db).aggregate(world.guild.id, title.id)).count == 1
+
+
+async def test_a_member_whose_show_only_looks_like_a_known_one_can_still_add_it(world, simcord_bot) -> None:
+    member = world.member()
+    asked = await member.slash(world.channel, "rate", title="Cowboy Bebop Remix", score=8)
+    assert "Did you mean" in asked.response.content and "rate:new" in button_ids(asked)
+    offered = await member.click(asked.response.message, custom_id="rate:new")
+    assert offered.response.content.startswith("Not found. Add *Cowboy Bebop Remix* as a new title")
+    added = await member.click(asked.response.message, custom_id="confirm:yes")
+    assert "Saved your **8/10**" in added.response.content
+    [title] = await local_named(simcord_bot, "Cowboy Bebop Remix")
+    assert title.guild_id == world.guild.id
+
+
+async def test_no_new_title_button_for_a_name_unfit_to_be_one(world, simcord_bot) -> None:
+    asked = await world.member().slash(world.channel, "rate", title="**Cowboy Bebopp**", score=8)
+    assert "Did you mean" in asked.response.content and "rate:new" not in button_ids(asked)
