@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import aiohttp
 import discord
 
 from bot import __version__
@@ -20,6 +21,7 @@ from bot.cli.catalog import add_catalog_parser
 from bot.cli.sandbox import add_sandbox_parser, interactive, sandbox_instead_of_discord
 from bot.config import MISSING_TOKEN_HELP, ConfigError, Settings, load_settings
 from bot.discord_token import token_shape
+from bot.errors import StorageUnavailable
 from bot.logs import configure_logging
 from bot.plural import plural
 from bot.storage.db import Database, StorageError, latest_version
@@ -29,6 +31,16 @@ from bot.storage.titles import TitleRepo
 
 if TYPE_CHECKING:
     from bot.client import KansouBot
+
+log = logging.getLogger("kansou")
+# Raised by the first requests when the network or DNS is down (the gateway reconnects on its own).
+NETWORK_ERRORS = (aiohttp.ClientConnectionError, discord.DiscordServerError, TimeoutError)
+STORAGE_AT_START = {
+    "busy": "another program keeps it locked",
+    "full": "the disk holding it is full",
+    "read-only": "it cannot be written (read-only file, directory or disk)",
+    "failing": "the disk reported an error reading or writing it (a full disk can cause this too)",
+}
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
@@ -49,31 +61,67 @@ async def run_bot(args: argparse.Namespace, settings: Settings) -> int:
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
-    bot = create_bot(settings)
-    stop = asyncio.Event()
-    install_stop_signals(stop)
-    try:
-        async with bot:
-            runner = asyncio.create_task(bot.start(settings.token), name="kansou-run")
-            stopping = asyncio.create_task(stop.wait(), name="kansou-stop")
-            await asyncio.wait({runner, stopping}, return_when=asyncio.FIRST_COMPLETED)
-            if stop.is_set():
-                await stop_bot(bot, runner)
-            else:
-                stopping.cancel()
-            await runner
-    except discord.LoginFailure:
+    if empty_database(settings.db_path) and not getattr(args, "init", False):
         print(
-            "Discord rejected the token in DISCORD_TOKEN: copy it again from the developer portal "
-            "(Bot tab, Reset Token) into .env.",
+            f"The database file {settings.db_path} is empty (0 bytes): its data may have been lost, or the file "
+            "was created by mistake. Restore a backup there, or start once with `run --init` to begin a new database.",
             file=sys.stderr,
         )
-        return EXIT_USAGE
-    except StorageError as exc:
-        print(f"kansou cannot use its database: {exc}", file=sys.stderr)
         return EXIT_PROBLEM
+    stop = asyncio.Event()
+    install_stop_signals(stop)
+    delay = 1.0
+    while True:
+        try:
+            await run_until_stopped(create_bot(settings), settings.token, stop)
+        except discord.LoginFailure:
+            print(
+                "Discord rejected the token in DISCORD_TOKEN: copy it again from the developer portal "
+                "(Bot tab, Reset Token) into .env.",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        except StorageError as exc:
+            print(f"kansou cannot use its database: {exc}", file=sys.stderr)
+            return EXIT_PROBLEM
+        except StorageUnavailable as exc:
+            reason = STORAGE_AT_START.get(exc.reason, exc.reason)
+            print(f"kansou cannot use its database {settings.db_path}: {reason} ({exc.detail})", file=sys.stderr)
+            return EXIT_PROBLEM
+        except NETWORK_ERRORS as exc:
+            # No network (DNS, refused, timed out) before the gateway is up: one line, then a fresh try.
+            log.warning("cannot reach Discord (%s); trying again in %.0f s", describe_network_error(exc), delay)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), delay)
+            if stop.is_set():
+                break
+            delay = min(delay * 2, 60.0)
+            continue
+        break
     logging.getLogger("kansou").info("stopped")
     return EXIT_OK
+
+
+async def run_until_stopped(bot: KansouBot, token: str, stop: asyncio.Event) -> None:
+    """Start the bot; when `stop` is set, drain and close it. Start-up errors propagate (the bot closed)."""
+    async with bot:
+        runner = asyncio.create_task(bot.start(token), name="kansou-run")
+        stopping = asyncio.create_task(stop.wait(), name="kansou-stop")
+        await asyncio.wait({runner, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if stop.is_set():
+            await stop_bot(bot, runner)
+        else:
+            stopping.cancel()
+        await runner
+
+
+def empty_database(path: Path) -> bool:
+    return path.is_file() and path.stat().st_size == 0
+
+
+def describe_network_error(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if len(text) <= 200 else text[:200] + "…"
 
 
 def install_stop_signals(stop: asyncio.Event) -> None:
@@ -191,7 +239,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--env-file", default=None, help="settings file to read; it must exist (default: .env, when there is one)"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.add_parser("run", help="run the bot on Discord (needs DISCORD_TOKEN)").set_defaults(func=run_bot)
+    run_parser = sub.add_parser("run", help="run the bot on Discord (needs DISCORD_TOKEN)")
+    run_parser.add_argument(
+        "--init", action="store_true", help="accept an empty (0-byte) database file and start a new database in it"
+    )
+    run_parser.set_defaults(func=run_bot)
     add_sandbox_parser(sub)
     sub.add_parser("check", help="validate the configuration and the database").set_defaults(func=check)
     db_parser = sub.add_parser("db", help="database maintenance")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import json
 import logging
@@ -33,7 +34,7 @@ from bot.scores.service import RatingService
 from bot.settings.service import SettingsService
 from bot.storage.anilist_cache import AniListCache
 from bot.storage.comparisons import ComparisonRepo
-from bot.storage.db import Database
+from bot.storage.db import Database, when_storage_waits
 from bot.storage.local_titles import LocalTitleRepo
 from bot.storage.merge import merge_title
 from bot.storage.ratings import RatingRepo
@@ -72,10 +73,22 @@ class KansouTree(app_commands.CommandTree["KansouBot"]):
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         mark_start(interaction)
+        if interaction.type is discord.InteractionType.application_command:
+            # A busy database may take longer than Discord's 3 s: answer "thinking…" first, reply later.
+            when_storage_waits(functools.partial(defer_while_storage_waits, interaction))
         return True
 
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         await handle_error(interaction, error)
+
+
+async def defer_while_storage_waits(interaction: discord.Interaction) -> None:
+    if interaction.response.is_done():
+        return
+    try:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+    except (discord.HTTPException, aiohttp.ClientError):
+        log.info("could not defer %s while storage was busy", describe(interaction))
 
 
 class KansouBot(commands.Bot):
@@ -112,7 +125,7 @@ class KansouBot(commands.Bot):
         self._closed_storage = False
 
     async def setup_hook(self) -> None:
-        self.db = await Database.open(self.settings.db_path)
+        self.db = await Database.open_when_free(self.settings.db_path)  # before anything touches Discord
         log.info("storage ready: %s (%s)", self.settings.db_path, self.db.describe_schema())
         await self.db.start_checkpoints()
         self.started_monotonic = time.monotonic()

@@ -41,3 +41,25 @@ class OnCooldown(UserFacingError):
 
 class Unavailable(UserFacingError):
     """Something kansou relies on is out of reach for now; the user may retry later."""
+
+
+class StorageUnavailable(Unavailable):
+    """kansou's database cannot take the request now (busy, full, read-only, failing); nothing was changed.
+
+    `reason` is one of STORAGE_REASONS; `detail` is SQLite's own words, for the operator's log line.
+    """
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        self.reason = reason
+        self.detail = detail
+        super().__init__(STORAGE_REASONS.get(reason, STORAGE_REASONS["failing"]))
+
+
+STORAGE_REASONS = {
+    "busy": "kansou's storage is busy right now, so nothing was changed. Try again in a minute.",
+    "full": "kansou's storage is full, so nothing was saved; a server admin has been told in the log.",
+    "read-only": (
+        "kansou's storage is read-only right now, so nothing was saved; a server admin has been told in the log."
+    ),
+    "failing": "kansou could not use its storage, so nothing was saved; a server admin has been told in the log.",
+}

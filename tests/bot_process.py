@@ -129,9 +129,9 @@ class BotProcess:
 
 
 @contextlib.asynccontextmanager
-async def fake_discord() -> AsyncIterator[FakeDiscord]:
+async def fake_discord(port: int = 0) -> AsyncIterator[FakeDiscord]:
     fake = FakeDiscord()
-    await fake.start()
+    await fake.start(port)
     try:
         yield fake
     finally:

@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 
 from bot.catalog.links import escape_markdown
-from bot.errors import OnCooldown, PermissionDenied, UserFacingError
+from bot.errors import OnCooldown, PermissionDenied, StorageUnavailable, UserFacingError
 from bot.interactions.replies import reply
 from bot.interactions.timing import describe, elapsed_ms
 
@@ -39,6 +39,14 @@ def friendly_text(error: BaseException) -> str | None:
     return None
 
 
+def user_facing_cause(error: BaseException) -> UserFacingError | None:
+    """The UserFacingError behind a (possibly wrapped) command error, if any."""
+    if isinstance(error, UserFacingError):
+        return error
+    cause = error.__cause__ or getattr(error, "original", None)
+    return cause if isinstance(cause, UserFacingError) else None
+
+
 async def handle_error(interaction: discord.Interaction, error: BaseException) -> None:
     """Reply to a failed interaction: the error's own text, or 'something went wrong' with an incident id."""
     text = friendly_text(error)
@@ -53,6 +61,15 @@ async def handle_error(interaction: discord.Interaction, error: BaseException) -
             exc_info=(type(original), original, original.__traceback__),
         )
         text = f"Something went wrong on my side. If it keeps happening, tell an admin: incident `{incident}`."
+    elif isinstance(storage := user_facing_cause(error), StorageUnavailable):
+        # The operator's one line: what SQLite said, no traceback (the same fault repeats per request).
+        log.warning(
+            "%s: storage %s after %.0f ms (%s)",
+            describe(interaction),
+            storage.reason,
+            elapsed_ms(interaction),
+            storage.detail,
+        )
     else:
         log.info("%s refused in %.2f ms: %s", describe(interaction), elapsed_ms(interaction), text)
     try:

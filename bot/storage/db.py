@@ -7,27 +7,64 @@ import contextlib
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
+from bot.errors import StorageUnavailable
+
 log = logging.getLogger(__name__)
 
-BUSY_TIMEOUT_MS = 5_000
+# One attempt waits this long inside SQLite for another connection's lock; then kansou backs off and
+# tries again (releasing its own lock meanwhile) for up to BUSY_RETRY_SECONDS in all. Short, because
+# every other statement queues behind the one waiting inside SQLite, unaware that storage is busy.
+BUSY_TIMEOUT_MS = 20
+BUSY_RETRY_SECONDS = 10.0
 # Writes between background WAL checkpoints (the bot turns SQLite's own off). A write is at least a
 # few pages, so the log stays near SQLite's default of 1,000 pages between checkpoints.
 CHECKPOINT_AFTER_WRITES = 200
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 Params = Sequence[Any] | dict[str, Any]
+T = TypeVar("T")
+OnWait = Callable[[], Awaitable[None]]
+
+# Set per interaction: called once when a statement must wait for a busy database (the bot defers
+# the interaction, so a slow answer still arrives within Discord's deadline).
+_on_wait: ContextVar[OnWait | None] = ContextVar("kansou_storage_on_wait", default=None)
+
+# SQLite's primary result codes (the low byte of an extended code).
+_BUSY, _LOCKED, _READONLY, _IOERR, _FULL = 5, 6, 8, 10, 13
 
 
 class StorageError(Exception):
     """The database cannot be used as it is (its str() is fit for an operator)."""
+
+
+def when_storage_waits(callback: OnWait) -> None:
+    """Call `callback` (once per statement) whenever storage must wait in the current task."""
+    _on_wait.set(callback)
+
+
+def storage_problem(exc: sqlite3.Error) -> StorageUnavailable | None:
+    """The typed, user-facing form of a pressure error (busy, full, read-only, I/O), else None."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    text = str(exc).lower()
+    if primary in (_BUSY, _LOCKED) or "database is locked" in text:
+        return StorageUnavailable("busy", str(exc))
+    if primary == _FULL or "disk is full" in text:
+        return StorageUnavailable("full", str(exc))
+    if primary == _READONLY or "readonly database" in text:
+        return StorageUnavailable("read-only", str(exc))
+    if primary == _IOERR or "disk i/o error" in text:
+        return StorageUnavailable("failing", str(exc))
+    return None
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -49,6 +86,36 @@ def latest_version() -> int:
     return known[-1][0] if known else 0
 
 
+async def tell_waiting() -> None:
+    """Let the current interaction know that storage makes it wait (it defers)."""
+    callback = _on_wait.get()
+    if callback is not None:
+        await callback()
+
+
+class _Waiting:
+    """Backoff for one statement waiting on a busy database: 50 ms doubling to 1 s, within a deadline."""
+
+    def __init__(self, limit: float) -> None:
+        loop = asyncio.get_running_loop()
+        self._loop = loop
+        self._deadline = loop.time() + limit
+        self._delay = 0.05
+        self._told = False
+
+    async def backoff(self) -> bool:
+        """Sleep before the next try; False once the deadline has passed."""
+        left = self._deadline - self._loop.time()
+        if left <= 0:
+            return False
+        if not self._told:
+            self._told = True
+            await tell_waiting()
+        await asyncio.sleep(min(self._delay, left))
+        self._delay = min(self._delay * 2, 1.0)
+        return True
+
+
 class Database:
     """One aiosqlite connection; every statement runs under one lock, so transactions never interleave."""
 
@@ -66,6 +133,10 @@ class Database:
         self._writes = 0
         self._checkpoint_failing = False
         self.checkpoints = 0
+        self.busy_retry_seconds = BUSY_RETRY_SECONDS
+        # Statements now backing off from a busy database: while there are any, every other statement
+        # will queue behind them, so its interaction is told to defer at once.
+        self._waiting = 0
 
     @classmethod
     async def open(cls, path: str | Path, *, migrate: bool = True) -> Database:
@@ -93,11 +164,46 @@ class Database:
                 await db.migrate()
         except sqlite3.DatabaseError as exc:
             await conn.close()
+            problem = storage_problem(exc)  # locked, full, read-only: not corruption, and said so
+            if problem is not None:
+                raise problem from exc
             raise StorageError(f"{path} is not a usable SQLite database: {exc}") from exc
         except BaseException:
             await conn.close()
             raise
         return db
+
+    @classmethod
+    async def open_when_free(cls, path: str | Path, *, max_delay: float = 30.0) -> Database:
+        """Open, migrate and check that the database takes writes; while another program holds it
+        locked, say so once and keep trying (backing off to `max_delay`). Other problems raise."""
+        delay, told = 1.0, False
+        while True:
+            db: Database | None = None
+            try:
+                db = await cls.open(path)
+                db.busy_retry_seconds = 1.0
+                async with db.transaction():  # SQLite's write lock, taken and given back at once
+                    pass
+                db.busy_retry_seconds = BUSY_RETRY_SECONDS
+                if told:
+                    log.info("the database %s is free again", path)
+                return db
+            except StorageUnavailable as exc:
+                if db is not None:
+                    await db.close()
+                if exc.reason != "busy":
+                    raise
+                if not told:
+                    log.warning(
+                        "the database %s is locked by another program (%s); kansou waits for it and "
+                        "does not touch Discord's commands until it is free",
+                        path,
+                        exc.detail,
+                    )
+                    told = True
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, max_delay)
 
     def describe_schema(self) -> str:
         """What the last migrate() did, e.g. `new database, schema 5` or `upgraded from schema 3 to 5`."""
@@ -201,6 +307,9 @@ class Database:
                 except sqlite3.Error as exc:
                     if self._conn.in_transaction:
                         await self._conn.execute("ROLLBACK")
+                    problem = storage_problem(exc)
+                    if problem is not None:
+                        raise problem from exc
                     raise StorageError(f"migration {name} failed: {exc}") from exc
             log.log(level, "applied migration %s", name)
             applied.append(name)
@@ -208,20 +317,77 @@ class Database:
 
     # execute_fetchall is one trip to aiosqlite's thread instead of three (execute, fetch, close).
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        async with self._lock:
-            rows = await self._conn.execute_fetchall(sql, params)
-        return next(iter(rows), None)
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        async with self._lock:
-            return list(await self._conn.execute_fetchall(sql, params))
+        async def attempt() -> list[sqlite3.Row]:
+            async with self._lock:
+                return list(await self._conn.execute_fetchall(sql, params))
+
+        return await self._retrying(attempt)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement in its own transaction; returns the number of rows changed."""
-        async with self._lock, self._conn.execute(sql, params) as cursor:
-            changed = cursor.rowcount
+
+        async def attempt() -> int:
+            async with self._lock, self._conn.execute(sql, params) as cursor:
+                return cursor.rowcount
+
+        changed = await self._retrying(attempt)
         self._wrote()
         return changed
+
+    async def _retrying(self, attempt: Callable[[], Awaitable[T]]) -> T:
+        """Run `attempt`; while the database is busy, back off and retry (bounded); type pressure errors."""
+        if self._waiting:
+            await tell_waiting()
+        waited: _Waiting | None = None
+        try:
+            while True:
+                try:
+                    return await attempt()
+                except sqlite3.Error as exc:
+                    problem = storage_problem(exc)
+                    if problem is None:
+                        raise
+                    if problem.reason != "busy":
+                        raise problem from exc
+                    if waited is None:
+                        waited = _Waiting(self.busy_retry_seconds)
+                        self._waiting += 1
+                    if not await waited.backoff():
+                        raise problem from exc
+        finally:
+            if waited is not None:
+                self._waiting -= 1
+
+    async def _begin(self) -> None:
+        """Take our lock and SQLite's write lock (BEGIN IMMEDIATE), retrying while another process holds it."""
+        if self._waiting:
+            await tell_waiting()
+        waited: _Waiting | None = None
+        try:
+            while True:
+                await self._lock.acquire()
+                try:
+                    await self._conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.Error as exc:
+                    self._lock.release()
+                    problem = storage_problem(exc)
+                    if problem is None:
+                        raise
+                    if problem.reason != "busy":
+                        raise problem from exc
+                    if waited is None:
+                        waited = _Waiting(self.busy_retry_seconds)
+                        self._waiting += 1
+                    if not await waited.backoff():
+                        raise problem from exc
+        finally:
+            if waited is not None:
+                self._waiting -= 1
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         async with self.transaction() as conn:
@@ -229,16 +395,25 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE … COMMIT, rolled back on any error; yields the raw connection."""
-        async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any error; yields the raw connection.
+
+        A busy database is waited for (bounded); a full, read-only or failing one raises StorageUnavailable.
+        """
+        await self._begin()
+        try:
             try:
                 yield self._conn
-            except BaseException:
-                await self._conn.execute("ROLLBACK")
-                raise
-            else:
                 await self._conn.execute("COMMIT")
+            except BaseException as exc:
+                if self._conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        await self._conn.execute("ROLLBACK")
+                problem = storage_problem(exc) if isinstance(exc, sqlite3.Error) else None
+                if problem is not None:
+                    raise problem from exc
+                raise
+        finally:
+            self._lock.release()
         self._wrote()
 
     async def backup(self, destination: str | Path) -> Path:
