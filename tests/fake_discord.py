@@ -37,6 +37,7 @@ class Answer:
     callbacks: list[dict[str, Any]] = field(default_factory=list)
     messages: list[dict[str, Any]] = field(default_factory=list)
     answered_at: float | None = None
+    first_callback_at: float | None = None
     done: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
@@ -311,6 +312,7 @@ class FakeDiscord:
         if answer.callbacks:
             return _json({"message": "Interaction has already been acknowledged.", "code": 40060}, 400)
         answer.callbacks.append(body)
+        answer.first_callback_at = time.perf_counter()
         if body.get("type") in (4, 7, 8, 9):  # a message, an update, choices or a modal: the user has an answer
             self._answered(answer)
         data = body.get("data") or {}

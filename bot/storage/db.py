@@ -321,11 +321,16 @@ class Database:
         return rows[0] if rows else None
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        changes = self._conn.total_changes
+
         async def attempt() -> list[sqlite3.Row]:
             async with self._lock:
                 return list(await self._conn.execute_fetchall(sql, params))
 
-        return await self._retrying(attempt)
+        rows = await self._retrying(attempt)
+        if self._conn.total_changes != changes:  # a write with RETURNING (an upsert)
+            self._wrote()
+        return rows
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement in its own transaction; returns the number of rows changed."""

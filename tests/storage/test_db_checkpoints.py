@@ -47,3 +47,18 @@ async def test_the_log_is_reused_after_each_checkpoint_instead_of_growing(tmp_pa
     finally:
         await db.close()
     assert not wal.exists() or wal.stat().st_size == 0  # closing checkpoints and truncates the log
+
+
+async def test_writes_with_returning_count_towards_the_next_checkpoint(tmp_path: Path) -> None:
+    """/rate's upsert is a fetchone (INSERT ... RETURNING): it must count as a write, or the log never shrinks."""
+    db = await Database.open(tmp_path / "k.db")
+    try:
+        await db.start_checkpoints(after_writes=5)
+        for n in range(200):  # bounded
+            await db.fetchone("INSERT INTO bot_state (key, value) VALUES (?, 'v') RETURNING key", (f"k{n}",))
+            if db.checkpoints:
+                break
+            await asyncio.sleep(0.01)
+        assert db.checkpoints >= 1
+    finally:
+        await db.close()
