@@ -19,6 +19,7 @@ BENCHMARKS = {
     "similar": "benchmarks.similar_bench",
     "rate": "benchmarks.rate_bench",
     "cooldown": "benchmarks.cooldown_bench",
+    "load": "benchmarks.load_bench",
 }
 
 
