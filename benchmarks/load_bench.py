@@ -103,6 +103,18 @@ async def one_step(fake: FakeDiscord, mix: str, per_second: int, seconds: float,
     times = [first_callback_seconds(answer) for answer in answers]
     answered = [t for t in times if t is not None]
     p99 = percentile(answered, 0.99) if answered else float("inf")
+    if mix != "rate":
+        by_kind: dict[str, list[float]] = {}
+        for payload, seconds_ in zip(payloads, times, strict=True):
+            kind = ("autocomplete " if payload["type"] == 4 else "/") + payload["data"]["name"]
+            by_kind.setdefault(kind, []).append(float("inf") if seconds_ is None else seconds_)
+        print(
+            "    p50/p99 by kind: "
+            + ", ".join(
+                f"{kind} {statistics.median(v) * 1000:.0f}/{percentile(v, 0.99) * 1000:.0f} ms"
+                for kind, v in sorted(by_kind.items())
+            )
+        )
     return p99, len(answered), total
 
 
