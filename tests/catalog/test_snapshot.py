@@ -107,3 +107,13 @@ def test_local_titles_are_listed_without_decoding_the_catalog(saved: Path) -> No
     index.add(Title(id=998, name="Another Local One", local=True))
     index.remove(40)
     assert [title.id for title in index.local_titles()] == [998]
+
+
+def test_a_file_replaced_while_it_is_read_is_refused(saved: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A torn read (the start of one snapshot, the end of another) fails the digest: it is never used."""
+    old = saved.read_bytes()
+    new = Snapshot.build([Title(id=1, name="Only One")], version="7").save(saved.with_name("other")).read_bytes()
+    torn = old[: len(old) // 2] + new[len(new) // 2 :]
+    monkeypatch.setattr(Path, "read_bytes", lambda self: torn)
+    with pytest.raises(SnapshotError):
+        Snapshot.load(saved, version="7")

@@ -201,3 +201,19 @@ async def test_command_reports_a_bad_file_and_fails(
     err = capsys.readouterr().err
     assert "not an anime-offline-database file" in err
     assert "not changed" in err
+
+
+async def test_a_catalog_file_replaced_while_it_is_read_changes_nothing(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file is read in one go; a read torn between two releases is refused whole, nothing written."""
+    path = tmp_path / "catalog.json"
+    path.write_bytes(dataset("Mushishi"))
+    await import_catalog(db, path, progress=False)
+    before = await TitleRepo(db).load_all()
+    old, new = dataset("Mushishi", "Monster", "Ping Pong"), dataset("Kaiba", "Mononoke", indent=2)
+    torn = old[: len(old) // 2] + new[len(new) // 2 :]
+    monkeypatch.setattr(Path, "read_bytes", lambda self: torn)
+    with pytest.raises(CatalogFileError):
+        await import_catalog(db, path, progress=False)
+    assert await TitleRepo(db).load_all() == before
