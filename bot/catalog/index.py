@@ -38,6 +38,10 @@ _WORD_PREFIX_KEYS = 600
 _VOCAB_PREFIX_TOKENS = 60
 _FUZZY_CANDIDATES = 1200
 _PREFERRED_SCAN = 5000
+# A folded name with its id in the snapshot (None: only titles added since have it).
+_Name = tuple[str, int | None]
+# "Not looked up yet" for a snapshot key id (None already means "not in the snapshot").
+_UNKNOWN = -1
 # Decoded snapshot titles kept ready (candidates, exact hits in reviews, cards).
 _TITLE_CACHE = 4096
 # Titles whose names are kept decoded: the titles servers prefer are scanned on every autocomplete.
@@ -159,16 +163,17 @@ class CatalogIndex:
 
     # ----- names: the snapshot's and the added titles' together ----------------------------------
 
-    def _hits_of(self, key: str) -> list[int]:
-        """(title id << 2 | kind) of every live title with this folded name."""
-        key_id = self._base.key_id(key)
+    def _hits_of(self, key: str, key_id: int | None = _UNKNOWN) -> list[int]:
+        """(title id << 2 | kind) of every live title with this folded name (key_id: its snapshot id, if known)."""
+        if key_id == _UNKNOWN:
+            key_id = self._base.key_id(key)
         hits = [] if key_id is None else self._base.hits_of(key_id)
         if hits and self._hidden:
             hits = [hit for hit in hits if hit >> 2 not in self._hidden]
         return hits + self._added.hits.get(key, [])
 
-    def _live(self, key: str) -> bool:
-        return not self._hidden or bool(self._hits_of(key))
+    def _live(self, key: str, key_id: int | None = _UNKNOWN) -> bool:
+        return not self._hidden or bool(self._hits_of(key, key_id))
 
     def knows_word(self, word: str) -> bool:
         """Whether any name holds this folded word (lets the mention finder skip hopeless spans)."""
@@ -181,12 +186,13 @@ class CatalogIndex:
             return None
         return (0 if word_id is None else self._base.posting_size(word_id)) + len(added or ())
 
-    def _names_with_word(self, word: str, cap: int) -> list[str]:
+    def _names_with_word(self, word: str, cap: int) -> list[_Name]:
         """Up to cap names holding this word: the snapshot's in indexing order, then added ones."""
         base = self._base
         word_id = base.word_id(word)
-        names = [] if word_id is None else [base.keys[key_id] for key_id in base.posting(word_id)[:cap]]
-        return names + sorted(self._added.words.get(word, ()))[: max(0, cap - len(names))]
+        names = [] if word_id is None else [(base.keys[key_id], key_id) for key_id in base.posting(word_id)[:cap]]
+        added = sorted(self._added.words.get(word, ()))[: max(0, cap - len(names))]
+        return names + [(key, base.key_id(key)) for key in added]
 
     def _popular_ids(self) -> list[int]:
         if self._popular is None:
@@ -282,13 +288,13 @@ class CatalogIndex:
             if similar:
                 groups.append((sum(self._posting_size(w) or 0 for w in similar), similar))
         groups.sort(key=lambda group: group[0])
-        candidates: set[str] = set()
+        candidates: dict[str, int | None] = {}
         for _, similar in groups:
             for word in similar:
                 candidates.update(self._names_with_word(word, _FUZZY_CANDIDATES))
             if len(candidates) >= _FUZZY_CANDIDATES:
                 break
-        choices = [key for key in candidates if self._live(key)]
+        choices = [key for key, key_id in candidates.items() if self._live(key, key_id)]
         found = process.extract(folded, choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=60)
         return [(choice, score) for choice, score, _ in found]
 
@@ -327,16 +333,16 @@ class CatalogIndex:
         # title id -> (tier, name length, folded name); lower sorts first.
         found: dict[int, tuple[int, int, str]] = {}
 
-        def offer(key: str, tier: int) -> None:
+        def offer(key: str, tier: int, key_id: int | None = _UNKNOWN) -> None:
             rank = (tier, len(key), key)
-            for hit in self._hits_of(key):
+            for hit in self._hits_of(key, key_id):
                 if rank < found.get(hit >> 2, (9, 0, "")):
                     found[hit >> 2] = rank
 
-        for key in self._keys_with_prefix(folded):
-            offer(key, 0 if key == folded else 1)
-        for key in self._keys_with_word_prefix(folded):
-            offer(key, 2)
+        for key, key_id in self._keys_with_prefix(folded):
+            offer(key, 0 if key == folded else 1, key_id)
+        for key, key_id in self._keys_with_word_prefix(folded):
+            offer(key, 2, key_id)
         if preferred:
             self._offer_preferred(folded, preferred, offer)
         if len(found) < limit and len(folded) >= 3:
@@ -355,37 +361,37 @@ class CatalogIndex:
         chosen = islice(chain(sorted(titles, key=lambda title: title.name), popular), limit)
         return [self._candidate(title.id, 0.5, fold(title.name)) for title in chosen]
 
-    def _keys_with_prefix(self, folded: str) -> list[str]:
+    def _keys_with_prefix(self, folded: str) -> list[_Name]:
         keys_ = self._base.keys
         start = bisect.bisect_left(keys_, folded)
-        keys = []
-        for position in range(start, min(start + _PREFIX_SCAN, len(keys_))):
-            key = keys_[position]
+        keys: list[_Name] = []
+        for key_id in range(start, min(start + _PREFIX_SCAN, len(keys_))):
+            key = keys_[key_id]
             if not key.startswith(folded):
                 break
-            if self._live(key):
-                keys.append(key)
-        keys += [key for key in self._added.hits if key.startswith(folded)]
+            if self._live(key, key_id):
+                keys.append((key, key_id))
+        keys += [(key, self._base.key_id(key)) for key in self._added.hits if key.startswith(folded)]
         return keys
 
-    def _keys_with_word_prefix(self, folded: str) -> list[str]:
+    def _keys_with_word_prefix(self, folded: str) -> list[_Name]:
         *complete_words, partial = folded.split(" ")
         sizes = [self._posting_size(word) for word in complete_words]
         if any(size is None for size in sizes):
             return []
         needle = " " + folded
-        keys: list[str] = []
+        keys: list[_Name] = []
         if complete_words:
             # The rarest complete word bounds the candidates; the rest is checked on the name itself.
             rarest = min(zip(sizes, complete_words, strict=True))[1]
-            for key in self._names_with_word(rarest, _WORD_PREFIX_KEYS):
-                if needle in " " + key and self._live(key):
-                    keys.append(key)
+            for key, key_id in self._names_with_word(rarest, _WORD_PREFIX_KEYS):
+                if needle in " " + key and self._live(key, key_id):
+                    keys.append((key, key_id))
             return keys
         for word in self._vocab_with_prefix(partial, _VOCAB_PREFIX_TOKENS):
-            for key in self._names_with_word(word, _WORD_PREFIX_KEYS - len(keys)):
-                if self._live(key):
-                    keys.append(key)
+            for key, key_id in self._names_with_word(word, _WORD_PREFIX_KEYS - len(keys)):
+                if self._live(key, key_id):
+                    keys.append((key, key_id))
             if len(keys) >= _WORD_PREFIX_KEYS:
                 break
         return keys
