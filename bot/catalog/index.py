@@ -46,6 +46,8 @@ _UNKNOWN = -1
 _TITLE_CACHE = 4096
 # Titles whose names are kept decoded: the titles servers prefer are scanned on every autocomplete.
 _KEYS_CACHE = 8192
+# Servers whose preferred titles' names are kept (one entry per set of preferred titles).
+_PREFERRED_SETS = 16
 
 
 class _Added:
@@ -97,6 +99,7 @@ class CatalogIndex:
         self._added = _Added()
         self._hidden: set[int] = set()  # snapshot titles removed or replaced since
         self._popular: list[int] | None = None  # recomputed lazily after changes
+        self._preferred_names: dict[frozenset[int], list[str]] = {}  # emptied after changes
         # The snapshot never changes, so what is decoded from it can be cached without invalidation.
         self._decode = lru_cache(maxsize=_TITLE_CACHE)(self._base.title_at)
         self._base_keys = lru_cache(maxsize=_KEYS_CACHE)(self._base.keys_of)
@@ -141,6 +144,7 @@ class CatalogIndex:
             self._hidden.add(title.id)
         self._added.add(title)
         self._popular = None
+        self._preferred_names.clear()
 
     def remove(self, title_id: int) -> None:
         """Forget a title; unknown ids are ignored."""
@@ -148,6 +152,7 @@ class CatalogIndex:
             self._hidden.add(title_id)
         self._added.remove(title_id)
         self._popular = None
+        self._preferred_names.clear()
 
     def changes(self) -> tuple[list[Title], set[int]]:
         """What happened since the snapshot: titles added or replaced, and snapshot titles removed."""
@@ -398,21 +403,29 @@ class CatalogIndex:
 
     def _offer_preferred(self, folded: str, preferred: Collection[int], offer: Callable[[str, int], None]) -> None:
         """Preferred titles beyond the global scan caps: prefix, word-prefix, then partial fuzzy matches."""
-        ids = preferred if len(preferred) <= _PREFERRED_SCAN else list(preferred)[:_PREFERRED_SCAN]
-        names = [key for title_id in ids for key in self._title_keys(title_id)]
+        names = self._names_of(preferred)
         needle = " " + folded
-        unmatched = []
-        for key in names:
-            if key.startswith(folded):
-                offer(key, 1)
-            elif needle in key:
-                offer(key, 2)
-            else:
-                unmatched.append(key)
-        if len(folded) >= 3 and unmatched:
+        for key in [key for key in names if key.startswith(folded)]:
+            offer(key, 1)
+        for key in [key for key in names if needle in key and not key.startswith(folded)]:
+            offer(key, 2)
+        if len(folded) < 3:
+            return
+        unmatched = [key for key in names if needle not in key and not key.startswith(folded)]
+        if unmatched:
             found = process.extract(folded, unmatched, scorer=fuzz.partial_ratio, score_cutoff=80, limit=50)
             for key, _, _ in found:
                 offer(key, 3)
+
+    def _names_of(self, preferred: Collection[int]) -> list[str]:
+        """The names of a server's preferred titles; kept for the next keystroke (the set rarely changes)."""
+        ids = frozenset(preferred if len(preferred) <= _PREFERRED_SCAN else list(preferred)[:_PREFERRED_SCAN])
+        names = self._preferred_names.get(ids)
+        if names is None:
+            if len(self._preferred_names) >= _PREFERRED_SETS:
+                self._preferred_names.clear()
+            names = self._preferred_names[ids] = [key for title_id in ids for key in self._title_keys(title_id)]
+        return names
 
     def _title_keys(self, title_id: int) -> tuple[str, ...]:
         if title_id in self._added.title_keys:
