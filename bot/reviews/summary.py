@@ -48,6 +48,8 @@ _MIN_TLDR_WORDS = 5
 # A very long review is summarised from its opening and its closing, where intro and verdict live.
 WINDOW_HEAD_CHARS = 40_000
 WINDOW_TAIL_CHARS = 10_000
+# "No." answering "Is it worth watching?" is too short to hold a word, yet it is the verdict's first word.
+_SHORT_ANSWER_RE = re.compile(r"^(?:no|nope|yes|yep|yeah|nah)[.!]*$", re.IGNORECASE)
 _HAS_WORD_RE = re.compile(r"[^\W\d_]{3}|[^\W\d_].*[^\W\d_].*[^\W\d_]")
 
 _VERDICT_RE = re.compile(
@@ -246,7 +248,9 @@ def _read_body(
         if SPOILER_BAR in sentence.text or skips.any(sentence.start, sentence.end):
             continue
         prose = plain(sentence.text)
-        if not _HAS_WORD_RE.search(prose) or (len(prose) < 90 and _FACT_LINE_RE.match(prose)):
+        if not (_HAS_WORD_RE.search(prose) or _SHORT_ANSWER_RE.match(prose)) or (
+            len(prose) < 90 and _FACT_LINE_RE.match(prose)
+        ):
             continue
         if _is_title_line(text, sentence, prose):
             continue
@@ -334,7 +338,11 @@ def _joins(body: _Body, other: _Body, other_names: tuple[str, ...]) -> bool:
         and not _recommends_elsewhere(other, other_names)
         and not _is_question(other.text)
         and not _SCORE_IN_TEXT_RE.search(other.text)
-        and (other.strength > 0 or _VERDICT_RE.search(other.text) is not None)
+        and (
+            other.strength > 0
+            or _VERDICT_RE.search(other.text) is not None
+            or _SHORT_ANSWER_RE.match(other.text) is not None
+        )
     )
 
 
