@@ -75,8 +75,8 @@ def top_row(votes: int) -> TopRow:
 BUILDERS: list[tuple[str, Callable[[int], str]]] = [
     ("vote", lambda n: community_text(Aggregate.of([7] * n)) if n else "0 votes"),
     ("vote", lambda n: rated_text(TITLE, 7, RateResult(None, Aggregate.of([7] * max(n, 1)))) if n else "0 votes"),
-    ("vote", lambda n: embed_text(top_pages([top_row(n)] if n else [], {}, server_mean=7.0, m=3, min_votes=n))),
-    ("vote", lambda n: embed_text(top_pages([], {}, server_mean=7.0, m=3, min_votes=n))),
+    ("vote", lambda n: embed_text(top_pages([top_row(n)] if n else [], {}, min_votes=n))),
+    ("vote", lambda n: embed_text(top_pages([], {}, min_votes=n))),
     ("score", lambda n: embed_text(ratings_pages("Ann", [UserRating(1, "X", 7, "t")] * n, {}, total=n))),
     ("score", export_text),
     ("score", forget_question),

@@ -193,6 +193,10 @@ class RatingService:
         """The server's leaderboard by weighted rating (m: the weight of the server mean)."""
         return await self.repo.top(guild_id, m=m, min_votes=min_votes, limit=limit)
 
+    async def scores_for(self, guild_id: int, user_id: int, title_ids: Iterable[int]) -> dict[int, int]:
+        """The member's own scores among these titles."""
+        return await self.repo.scores_for(guild_id, user_id, title_ids)
+
     async def user_ratings(self, guild_id: int, user_id: int, *, limit: int) -> tuple[list[UserRating], int]:
         """A member's scores, highest first (at most `limit`), and how many they have in all."""
         rows = await self.repo.user_ratings(guild_id, user_id, limit=limit)

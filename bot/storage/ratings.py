@@ -144,10 +144,13 @@ class RatingRepo:
         # straight from the aggregate rows.
         rows = await self.db.fetchall(
             "SELECT a.title_id, t.name, a.count, a.total, "
-            "(a.total + :m * :c) / (a.count + :m) AS wr, COUNT(*) OVER () AS qualifying "
+            "(a.total + :m * :c) / (a.count + :m) AS wr, COUNT(*) OVER () AS qualifying, "
+            # Standard competition ranking (1, 2, 2, 4) on the rating as shown, two decimals: titles
+            # that look tied share a rank. The window runs over every qualifying title, before LIMIT.
+            "RANK() OVER (ORDER BY ROUND((a.total + :m * :c) / (a.count + :m), 2) DESC) AS place "
             "FROM rating_aggregates AS a JOIN titles AS t ON t.id = a.title_id "
             "WHERE a.guild_id = :guild AND a.count >= :min_votes "
-            "ORDER BY wr DESC, a.count DESC, a.title_id LIMIT :limit OFFSET :offset",
+            "ORDER BY place, a.count DESC, a.title_id LIMIT :limit OFFSET :offset",
             {
                 "m": m,
                 "c": server_mean,
@@ -160,14 +163,14 @@ class RatingRepo:
         total = rows[0]["qualifying"] if rows else await self._count_qualifying(guild_id, min_votes)
         page = [
             TopRow(
-                rank=offset + index + 1,
+                rank=row["place"],
                 title_id=row["title_id"],
                 title_name=row["name"],
                 weighted=weighted_rating(row["total"] / row["count"], row["count"], server_mean, m),
                 mean=row["total"] / row["count"],
                 votes=row["count"],
             )
-            for index, row in enumerate(rows)
+            for row in rows
         ]
         return TopPage(page, total, server_mean)
 
@@ -259,6 +262,18 @@ class RatingRepo:
             (guild_id, user_id, *wanted),
         )
         return {row[0] for row in rows}
+
+    async def scores_for(self, guild_id: int, user_id: int, title_ids: Iterable[int]) -> dict[int, int]:
+        """The member's scores for those of these titles they have scored (to show them in /top)."""
+        wanted = sorted(set(title_ids))
+        if not wanted:
+            return {}
+        marks = ", ".join("?" * len(wanted))
+        rows = await self.db.fetchall(
+            f"SELECT title_id, score FROM ratings WHERE guild_id = ? AND user_id = ? AND title_id IN ({marks})",
+            (guild_id, user_id, *wanted),
+        )
+        return {int(row[0]): int(row[1]) for row in rows}
 
     async def rated_title_ids(self, guild_id: int) -> set[int]:
         rows = await self.db.fetchall("SELECT title_id FROM rating_aggregates WHERE guild_id = ?", (guild_id,))

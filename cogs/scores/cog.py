@@ -153,13 +153,9 @@ class Scores(commands.Cog, name="Scores"):
         settings = await self.service.guild_settings(guild_id)
         floor = min_votes if min_votes is not None else settings.min_votes
         page = await self.service.top(guild_id, m=settings.min_votes, min_votes=floor, limit=limit)
-        pages = top_pages(
-            page.rows,
-            self._titles(row.title_id for row in page.rows),
-            server_mean=page.server_mean,
-            m=settings.min_votes,
-            min_votes=floor,
-        )
+        title_ids = [row.title_id for row in page.rows]
+        own = await self.service.scores_for(guild_id, interaction.user.id, title_ids)
+        pages = top_pages(page.rows, self._titles(title_ids), min_votes=floor, own=own)
         await Paginator(pages, owner_id=interaction.user.id).send(interaction, ephemeral=False)
 
     @ratings.command(name="list", description="A member's scores in this server, highest first")

@@ -49,12 +49,20 @@ def score_embed(title: Title, view: ScoreView, official: OfficialScore | None) -
     return embed
 
 
+TOP_EXPLAINED = "Ranked by a weighted score so that a few votes don't top the list · /help top shows how"
+
+
 def top_pages(
-    rows: Sequence[TopRow], titles: Mapping[int, Title], *, server_mean: float | None, m: int, min_votes: int
+    rows: Sequence[TopRow],
+    titles: Mapping[int, Title],
+    *,
+    min_votes: int,
+    own: Mapping[int, int] | None = None,
 ) -> list[discord.Embed]:
-    """/top as pages of PAGE_SIZE rows: rank, title link, weighted rating, mean and votes."""
-    formula = f"WR = v/(v+m)·R + m/(v+m)·C with m = {m}, C = {format_mean(server_mean)}"
-    footer = f"{formula} · at least {plural(min_votes, 'vote')}"
+    """/top as pages of PAGE_SIZE rows: shared ranks for ties, the title, weighted score, mean, votes, and
+    the asking member's own score on the titles they rated."""
+    own = own or {}
+    footer = f"{TOP_EXPLAINED} · titles with at least {plural(min_votes, 'vote')}"
     if not rows:
         embed = discord.Embed(
             title="Top titles in this server",
@@ -62,16 +70,23 @@ def top_pages(
             colour=COLOUR,
         )
         return [embed.set_footer(text=footer)]
+    yours = sum(1 for row in rows if row.title_id in own)
+    if yours:
+        footer = f"You scored {yours} of these {plural(len(rows), 'title')} (marked “you”) · {footer}"
     pages = []
     for start in range(0, len(rows), PAGE_SIZE):
-        lines = [
-            f"**{row.rank}.** {_link(row.title_id, row.title_name, titles)} — WR **{row.weighted:.2f}** · "
-            f"mean {row.mean:.2f} · {plural(row.votes, 'vote')}"
-            for row in rows[start : start + PAGE_SIZE]
-        ]
+        lines = [_top_line(row, titles, own.get(row.title_id)) for row in rows[start : start + PAGE_SIZE]]
         embed = discord.Embed(title="Top titles in this server", description="\n".join(lines), colour=COLOUR)
         pages.append(embed.set_footer(text=footer))
     return pages
+
+
+def _top_line(row: TopRow, titles: Mapping[int, Title], own: int | None) -> str:
+    mine = f" · you **{own}**" if own is not None else ""
+    return (
+        f"**{row.rank}.** {_link(row.title_id, row.title_name, titles)} — **{row.weighted:.2f}** · "
+        f"mean {row.mean:.2f} · {plural(row.votes, 'vote')}{mine}"
+    )
 
 
 def ratings_pages(

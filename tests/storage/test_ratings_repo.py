@@ -146,6 +146,27 @@ async def test_top_pages_continue_the_ranking(db: Database, repo: RatingRepo) ->
     assert (await repo.top(GUILD, m=3, min_votes=1, limit=5, offset=10)).total == 7
 
 
+async def test_titles_with_the_same_weighted_rating_share_a_rank(db: Database, repo: RatingRepo) -> None:
+    """Standard competition ranking: 1, 2, 2, 4; a later page keeps the ranks of the whole list."""
+    best, tie_a, tie_b, last = await add_titles(db, "Best", "Tie A", "Tie B", "Last")
+    for user, (s1, s2, s3, s4) in enumerate([(10, 8, 8, 2), (10, 8, 8, 2)], start=1):
+        for title, score in ((best, s1), (tie_a, s2), (tie_b, s3), (last, s4)):
+            await repo.rate(GUILD, title, user, score)
+    page = await repo.top(GUILD, m=3, min_votes=1, limit=10)
+    assert [(row.rank, row.title_name) for row in page.rows] == [(1, "Best"), (2, "Tie A"), (2, "Tie B"), (4, "Last")]
+    second = await repo.top(GUILD, m=3, min_votes=1, limit=2, offset=2)
+    assert [row.rank for row in second.rows] == [2, 4]
+
+
+async def test_scores_for_gives_the_members_own_scores_among_titles(db: Database, repo: RatingRepo) -> None:
+    a, b, c = await add_titles(db, "A", "B", "C")
+    await repo.rate(GUILD, a, 7, 9)
+    await repo.rate(GUILD, c, 7, 4)
+    await repo.rate(OTHER_GUILD, b, 7, 5)
+    assert await repo.scores_for(GUILD, 7, [a, b, c]) == {a: 9, c: 4}
+    assert await repo.scores_for(GUILD, 7, []) == {}
+
+
 async def test_a_members_scores_are_listed_highest_first(db: Database, repo: RatingRepo) -> None:
     """/ratings order, pagination and the export rows."""
     ids = await add_titles(db, "A", "B", "C")

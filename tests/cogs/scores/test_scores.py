@@ -268,12 +268,20 @@ async def test_top_ranks_by_weighted_rating_and_pages(world) -> None:
     lines = first_page.splitlines()
     assert len(lines) == 10
     assert lines[0].startswith("**1.** [Carole & Tuesday]")  # ties at mean 10 with FMA:B; lower id first
-    assert lines[1].startswith("**2.** [Fullmetal Alchemist: Brotherhood]")
-    assert "WR **" in lines[0] and "mean 10.00" in lines[0] and "3 votes" in lines[0]
+    assert lines[1].startswith("**1.** [Fullmetal Alchemist: Brotherhood]")  # a tie shares the rank
+    assert lines[2].startswith("**3.** ")
+    assert "mean 10.00" in lines[0] and "3 votes" in lines[0] and "you **10**" in lines[0]
     assert "Kaiba" not in first_page  # one vote, under the default minimum of 3
     turned = await members[0].click(result.response.message, custom_id="page:next")
     second_page = turned.response.embeds[0].description
     assert second_page.startswith("**11.** [Attack on Titan]")
+    footer = result.response.embeds[0].footer.text
+    assert footer.startswith("You scored 11 of these 11 titles")
+    assert "Ranked by a weighted score so that a few votes don't top the list" in footer
+    assert "WR =" not in footer and "/help top" in footer
+    outsider = await world.member("new").slash(world.channel, "top")
+    assert "you **" not in outsider.response.embeds[0].description
+    assert "You scored" not in outsider.response.embeds[0].footer.text
     assert "mean 1.00" in second_page
     with_one_vote = await members[0].slash(world.channel, "top", min_votes=1, limit=100)
     assert "Kaiba" in "".join(e.description for e in with_one_vote.response.embeds)
