@@ -35,6 +35,23 @@ class TopPage:
 
 
 @dataclass(frozen=True, slots=True)
+class MemberProfile:
+    """The head of /ratings list: how many scores a member gave, their mean, the server's, favourite tags."""
+
+    count: int
+    mean: float | None
+    server_mean: float | None
+    top_tags: tuple[tuple[str, int], ...] = ()  # (tag, how many of the member's titles have it)
+
+    @property
+    def difference(self) -> float | None:
+        """The member's mean minus the server's (positive: they score higher)."""
+        if self.mean is None or self.server_mean is None:
+            return None
+        return self.mean - self.server_mean
+
+
+@dataclass(frozen=True, slots=True)
 class UserRating:
     title_id: int
     title_name: str

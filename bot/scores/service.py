@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
-from collections.abc import Callable, Collection, Iterable
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.errors import InvalidInput, NotFound, OnCooldown, PermissionDenied
 from bot.plural import plural
-from bot.scores.models import RateResult, TopPage, UserRating
+from bot.scores.models import MemberProfile, RateResult, TopPage, UserRating
 from bot.scores.stats import MAX_SCORE, MIN_SCORE, Aggregate, format_mean
 from bot.settings.models import GuildSettings
 from bot.settings.service import SettingsService
@@ -21,6 +21,7 @@ MAX_COOLDOWN = 86_400
 # Settings are read on every score; they change rarely and the settings commands announce each change
 # (settings_changed), so a cached copy is used for a while. The expiry covers writers that do not announce.
 SETTINGS_TTL = 30.0
+PROFILE_TAGS = 5  # tags a member profile names
 
 
 def _monotonic() -> float:
@@ -192,6 +193,16 @@ class RatingService:
     async def top(self, guild_id: int, *, m: int, min_votes: int, limit: int) -> TopPage:
         """The server's leaderboard by weighted rating (m: the weight of the server mean)."""
         return await self.repo.top(guild_id, m=m, min_votes=min_votes, limit=limit)
+
+    async def profile(
+        self, guild_id: int, user_id: int, tags_of: Callable[[int], Sequence[str]], *, max_tags: int = PROFILE_TAGS
+    ) -> MemberProfile:
+        """A member's scores in sum: count, mean, the server's mean, and the tags their titles have most."""
+        scores = await self.repo.member_scores(guild_id, user_id)
+        mean = sum(scores.values()) / len(scores) if scores else None
+        tags = Counter(tag for title_id in scores for tag in dict.fromkeys(tags_of(title_id)))
+        top = tuple(sorted(tags.items(), key=lambda item: (-item[1], item[0]))[:max_tags])
+        return MemberProfile(len(scores), mean, await self.repo.server_mean(guild_id), top)
 
     async def scores_for(self, guild_id: int, user_id: int, title_ids: Iterable[int]) -> dict[int, int]:
         """The member's own scores among these titles."""

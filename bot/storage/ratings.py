@@ -190,6 +190,13 @@ class RatingRepo:
         )
         return [UserRating(row[0], row[1], row[2], row[3]) for row in rows]
 
+    async def member_scores(self, guild_id: int, user_id: int) -> dict[int, int]:
+        """Every score of the member in this server, by title id (for their profile)."""
+        rows = await self.db.fetchall(
+            "SELECT title_id, score FROM ratings WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+        )
+        return {int(row[0]): int(row[1]) for row in rows}
+
     async def user_rating_count(self, guild_id: int, user_id: int) -> int:
         row = await self.db.fetchone(
             "SELECT COUNT(*) FROM ratings WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)

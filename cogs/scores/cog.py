@@ -51,6 +51,10 @@ class Scores(commands.Cog, name="Scores"):
     def _titles(self, ids: Iterable[int]) -> dict[int, Title]:
         return {title.id: title for title in map(self.bot.catalog.get, ids) if title is not None}
 
+    def _tags(self, title_id: int) -> tuple[str, ...]:
+        title = self.bot.catalog.get(title_id)
+        return title.tags if title is not None else ()
+
     async def community_line(self, guild_id: int, title_id: int) -> str:
         """The review post's Community field for this title in this server."""
         return await self.service.community_line(guild_id, title_id)
@@ -164,7 +168,9 @@ class Scores(commands.Cog, name="Scores"):
         guild_id = require_guild(interaction)
         who = member or interaction.user
         rows, total = await self.service.user_ratings(guild_id, who.id, limit=LIST_MAX)
-        pages = ratings_pages(who.display_name, rows, self._titles(r.title_id for r in rows), total=total)
+        profile = await self.service.profile(guild_id, who.id, self._tags)
+        titles = self._titles(r.title_id for r in rows)
+        pages = ratings_pages(who.display_name, rows, titles, total=total, profile=profile)
         await Paginator(pages, owner_id=interaction.user.id).send(interaction, ephemeral=True)
 
     @ratings.command(name="export", description="Your scores in this server as a CSV file")

@@ -12,7 +12,7 @@ from bot.catalog.links import escape_markdown, shorten, title_link
 from bot.catalog.models import Title
 from bot.plural import plural
 from bot.reviews.models import OfficialScore
-from bot.scores.models import TopRow, UserRating
+from bot.scores.models import MemberProfile, TopRow, UserRating
 from bot.scores.service import ScoreView
 from bot.scores.stats import format_mean, histogram_bars
 
@@ -90,9 +90,14 @@ def _top_line(row: TopRow, titles: Mapping[int, Title], own: int | None) -> str:
 
 
 def ratings_pages(
-    who: str, rows: Sequence[UserRating], titles: Mapping[int, Title], *, total: int
+    who: str,
+    rows: Sequence[UserRating],
+    titles: Mapping[int, Title],
+    *,
+    total: int,
+    profile: MemberProfile | None = None,
 ) -> list[discord.Embed]:
-    """/ratings list: a member's scores, highest first, PAGE_SIZE per page."""
+    """/ratings list: the member's profile first, then their scores, highest first, PAGE_SIZE per page."""
     heading = f"{shorten(who, 80)}'s scores"
     if not rows:
         return [discord.Embed(title=heading, description="No scores in this server yet.", colour=COLOUR)]
@@ -103,9 +108,27 @@ def ratings_pages(
             for row in rows[start : start + PAGE_SIZE]
         ]
         embed = discord.Embed(title=heading, description="\n".join(lines), colour=COLOUR)
+        if profile is not None and start == 0:
+            _profile_fields(embed, profile)
         shown = f"{len(rows):,} of {plural(total, 'score')}" if total > len(rows) else plural(total, "score")
         pages.append(embed.set_footer(text=f"{shown} · /ratings export for a CSV of your own"))
     return pages
+
+
+def _profile_fields(embed: discord.Embed, profile: MemberProfile) -> None:
+    embed.add_field(name="Scores given", value=f"{profile.count:,}")
+    embed.add_field(name="Mean", value=f"{format_mean(profile.mean)} / 10")
+    difference = profile.difference
+    if difference is not None and profile.server_mean is not None:
+        if abs(difference) < 0.005:
+            versus = f"the same as the server's {format_mean(profile.server_mean)}"
+        else:
+            side = "above" if difference > 0 else "below"
+            versus = f"{abs(difference):.2f} {side} the server's {format_mean(profile.server_mean)}"
+        embed.add_field(name="Against the server", value=versus)
+    if profile.top_tags:
+        tags = " · ".join(f"{escape_markdown(shorten(tag, 30))} ({count})" for tag, count in profile.top_tags)
+        embed.add_field(name="Most-rated tags", value=tags, inline=False)
 
 
 def export_text(count: int) -> str:

@@ -311,6 +311,23 @@ async def test_ratings_list_shows_a_members_scores_highest_first(world) -> None:
     assert "No scores" in empty.response.embeds[0].description
 
 
+async def test_ratings_list_opens_with_the_members_profile(world) -> None:
+    """Scores given, mean, how far from the server's mean, and the tags of the titles scored most."""
+    alice, bob = world.member("alice"), world.member("bob")
+    for title_id, score in [(9, 6), (14, 9), (39, 3)]:  # Metallic Rouge, Monster, Kaiba
+        await alice.slash(world.channel, "rate", title=f"t:{title_id}", score=score)
+    await bob.slash(world.channel, "rate", title="t:9", score=10)
+    embed = (await bob.slash(world.channel, "ratings list", member=alice)).response.embeds[0]
+    profile = {field.name: field.value for field in embed.fields}
+    assert profile["Scores given"] == "3"
+    assert profile["Mean"] == "6.00 / 10"
+    assert profile["Against the server"] == "1.00 below the server's 7.00"  # (6 + 9 + 3 + 10) / 4
+    assert profile["Most-rated tags"] == "mystery (2) · sci-fi (2) · action (1) · android (1) · drama (1)"
+    assert embed.description.splitlines()[0].startswith("**9/10**")  # then the list
+    own = (await bob.slash(world.channel, "ratings list")).response.embeds[0]
+    assert {field.name: field.value for field in own.fields}["Against the server"] == ("3.00 above the server's 7.00")
+
+
 async def test_ratings_export_is_a_private_csv(world) -> None:
     """/ratings export attaches the caller's scores as CSV, ephemerally."""
     alice = world.member("alice")
