@@ -22,7 +22,7 @@ from bot.storage.ratings import Drift
 from cogs.anime.render import CardFacts, card_embed
 from cogs.compare.render import co_raters_text, side_text
 from cogs.meta.render import storage_text
-from cogs.reviews.render import Linked, history_embed, list_pages, post_embed
+from cogs.reviews.render import Linked, history_embed, list_page, post_embed
 from cogs.scores.render import export_text, forget_question, forgotten_text, ratings_pages, top_pages
 from cogs.settings.render import min_votes_text
 from cogs.titles.render import deleted_text, merged_text
@@ -82,7 +82,7 @@ BUILDERS: list[tuple[str, Callable[[int], str]]] = [
     ("score", forget_question),
     ("score", forgotten_text),
     ("vote", min_votes_text),
-    ("review", lambda n: embed_text(list_pages([review(i) for i in range(n)], {}, {}, total=n)) if n else "0 reviews"),
+    ("review", lambda n: embed_text(list_page([review(i) for i in range(n)], {}, {}, total=n)) if n else "0 reviews"),
     ("earlier version", lambda n: embed_text(history_embed(TITLE, review(1), [revision(i) for i in range(n)]))),
     ("word", lambda n: embed_text(post_embed(TITLE, content(n), linked=Linked(), community="—")) if n else "0 words"),
     ("vote", lambda n: embed_text(card_embed(TITLE, CardFacts(community=Aggregate.of([8] * n)))) if n else "0 votes"),

@@ -92,3 +92,20 @@ class Linked:
 
     compared: tuple[Title, ...] = ()
     credits: tuple[Title, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewListEntry:
+    """A line of /review list: the review and its title's community votes in the server."""
+
+    review: Review
+    votes: int
+    votes_total: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewListPage:
+    """One page of /review list and how many current reviews the server has in all."""
+
+    entries: list[ReviewListEntry]
+    total: int

@@ -21,6 +21,7 @@ from bot.reviews.drafts import Draft, DraftStore, understand
 from bot.reviews.models import Linked, NewReview, OfficialScore, Published, Review, Revision
 from bot.reviews.publish import PostContent
 from bot.scores.service import community_text
+from bot.scores.stats import Aggregate
 from bot.storage.comparisons import ComparisonRepo
 from bot.storage.ratings import RatingRepo
 from bot.storage.reviews import ReviewRepo
@@ -130,11 +131,13 @@ class ReviewService:
         """The reviewed title (a placeholder if the catalog lost it)."""
         return self.catalog.get(review.title_id) or Title(review.title_id, f"Title {review.title_id}")
 
-    async def listing(self, guild_id: int, limit: int) -> ReviewList:
-        reviews = await self.repo.list_current(guild_id, limit=limit)
+    async def listing(self, guild_id: int, *, page: int, page_size: int) -> ReviewList:
+        """One page of the server's current reviews, newest first, from one query."""
+        found = await self.repo.list_page(guild_id, limit=page_size, offset=page * page_size)
+        reviews = [entry.review for entry in found.entries]
         titles = {t.id: t for r in reviews if (t := self.catalog.get(r.title_id))}
-        community = {r.title_id: await self.community(guild_id, r.title_id) for r in reviews}
-        return ReviewList(reviews, titles, community, await self.repo.count(guild_id))
+        community = {e.review.title_id: community_text(Aggregate(e.votes, e.votes_total)) for e in found.entries}
+        return ReviewList(reviews, titles, community, found.total)
 
     async def history(self, guild_id: int, title: Title) -> tuple[Review, list[Revision]]:
         """The current review and its earlier texts, newest first."""

@@ -9,7 +9,7 @@ import aiosqlite
 
 from bot.comparisons.graph import EdgeKind
 from bot.errors import Conflict
-from bot.reviews.models import NewReview, Published, Review, Revision
+from bot.reviews.models import NewReview, Published, Review, ReviewListEntry, ReviewListPage, Revision
 from bot.storage.comparisons import delete_review_edges, write_review_edges
 from bot.storage.db import Database
 
@@ -141,6 +141,29 @@ class ReviewRepo:
             (guild_id, limit, offset),
         )
         return [_review(row) for row in rows]
+
+    async def list_page(self, guild_id: int, *, limit: int, offset: int) -> ReviewListPage:
+        """One page of the server's current reviews, newest first, each with its title's votes, and how many
+        current reviews there are in all: one query."""
+        fields = [column.strip() for column in _COLUMNS.split(",")]
+        columns = ", ".join(f"r.{field}" for field in fields)
+        rows = await self.db.fetchall(
+            f"SELECT {columns}, COALESCE(a.count, 0) AS votes, COALESCE(a.total, 0) AS votes_total, "
+            "COUNT(*) OVER () AS listed FROM reviews AS r LEFT JOIN rating_aggregates AS a "
+            "ON a.guild_id = r.guild_id AND a.title_id = r.title_id "
+            "WHERE r.guild_id = ? AND r.status = 'current' "
+            "ORDER BY r.created_at DESC, r.id DESC LIMIT ? OFFSET ?",
+            (guild_id, limit, offset),
+        )
+        entries = [
+            ReviewListEntry(
+                Review(**{field: row[field] for field in fields}),
+                votes=row["votes"],
+                votes_total=row["votes_total"],
+            )
+            for row in rows
+        ]
+        return ReviewListPage(entries, int(rows[0]["listed"]) if rows else 0)
 
     async def count(self, guild_id: int) -> int:
         """How many current reviews the server has."""

@@ -13,15 +13,16 @@ from discord import app_commands
 
 from bot.catalog.links import display_name
 from bot.checks import MODERATORS_ONLY, require_guild, require_moderator
+from bot.interactions.pages import LazyPaginator
 from bot.interactions.replies import reply
 from bot.interactions.titles import TitleOption, TitleOrNewOption
-from bot.interactions.views import Confirm, Paginator
-from cogs.reviews.render import history_embed, list_pages
+from bot.interactions.views import Confirm
+from cogs.reviews.render import history_embed, list_page
 
 if TYPE_CHECKING:
     from cogs.reviews.cog import Reviews
 
-LIST_MAX = 250
+LIST_PAGE = 10
 
 
 def review_commands(cog: Reviews) -> list[app_commands.Command]:
@@ -75,9 +76,15 @@ def review_commands(cog: Reviews) -> list[app_commands.Command]:
     @app_commands.command(name="list", description="This server's official reviews, newest first")
     async def review_list(interaction: discord.Interaction) -> None:
         guild_id = require_guild(interaction)
-        listing = await cog.service.listing(guild_id, LIST_MAX)
-        pages = list_pages(listing.reviews, listing.titles, listing.community, total=listing.total)
-        await Paginator(pages, owner_id=interaction.user.id).send(interaction, ephemeral=True)
+        first = await cog.service.listing(guild_id, page=0, page_size=LIST_PAGE)
+
+        async def load(page: int) -> discord.Embed:
+            listing = await cog.service.listing(guild_id, page=page, page_size=LIST_PAGE)
+            return list_page(listing.reviews, listing.titles, listing.community, total=listing.total)
+
+        embed = list_page(first.reviews, first.titles, first.community, total=first.total)
+        pages = -(-first.total // LIST_PAGE)  # every review, however many: each page is read when shown
+        await LazyPaginator(embed, pages, load, owner_id=interaction.user.id).send(interaction, ephemeral=True)
 
     @app_commands.command(name="history", description="Earlier versions of the official review of a title")
     @app_commands.describe(title="The anime")

@@ -151,28 +151,24 @@ def _when(stamp: str) -> str:
     return stamp[:10]
 
 
-def list_pages(
+def list_page(
     reviews: Sequence[Review], titles: Mapping[int, Title], community: Mapping[int, str], *, total: int
-) -> list[discord.Embed]:
-    """/review list: the server's reviews, newest first, PAGE_SIZE per page."""
+) -> discord.Embed:
+    """One page of /review list: these reviews (newest first), and how many the server has in all."""
     heading = "Official reviews in this server"
     if not reviews:
-        return [discord.Embed(title=heading, description="No official reviews yet.", colour=COLOUR)]
-    pages = []
-    for start in range(0, len(reviews), PAGE_SIZE):
-        lines = []
-        for review in reviews[start : start + PAGE_SIZE]:
-            title = titles.get(review.title_id)
-            name = title_link(title, max_name=60) if title else f"title {review.title_id}"
-            post = f" · [post](<{review.jump_url}>)" if review.jump_url else ""
-            lines.append(
-                f"**{format_score(review.score)}** · {name} · community {community.get(review.title_id, '—')}"
-                f" · {_when(review.created_at)}{post}"
-            )
-        embed = discord.Embed(title=heading, description=clip("\n".join(lines), 4_000), colour=COLOUR)
-        embed.set_footer(text=f"{plural(total, 'review')} · newest first")
-        pages.append(embed)
-    return pages
+        return discord.Embed(title=heading, description="No official reviews yet.", colour=COLOUR)
+    lines = []
+    for review in reviews:
+        title = titles.get(review.title_id)
+        name = title_link(title, max_name=60) if title else f"title {review.title_id}"
+        post = f" · [post](<{review.jump_url}>)" if review.jump_url else ""
+        lines.append(
+            f"**{format_score(review.score)}** · {name} · community {community.get(review.title_id, '—')}"
+            f" · {_when(review.created_at)}{post}"
+        )
+    embed = discord.Embed(title=heading, description=clip("\n".join(lines), 4_000), colour=COLOUR)
+    return embed.set_footer(text=f"{plural(total, 'review')} · newest first")
 
 
 def history_embed(title: Title, current: Review, revisions: Sequence[Revision]) -> discord.Embed:

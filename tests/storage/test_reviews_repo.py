@@ -142,6 +142,24 @@ async def test_list_is_newest_first_and_pages(repo: ReviewRepo) -> None:
     assert await repo.count(GUILD) == 5 and await repo.title_ids(GUILD) == {1, 2, 3, 4, 5}
 
 
+async def test_a_list_page_comes_with_each_titles_votes_and_the_total(repo: ReviewRepo) -> None:
+    """One query per page: the reviews, their titles' community votes in this server, how many in all."""
+    for title in range(1, 6):
+        await repo.publish(new(title, message=100 * title), replace=False)
+    await repo.publish(new(1, guild=OTHER, message=999), replace=False)
+    for user, score in ((1, 8), (2, 6)):
+        await repo.db.execute("INSERT INTO ratings (guild_id, title_id, user_id, score) VALUES (?, 4, ?, ?)",
+                              (GUILD, user, score))  # fmt: skip
+    await repo.db.execute("INSERT INTO ratings (guild_id, title_id, user_id, score) VALUES (?, 4, 1, 1)", (OTHER,))
+    page = await repo.list_page(GUILD, limit=2, offset=0)
+    assert [e.review.title_id for e in page.entries] == [5, 4] and page.total == 5
+    assert (page.entries[1].votes, page.entries[1].votes_total) == (2, 14)
+    assert (page.entries[0].votes, page.entries[0].votes_total) == (0, 0)
+    last = await repo.list_page(GUILD, limit=2, offset=4)
+    assert [e.review.title_id for e in last.entries] == [1] and last.total == 5
+    assert (await repo.list_page(GUILD, limit=2, offset=10)).entries == []
+
+
 async def test_delete_marks_the_review_deleted_and_editing_it_is_refused(repo: ReviewRepo) -> None:
     review = (await repo.publish(new(), replace=False)).review
     await repo.db.execute("INSERT INTO ratings (guild_id, title_id, user_id, score) VALUES (?, 1, 3, 8)", (GUILD,))
