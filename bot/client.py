@@ -25,7 +25,7 @@ from bot.comparisons.service import ComparisonService
 from bot.config import Settings
 from bot.events import SCORE_CHANGED
 from bot.interactions.error_handler import handle_error
-from bot.interactions.groups import review_group
+from bot.interactions.groups import mod_group, review_group
 from bot.interactions.replies import NO_MENTIONS
 from bot.interactions.timing import describe, elapsed_ms, mark_start
 from bot.plural import plural
@@ -98,6 +98,7 @@ class KansouBot(commands.Bot):
     catalog: CatalogService
     anilist: AniListClient
     review_group: app_commands.Group
+    mod_group: app_commands.Group
     server_settings: SettingsService
     ratings: RatingService
     comparisons: ComparisonService
@@ -134,6 +135,8 @@ class KansouBot(commands.Bot):
         self._build_services()
         self.review_group = review_group()
         self.tree.add_command(self.review_group)
+        self.mod_group = mod_group()
+        self.tree.add_command(self.mod_group)
         for extension in EXTENSIONS:
             try:
                 await self.load_extension(extension)

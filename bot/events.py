@@ -8,7 +8,7 @@ from __future__ import annotations
 # The review post of that title refreshes its Community field.
 SCORE_CHANGED = "kansou_score_changed"
 
-# A review's comparison links changed (a moderator's /review compare or uncompare): (guild_id, title_id).
+# A review's comparison links changed (a moderator's /mod review compare or uncompare): (guild_id, title_id).
 # The review post of that title refreshes its "Compared to:".
 REVIEW_LINKS_CHANGED = "kansou_review_links_changed"
 

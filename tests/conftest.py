@@ -122,6 +122,15 @@ class World:
             roles.append(self.guild.create_role(f"role-{self._count}", permissions=discord.Permissions(**permissions)))
         return self.guild.add_member(user, roles=roles)
 
+    async def show_command(self, name: str, *who: RoleHandle | MemberActor) -> None:
+        """What an admin does in Server Settings → Integrations: let these roles or members see a command
+        that default_permissions hides from them (kansou still checks them itself)."""
+        bot = self.env.bot
+        assert isinstance(bot, KansouBot)
+        commands = await bot.tree.fetch_commands()
+        command = next(c for c in commands if c.name == name)
+        self.guild.set_command_permissions(command, dict.fromkeys(who, True))
+
     def moderator(self, name: str = "mod") -> MemberActor:
         return self.member(name, manage_messages=True)
 

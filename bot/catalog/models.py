@@ -221,7 +221,7 @@ class MergeReport:
 
 # Why a server's own title cannot be deleted while it has a review (a Conflict's text).
 HAS_REVIEW = (
-    "This title has an official review in this server: delete the review first (`/review delete`), "
+    "This title has an official review in this server: delete the review first (`/mod review delete`), "
     "or merge the title into the right one with `/title merge`."
 )
 

@@ -153,13 +153,13 @@ class ComparisonService:
         return await self.repo.edges_of_review(guild_id, review_id)
 
     async def link(self, guild_id: int, title: Title, other: Title, moderator_id: int) -> bool:
-        """A moderator's `/review compare`: the current review of `title` compares it with `other` from now
+        """A moderator's `/mod review compare`: the current review of `title` compares it with `other` from now
         on; False if it already did. NotFound without a current review, InvalidInput for the title itself."""
         review = await self._review_to_edit(guild_id, title, other)
         return await self.repo.add_comparison(guild_id, review.id, title.id, other.id, moderator_id)
 
     async def unlink(self, guild_id: int, title: Title, other: Title, moderator_id: int) -> None:
-        """A moderator's `/review uncompare`; NotFound if the review did not compare the two."""
+        """A moderator's `/mod review uncompare`; NotFound if the review did not compare the two."""
         review = await self._review_to_edit(guild_id, title, other)
         if not await self.repo.remove_comparison(guild_id, review.id, other.id, moderator_id):
             raise NotFound(f"The official review of {bold(title)} does not compare it with {bold(other)}.")

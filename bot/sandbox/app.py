@@ -95,7 +95,7 @@ async def welcome(server: DemoServer) -> None:
         "Type `/` in the message box below to see its commands, for example `/rate`, `/score`, `/top`, "
         "`/compare`, `/similar` or `/review show` (try Cowboy Bebop: it has an official review).\n"
         "**Viewing as** (top left) switches between the people here: Ren is a moderator and can post a review "
-        "with `/review post`; Yuki, Haru, Mei and Sora are members.",
+        "with `/mod review post`; Yuki, Haru, Mei and Sora are members.",
     )
 
 

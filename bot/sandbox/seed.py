@@ -86,16 +86,16 @@ async def rate_titles(server: DemoServer) -> int:
 
 
 async def publish_review(server: DemoServer) -> None:
-    """The moderator writes the official review in /review post's form and publishes it."""
+    """The moderator writes the official review in /mod review post's form and publishes it."""
     mod, channel = server.moderator, server.reviews
-    title = await pick_title(mod, channel, "review post", REVIEWED)
-    shown = await mod.slash(channel, "review post", title=title)
+    title = await pick_title(mod, channel, "mod review post", REVIEWED)
+    shown = await mod.slash(channel, "mod review post", title=title)
     if shown.modal is None:
-        raise SeedError(f"/review post: expected the review form, got {_said(shown)!r}")
+        raise SeedError(f"/mod review post: expected the review form, got {_said(shown)!r}")
     preview = await mod.submit_modal(shown, {_text_input_id(shown.modal): REVIEW_TEXT.read_text(encoding="utf-8")})
     message = getattr(preview.response, "message", None)
     if message is None:
-        raise SeedError(f"/review post: expected a preview with a Publish button, got {_said(preview)!r}")
+        raise SeedError(f"/mod review post: expected a preview with a Publish button, got {_said(preview)!r}")
     _expect(await mod.click(message, label="Publish"), "Published", "Publish")
 
 
@@ -105,7 +105,7 @@ def _text_input_id(modal: dict[str, Any]) -> str:
         for item in row.get("components", [row]):
             if item.get("type") == 4:  # a text input
                 return str(item["custom_id"])
-    raise SeedError("/review post: the form has no text input")
+    raise SeedError("/mod review post: the form has no text input")
 
 
 async def seed(server: DemoServer) -> None:

@@ -85,7 +85,7 @@ class ComparisonRepo:
     async def add_comparison(
         self, guild_id: int, review_id: int, title_id: int, other_title_id: int, moderator_id: int
     ) -> bool:
-        """A moderator's `/review compare`: link the review's title to another; False if already linked."""
+        """A moderator's `/mod review compare`: link the review's title to another; False if already linked."""
         async with self.db.transaction() as conn:
             async with conn.execute(
                 "SELECT kind, removed FROM comparison_edges "
@@ -113,7 +113,7 @@ class ComparisonRepo:
             return True
 
     async def remove_comparison(self, guild_id: int, review_id: int, other_title_id: int, moderator_id: int) -> bool:
-        """A moderator's `/review uncompare`: False if the review had no such live comparison."""
+        """A moderator's `/mod review uncompare`: False if the review had no such live comparison."""
         async with self.db.transaction() as conn:
             async with conn.execute(
                 "SELECT 1 FROM comparison_edges WHERE guild_id = ? AND review_id = ? "

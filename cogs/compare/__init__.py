@@ -1,4 +1,4 @@
-"""/compare and /similar (everyone), and the moderators' /review compare and /review uncompare."""
+"""/compare and /similar (everyone), and the moderators' /mod review compare and /mod review uncompare."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""/compare and /similar (everyone), and the moderators' /review compare and /review uncompare."""
+"""/compare and /similar (everyone), and the moderators' /mod review compare and /mod review uncompare."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from bot.catalog.models import Title
 from bot.checks import MODERATORS_ONLY, require_guild, require_moderator
 from bot.comparisons.service import bold
 from bot.events import REVIEW_LINKS_CHANGED
-from bot.interactions.groups import attach, detach
+from bot.interactions.groups import MOD_REVIEW, attach, detach, subgroup
 from bot.interactions.replies import reply
 from bot.interactions.titles import TitleOption
 from cogs.compare.render import compare_embed, similar_embed
@@ -33,10 +33,10 @@ class Comparisons(commands.Cog, name="Comparisons"):
         self._review_commands = review_commands(self)
 
     async def cog_load(self) -> None:
-        attach(self.bot.review_group, self._review_commands)
+        attach(subgroup(self.bot.mod_group, MOD_REVIEW), self._review_commands)
 
     async def cog_unload(self) -> None:
-        detach(self.bot.review_group, self._review_commands)
+        detach(subgroup(self.bot.mod_group, MOD_REVIEW), self._review_commands)
 
     @app_commands.command(name="compare", description="Two titles side by side: scores, members, reviews, tags")
     @app_commands.describe(first="The first title", second="The title to compare it with")
@@ -59,7 +59,7 @@ class Comparisons(commands.Cog, name="Comparisons"):
         await reply(interaction, embed=similar_embed(result), ephemeral=False)
 
     async def edit_comparison(self, interaction: discord.Interaction, title: Title, other: Title, *, add: bool) -> None:
-        """/review compare and /review uncompare: moderators only, on the server's current review of `title`."""
+        """/mod review compare and /mod review uncompare: moderators only, on the server's current review of `title`."""
         guild_id = require_guild(interaction)
         require_moderator(interaction, await self.bot.server_settings.get(guild_id))
         if add:
@@ -80,10 +80,10 @@ class Comparisons(commands.Cog, name="Comparisons"):
 
 
 def review_commands(cog: Comparisons) -> list[app_commands.Command]:
-    """`/review compare` and `/review uncompare`, bound to this cog, for the reviews feature's group."""
+    """`/mod review compare` and `/mod review uncompare`, bound to this cog."""
 
     @app_commands.command(
-        name="compare", description="Link a review to a title it compares with (moderators)", extras=MODERATORS_ONLY
+        name="compare", description="Link a review to a title it compares with", extras=MODERATORS_ONLY
     )
     @app_commands.describe(title="The reviewed title", other="The title its review compares it with")
     async def compare(interaction: discord.Interaction, title: TitleOption, other: TitleOption) -> None:
@@ -91,7 +91,7 @@ def review_commands(cog: Comparisons) -> list[app_commands.Command]:
 
     @app_commands.command(
         name="uncompare",
-        description="Unlink a title from a review's comparisons (moderators)",
+        description="Unlink a title from a review's comparisons",
         extras=MODERATORS_ONLY,
     )
     @app_commands.describe(title="The reviewed title", other="The title to take out of its comparisons")

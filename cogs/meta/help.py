@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 
 from bot.checks import ADMINS, AUDIENCE, EVERYONE, MODERATORS
+from bot.interactions.groups import MOD
 
 FIELD_LIMIT = 1024
 FIELDS_PER_PAGE = 6
@@ -43,10 +44,10 @@ EXAMPLES = {
     "score": "/score title:Cowboy Bebop",
     "top": "/top limit:10 min_votes:5",
     "ratings list": "/ratings list member:@Ann",
-    "review post": "/review post title:Cowboy Bebop (the form opens) — or add file:review.md and score:8.5",
-    "review edit": "/review edit title:Cowboy Bebop score:9",
-    "review compare": "/review compare title:Cowboy Bebop other:Trigun",
-    "review uncompare": "/review uncompare title:Cowboy Bebop other:Trigun",
+    "mod review post": "/mod review post title:Cowboy Bebop (the form opens) — or add file:review.md and score:8.5",
+    "mod review edit": "/mod review edit title:Cowboy Bebop score:9",
+    "mod review compare": "/mod review compare title:Cowboy Bebop other:Trigun",
+    "mod review uncompare": "/mod review uncompare title:Cowboy Bebop other:Trigun",
     "compare": "/compare first:Cowboy Bebop second:Trigun",
     "title merge": "/title merge title:Bebop (local) into:Cowboy Bebop",
     "title rename": "/title rename title:Bebop name:Cowboy Bebop",
@@ -121,7 +122,9 @@ def leaves(tree: app_commands.CommandTree) -> list[app_commands.Command]:
 
 
 def feature_of(command: app_commands.Command) -> str:
-    top = command.qualified_name.split(" ")[0]
+    words = command.qualified_name.split(" ")
+    # `/mod review …` and `/mod ratings …` belong with the feature they moderate.
+    top = words[1] if words[0] == MOD and len(words) > 2 else words[0]
     return next((feature for feature, names in FEATURES if top in names), OTHER)
 
 
@@ -167,7 +170,7 @@ def help_pages(tree: app_commands.CommandTree) -> list[discord.Embed]:
 
 
 def find_command(tree: app_commands.CommandTree, name: str) -> app_commands.Command | None:
-    """A command by its full name, with or without the slash ("review post", "/top")."""
+    """A command by its full name, with or without the slash ("mod review post", "/top")."""
     wanted = " ".join(name.strip().lstrip("/").split()).casefold()
     return next((c for c in leaves(tree) if c.qualified_name == wanted), None)
 

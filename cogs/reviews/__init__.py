@@ -1,4 +1,5 @@
-"""Official reviews: /review post, edit, show, list, history and delete, the preview and the rating panel."""
+"""Official reviews: /review show, list and history; the moderators' /mod review post, edit and delete;
+the preview and the rating panel."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from discord.ext import commands
 from bot.catalog.links import display_name
 from bot.checks import member_role_ids, require_moderator
 from bot.events import REVIEW_LINKS_CHANGED, SCORE_CHANGED, listener
-from bot.interactions.groups import attach, detach
+from bot.interactions.groups import MOD_REVIEW, attach, detach, for_members, for_moderators, subgroup
 from bot.interactions.replies import reply
 from bot.reviews.coalesce import Coalescer
 from bot.reviews.models import Review
@@ -44,13 +44,15 @@ class Reviews(commands.Cog, name="Reviews"):
     async def cog_load(self) -> None:
         self.bot.add_view(RatingPanel())
         self.bot.add_dynamic_items(PreviewAction, KeepSuggestions)
-        attach(self.bot.review_group, self._commands)
+        attach(self.bot.review_group, for_members(self._commands))
+        attach(subgroup(self.bot.mod_group, MOD_REVIEW), for_moderators(self._commands))
 
     async def cog_unload(self) -> None:
         # Shutting down: the review posts get the latest community score before the bot goes.
         await self.coalescer.flush()
         self.bot.remove_dynamic_items(PreviewAction, KeepSuggestions)
-        detach(self.bot.review_group, self._commands)
+        detach(self.bot.review_group, for_members(self._commands))
+        detach(subgroup(self.bot.mod_group, MOD_REVIEW), for_moderators(self._commands))
 
     # -- keeping posts current -------------------------------------------------------------------
 

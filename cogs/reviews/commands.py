@@ -1,7 +1,7 @@
 """/review subcommands of the reviews feature: post, edit, show, list, history, delete.
 
 They are built for one Reviews cog and attached to the bot's one `/review` group when the cog loads
-(bot/interactions/groups.py); the comparisons feature attaches `/review compare` and `uncompare` the same way.
+(bot/interactions/groups.py); the comparisons feature attaches `/mod review compare` and `uncompare` the same way.
 """
 
 from __future__ import annotations

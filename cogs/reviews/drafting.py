@@ -21,7 +21,7 @@ from cogs.reviews.views import TEXT_MAX, ReviewModal, preview_view
 if TYPE_CHECKING:
     from bot.client import KansouBot
 
-EXPIRED = "This preview expired; run /review post again."
+EXPIRED = "This preview expired; run /mod review post again."
 
 Publish = Callable[[discord.Interaction, Draft], Awaitable[None]]
 
@@ -37,7 +37,7 @@ async def upload_text(file: discord.Attachment) -> str:
 
 
 class Drafting:
-    """/review post and /review edit up to Publish: every step checks the moderator again."""
+    """/mod review post and /mod review edit up to Publish: every step checks the moderator again."""
 
     def __init__(self, bot: KansouBot, publish: Publish) -> None:
         self.bot = bot
@@ -95,7 +95,7 @@ class Drafting:
         text = await upload_text(file) if file is not None else review.text
         if file is None and len(review.text) > TEXT_MAX:
             raise InvalidInput(
-                "This review is longer than the form holds: edit it with `/review edit` and the `file` option."
+                "This review is longer than the form holds: edit it with `/mod review edit` and the `file` option."
             )
         draft = self._draft(interaction, title, text=text, score=checked, from_file=file is not None, edit_of=review.id)
         await self._open(interaction, draft)

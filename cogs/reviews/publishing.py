@@ -61,7 +61,7 @@ class Publisher:
             await _done(
                 interaction,
                 "Someone published a review of this title meanwhile; run "
-                "/review post again to replace it. Nothing was published.",
+                "/mod review post again to replace it. Nothing was published.",
             )
             return
         settings = await self.bot.server_settings.get(draft.guild_id)

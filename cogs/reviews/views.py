@@ -61,7 +61,7 @@ class ReviewModal(BaseModal):
             custom_id="text",
             max_length=TEXT_MAX,
             default=text[:TEXT_MAX] or None,
-            placeholder="Paste the review (longer reviews: use the file option of /review post).",
+            placeholder="Paste the review (longer reviews: use the file option of /mod review post).",
         )
         self.comparisons: discord.ui.TextInput[ReviewModal] = discord.ui.TextInput(
             label="Titles to link (optional, comma-separated)",

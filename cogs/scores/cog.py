@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot.catalog.models import Title
 from bot.catalog.validate import check_new_title_name, fit_for_new
 from bot.checks import MODERATORS_ONLY, is_moderator, member_role_ids, require_guild, require_moderator
+from bot.interactions.groups import MOD_RATINGS, attach, detach, subgroup
 from bot.interactions.replies import reply
 from bot.interactions.titles import TitleOption, resolve_typed_title, title_choices
 from bot.interactions.views import Confirm, Paginator
@@ -44,9 +45,16 @@ class Scores(commands.Cog, name="Scores"):
     ratings = app_commands.Group(name="ratings", description="Members' scores in this server", guild_only=True)
     privacy = app_commands.Group(name="privacy", description="Your data kept by kansou", guild_only=True)
 
+    async def cog_load(self) -> None:
+        attach(subgroup(self.bot.mod_group, MOD_RATINGS), self._mod_commands)
+
+    async def cog_unload(self) -> None:
+        detach(subgroup(self.bot.mod_group, MOD_RATINGS), self._mod_commands)
+
     def __init__(self, bot: KansouBot) -> None:
         self.bot = bot
         self.service = bot.ratings
+        self._mod_commands = mod_commands(self)
 
     def _titles(self, ids: Iterable[int]) -> dict[int, Title]:
         return {title.id: title for title in map(self.bot.catalog.get, ids) if title is not None}
@@ -182,11 +190,8 @@ class Scores(commands.Cog, name="Scores"):
             return
         await reply(interaction, export_text(len(rows)), file=export_csv(rows))
 
-    @ratings.command(
-        name="remove", description="Moderators: remove one member's score for a title", extras=MODERATORS_ONLY
-    )
-    @app_commands.describe(member="Whose score to remove", title="The title")
-    async def ratings_remove(self, interaction: discord.Interaction, member: discord.User, title: TitleOption) -> None:
+    async def remove_score(self, interaction: discord.Interaction, member: discord.User, title: Title) -> None:
+        """`/mod ratings remove`: a moderator removes one member's score (audited)."""
         guild_id = require_guild(interaction)
         require_moderator(interaction, await self.service.guild_settings(guild_id))
         await self.service.remove_by_moderator(guild_id, title.id, member.id, interaction.user.id)
@@ -218,3 +223,14 @@ class Scores(commands.Cog, name="Scores"):
             view=view,
         )
         view.message = await interaction.original_response()
+
+
+def mod_commands(cog: Scores) -> list[app_commands.Command]:
+    """`/mod ratings remove`, bound to this cog (moderator commands live under `/mod`)."""
+
+    @app_commands.command(name="remove", description="Remove one member's score for a title", extras=MODERATORS_ONLY)
+    @app_commands.describe(member="Whose score to remove", title="The title")
+    async def remove(interaction: discord.Interaction, member: discord.User, title: TitleOption) -> None:
+        await cog.remove_score(interaction, member, title)
+
+    return [remove]

@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from bot.checks import ADMINS_ONLY, require_admin, require_guild
 from bot.interactions.replies import reply
-from cogs.settings.render import min_votes_text, settings_embed
+from cogs.settings.render import min_votes_text, reviewer_role_text, settings_embed
 
 if TYPE_CHECKING:
     from bot.client import KansouBot
@@ -50,7 +50,7 @@ class Settings(commands.Cog, name="Settings"):
     ) -> None:
         if channel is None:
             await self._update(
-                interaction, "Reviews will be posted where `/review post` is used.", reviews_channel_id=None
+                interaction, "Reviews will be posted where `/mod review post` is used.", reviews_channel_id=None
             )
             return
         await self._update(interaction, f"Reviews will be posted in {channel.mention}.", reviews_channel_id=channel.id)
@@ -61,7 +61,7 @@ class Settings(commands.Cog, name="Settings"):
         if role is None:
             await self._update(interaction, "Reviewer role cleared.", reviewer_role_id=None)
             return
-        await self._update(interaction, f"Members with {role.mention} may now post reviews.", reviewer_role_id=role.id)
+        await self._update(interaction, reviewer_role_text(role.mention), reviewer_role_id=role.id)
 
     @group.command(name="min-votes", description="Votes a title needs for /top, and the weight m of the server mean")
     @app_commands.describe(votes="Minimum votes (1–1000); also m in the weighted rating")

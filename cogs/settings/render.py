@@ -7,6 +7,19 @@ import discord
 from bot.plural import plural
 from bot.settings.models import GuildSettings
 
+# Discord shows default_permissions commands only to members with the permission, unless an admin adds
+# a role to the command in the server's Integrations settings; kansou cannot do that for them.
+SHOW_MOD_COMMANDS = (
+    "Discord hides kansou's moderator commands (`/mod`, `/title`) from members without Manage Messages. "
+    "To show them to {role}: **Server Settings → Integrations → kansou**, open `/mod` (and `/title`), "
+    "**Add Roles or Members**, pick {role} and save."
+)
+
+
+def reviewer_role_text(role_mention: str) -> str:
+    """/settings reviewer-role's answer: what the role may do, and how to let it see the commands."""
+    return f"Members with {role_mention} may now post reviews.\n" + SHOW_MOD_COMMANDS.format(role=role_mention)
+
 
 def min_votes_text(votes: int) -> str:
     """/settings min-votes' answer."""

@@ -207,9 +207,9 @@ def test_a_member_rates_a_title_through_the_composer(browser: WebDriver, sandbox
 
 
 def test_the_moderator_posts_a_review_and_sees_its_summary(browser: WebDriver, sandbox_url: str) -> None:
-    """As Ren (moderator): /review post, the form, Publish; the summary embed appears in #reviews."""
+    """As Ren (moderator): /mod review post, the form, Publish; the summary embed appears in #reviews."""
     open_as(browser, sandbox_url, "Ren (moderator)")
-    start_command(browser, "/review p", "review post")
+    start_command(browser, "/review p", "mod review post")
     autocomplete(browser, "title", "frieren", FRIEREN)
     send(browser)
     field = wait(browser).until(ec.visibility_of_element_located((By.CSS_SELECTOR, "form.modal-dialog textarea")))

@@ -66,7 +66,7 @@ def test_the_demo_server_has_its_channels_roles_and_people(simcord_env: Env) -> 
 
 
 async def test_seeding_publishes_the_official_review_in_reviews(server: DemoServer) -> None:
-    """The moderator's /review post, published: the summary embed is in #reviews with its score and comparisons."""
+    """The moderator's /mod review post, published: the summary embed is in #reviews with its score and comparisons."""
     [embed] = [e for e in embeds_in(server.reviews) if e.title == REVIEWED]
     assert "9 / 10" in (embed.description or "")
     compared = next(field.value for field in embed.fields if field.name.startswith("Compared"))

@@ -1,4 +1,4 @@
-"""/compare, /similar and the moderators' /review compare and /review uncompare, end to end through simcord."""
+"""/compare, /similar and the moderators' /mod review compare and /mod review uncompare, end to end through simcord."""
 
 from __future__ import annotations
 
@@ -170,14 +170,14 @@ async def test_moderator_links_a_review_and_similar_shows_it_then_unlinks_it(clu
 
     monkeypatch.setattr(simcord_bot.get_cog("Reviews"), "refresh_post", refresh_post)
     mod = club.moderator()
-    added = await mod.slash(club.channel, "review compare", title="t:1", other="t:4")
+    added = await mod.slash(club.channel, "mod review compare", title="t:1", other="t:4")
     assert added.ephemeral
     assert "now compares it with **K-On!**" in added.response.content
-    again = await mod.slash(club.channel, "review compare", title="t:1", other="t:4")
+    again = await mod.slash(club.channel, "mod review compare", title="t:1", other="t:4")
     assert "already compares" in again.response.content
     shown = await club.raters[0].slash(club.channel, "similar", title="t:4")
     assert "compared in the official review of Cowboy Bebop" in shown.response.embeds[0].description
-    removed = await mod.slash(club.channel, "review uncompare", title="t:1", other="t:4")
+    removed = await mod.slash(club.channel, "mod review uncompare", title="t:1", other="t:4")
     assert "no longer compares it with **K-On!**" in removed.response.content
     after = await club.raters[0].slash(club.channel, "similar", title="t:4")
     assert "Nothing related to K-On! yet" in after.response.content
@@ -186,17 +186,19 @@ async def test_moderator_links_a_review_and_similar_shows_it_then_unlinks_it(clu
 
 
 async def test_moderators_only_edit_comparisons(club) -> None:
-    result = await club.raters[0].slash(club.channel, "review compare", title="t:1", other="t:4")
+    commands = await club.env.bot.tree.fetch_commands()
+    club.guild.set_command_permissions(next(c for c in commands if c.name == "mod"), {club.raters[0]: True})
+    result = await club.raters[0].slash(club.channel, "mod review compare", title="t:1", other="t:4")
     assert result.ephemeral and "Only moderators" in result.response.content
     assert user_errors(club.env) == [PermissionDenied]
 
 
 async def test_linking_a_title_without_a_review_or_to_itself_is_refused(club) -> None:
     mod = club.moderator()
-    missing = await mod.slash(club.channel, "review compare", title="t:2", other="t:4")
+    missing = await mod.slash(club.channel, "mod review compare", title="t:2", other="t:4")
     assert "has no official review in this server" in missing.response.content
-    itself = await mod.slash(club.channel, "review compare", title="t:1", other="t:1")
+    itself = await mod.slash(club.channel, "mod review compare", title="t:1", other="t:1")
     assert "cannot be compared with its own title" in itself.response.content
-    absent = await mod.slash(club.channel, "review uncompare", title="t:1", other="t:5")
+    absent = await mod.slash(club.channel, "mod review uncompare", title="t:1", other="t:5")
     assert "does not compare it with **Space Dandy**" in absent.response.content
     assert user_errors(club.env) == [NotFound, InvalidInput, NotFound]

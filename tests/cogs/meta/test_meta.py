@@ -43,15 +43,15 @@ async def test_help_lists_every_command_under_its_feature_with_its_audience_once
     assert names, "the tree has commands"
     for name in names:
         assert shown.count(f"`/{name}` ") == 1, name
-    for command in ("review post", "review list", "review compare"):
+    for command in ("mod review post", "review list", "mod review compare"):
         assert f"`/{command}`" in by_feature["Reviews"]
-    for command in ("rate", "top", "ratings remove", "privacy forget"):
+    for command in ("rate", "top", "mod ratings remove", "privacy forget"):
         assert f"`/{command}`" in by_feature["Scores"]
     assert "`/anime`" in by_feature["Titles"] and "`/similar`" in by_feature["Compare"]
     assert "`/settings show` — Show this server's kansou settings · *admins*" in shown
-    post = next(line for line in shown.splitlines() if line.startswith("`/review post`"))
-    assert post == "`/review post` — Post an official review (opens a form, or upload a file) · *moderators*"
-    compare = next(line for line in shown.splitlines() if line.startswith("`/review compare`"))
+    post = next(line for line in shown.splitlines() if line.startswith("`/mod review post`"))
+    assert post == "`/mod review post` — Post an official review (opens a form, or upload a file) · *moderators*"
+    compare = next(line for line in shown.splitlines() if line.startswith("`/mod review compare`"))
     assert compare.count("moderators") == 1
     about = next(line for line in shown.splitlines() if line.startswith("`/about`"))
     assert "*" not in about  # everyone: no tag
@@ -61,16 +61,16 @@ async def test_help_lists_every_command_under_its_feature_with_its_audience_once
 
 async def test_help_command_shows_options_audience_and_an_example(world) -> None:
     member = world.member("carol")
-    result = await member.slash(world.channel, "help", command="review post")
+    result = await member.slash(world.channel, "help", command="mod review post")
     assert result.ephemeral
     embed = result.response.embeds[0]
     fields = {f.name: f.value for f in embed.fields}
-    assert embed.title == "/review post"
+    assert embed.title == "/mod review post"
     assert "`title` (text, required, suggested as you type)" in fields["Options"]
     assert "`score` (number, optional, 0–10)" in fields["Options"]
     assert "`file` (file, optional)" in fields["Options"]
     assert fields["Who may use it"].startswith("Moderators: members with Manage Messages, or the server's reviewer")
-    assert fields["Example"].startswith("`/review post title:")
+    assert fields["Example"].startswith("`/mod review post title:")
     rate = (await member.slash(world.channel, "help", command="/rate")).response.embeds[0]
     rate_fields = {f.name: f.value for f in rate.fields}
     assert rate_fields["Who may use it"] == "Everyone in the server."
@@ -83,7 +83,7 @@ async def test_help_command_autocompletes_command_names(world) -> None:
     member = world.member("dave")
     choices = await member.autocomplete(world.channel, "help", "command", "review")
     names = [c["name"] for c in choices]
-    assert "/review post" in names and "/review list" in names
+    assert "/mod review post" in names and "/review list" in names
     starting = [n for n in names if n.startswith("/review")]
     assert names[: len(starting)] == starting  # names starting with what was typed come first
     assert "/settings reviewer-role" in names[len(starting) :]

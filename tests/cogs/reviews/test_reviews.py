@@ -41,7 +41,7 @@ async def stored_reviews(settings: Settings) -> list[tuple[str, float | None]]:
 
 
 async def preview_via_modal(world, mod, text: str = REVIEW, title: str = ROUGE, **options):
-    shown = await mod.slash(world.channel, "review post", title=title, **options)
+    shown = await mod.slash(world.channel, "mod review post", title=title, **options)
     assert shown.modal is not None and shown.modal["title"] == "Post official review"
     return await mod.submit_modal(shown, {"text": text})
 
@@ -94,7 +94,7 @@ async def test_long_review_file_is_attached_in_the_thread(world) -> None:
     """A review longer than ~12,000 characters goes into the thread as a .md file with a short note."""
     mod = world.moderator()
     long_text = (REVIEW + "\n\n") * 5
-    preview = await mod.slash(world.channel, "review post", title=ROUGE, file=("review.md", long_text.encode()))
+    preview = await mod.slash(world.channel, "mod review post", title=ROUGE, file=("review.md", long_text.encode()))
     assert preview.ephemeral and preview.response.embeds
     await mod.click(preview.response.message, custom_id=button_id(preview, "publish"))
     [thread] = world.channel.threads
@@ -106,7 +106,7 @@ async def test_long_review_file_is_attached_in_the_thread(world) -> None:
 async def test_thread_splits_a_medium_review_into_messages_within_limits(world) -> None:
     mod = world.moderator()
     text = (REVIEW + "\n\n") * 2 + "||The twist is that the android was human all along.||"
-    preview = await mod.slash(world.channel, "review post", title=ROUGE, file=("review.txt", text.encode()))
+    preview = await mod.slash(world.channel, "mod review post", title=ROUGE, file=("review.txt", text.encode()))
     await mod.click(preview.response.message, custom_id=button_id(preview, "publish"))
     [thread] = world.channel.threads
     messages = [m.content for m in thread.history()]
@@ -196,7 +196,7 @@ async def test_preview_buttons_after_a_restart_say_the_preview_expired(world, si
     await simcord_env.restart_bot(create_bot(settings))
     result = await mod.click(preview.response.message, custom_id=button_id(preview, "publish"))
     assert (
-        "This preview expired; run /review post again" in result.followups[-1].content
+        "This preview expired; run /mod review post again" in result.followups[-1].content
         if result.followups
         else "This preview expired" in result.response.content
     )
@@ -207,7 +207,7 @@ async def test_a_kept_suggestion_is_linked_and_a_dropped_one_is_not(world) -> No
     """A name not in the catalog is only offered; picking it in the preview links it as a local title."""
     mod = world.moderator()
     text = "Fans of Skyward Lantern Saga will feel at home here. The story is great; it is worth watching. 8/10"
-    shown = await mod.slash(world.channel, "review post", title=ROUGE)
+    shown = await mod.slash(world.channel, "mod review post", title=ROUGE)
     preview = await mod.submit_modal(shown, {"text": text, "comparisons": "Moonlit Harbor Chronicle"})
     assert "Not in the catalog" in preview.response.content
     assert "Compared to:" not in fields(preview.response.embeds[0])
@@ -242,7 +242,8 @@ async def test_review_of_a_title_the_catalog_lacks_creates_a_local_title(world, 
 async def test_non_moderator_naming_an_unknown_title_stores_nothing(world, settings, simcord_env) -> None:
     """The permission check comes before the local title is created."""
     member = world.member()
-    refused = await member.slash(world.channel, "review post", title="Zorblax Chronicles Zeta")
+    await world.show_command("mod", member)  # an admin let them see /mod; kansou still checks
+    refused = await member.slash(world.channel, "mod review post", title="Zorblax Chronicles Zeta")
     assert refused.ephemeral and "moderators" in refused.response.content.lower()
     assert simcord_env.errors
     db = await Database.open(settings.db_path)

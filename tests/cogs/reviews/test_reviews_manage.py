@@ -41,7 +41,7 @@ async def rows(settings: Settings, sql: str) -> list[tuple]:
 
 async def publish(world, mod, text: str = REVIEW, title: str = ROUGE, channel=None, **options):
     channel = channel or world.channel
-    shown = await mod.slash(channel, "review post", title=title, **options)
+    shown = await mod.slash(channel, "mod review post", title=title, **options)
     preview = await mod.submit_modal(shown, {"text": text})
     return await mod.click(preview.response.message, custom_id=button_id(preview, "publish"))
 
@@ -49,7 +49,7 @@ async def publish(world, mod, text: str = REVIEW, title: str = ROUGE, channel=No
 async def test_posting_again_asks_to_replace_and_keeps_the_old_text_as_a_revision(world, settings) -> None:
     mod = world.moderator()
     await publish(world, mod, "A first short review; it is worth watching. Score: 6/10")
-    asked = await mod.slash(world.channel, "review post", title=ROUGE)
+    asked = await mod.slash(world.channel, "mod review post", title=ROUGE)
     assert "already has an official review" in asked.response.content
     form = await mod.click(asked.response.message, custom_id="confirm:yes")
     preview = await mod.submit_modal(form, {"text": REVIEW})
@@ -66,7 +66,7 @@ async def test_review_edit_updates_post_and_thread_in_place(world, settings) -> 
     mod = world.moderator()
     await publish(world, mod)
     [post] = posts(world.channel)
-    form = await mod.slash(world.channel, "review edit", title=ROUGE)
+    form = await mod.slash(world.channel, "mod review edit", title=ROUGE)
     assert form.modal["title"] == "Edit official review"
     preview = await mod.submit_modal(form, {"text": "Rewritten: the story is great and it is worth watching. 9/10"})
     assert "edits" in preview.response.content
@@ -105,7 +105,7 @@ async def test_delete_asks_first_removes_the_post_and_keeps_member_scores(world,
     await publish(world, mod)
     [post] = posts(world.channel)
     await fan.select(post, ["9"], custom_id="review:rate")
-    asked = await mod.slash(world.channel, "review delete", title=ROUGE)
+    asked = await mod.slash(world.channel, "mod review delete", title=ROUGE)
     assert "Delete the official review" in asked.response.content
     done = await mod.click(asked.response.message, custom_id="confirm:yes")
     assert "Members' scores are kept" in done.response.content
@@ -116,7 +116,8 @@ async def test_delete_asks_first_removes_the_post_and_keeps_member_scores(world,
 
 async def test_non_moderators_are_refused_politely_and_nothing_is_stored(world, simcord_env, settings) -> None:
     member = world.member()
-    for command in ("review post", "review edit", "review delete"):
+    await world.show_command("mod", member)  # shown through Integrations, but not a moderator
+    for command in ("mod review post", "mod review edit", "mod review delete"):
         result = await member.slash(world.channel, command, title=ROUGE)
         assert result.ephemeral and "Only moderators" in result.response.content
     assert await rows(settings, "SELECT count(*) FROM reviews") == [(0,)]
@@ -129,7 +130,8 @@ async def test_reviewer_role_may_post_and_losing_it_stops_publish(world) -> None
     reviewers = world.guild.create_role("Reviewers")
     writer = world.guild.add_member(world.env.create_user("writer"), roles=[reviewers])
     await admin.slash(world.channel, "settings reviewer-role", role=reviewers)
-    shown = await writer.slash(world.channel, "review post", title=ROUGE)
+    await world.show_command("mod", reviewers)  # as /settings reviewer-role tells the admin to
+    shown = await writer.slash(world.channel, "mod review post", title=ROUGE)
     preview = await writer.submit_modal(shown, {"text": REVIEW})
     await admin.slash(world.channel, "settings reviewer-role")
     refused = await writer.click(preview.response.message, custom_id=button_id(preview, "publish"))
@@ -163,7 +165,7 @@ async def test_unusable_files_are_refused_clearly(world, simcord_env, settings, 
     """Binary, non-UTF-8, empty, 5 MB and other extensions get a clear answer before any work."""
     filename, data, says = case
     mod = world.moderator()
-    result = await mod.slash(world.channel, "review post", title=ROUGE, file=(filename, data))
+    result = await mod.slash(world.channel, "mod review post", title=ROUGE, file=(filename, data))
     assert result.ephemeral and says in result.response.content
     assert await rows(settings, "SELECT count(*) FROM reviews") == [(0,)]
     assert answered_errors(simcord_env) == [InvalidInput]
@@ -175,7 +177,7 @@ async def test_unusable_files_are_refused_clearly(world, simcord_env, settings, 
 )
 async def test_wordless_text_gets_a_clear_answer(world, simcord_env, text, says) -> None:
     mod = world.moderator()
-    shown = await mod.slash(world.channel, "review post", title=ROUGE)
+    shown = await mod.slash(world.channel, "mod review post", title=ROUGE)
     result = await mod.submit_modal(shown, {"text": text})
     assert result.ephemeral and says in result.response.content
     assert all(issubclass(kind, UserFacingError) for kind in answered_errors(simcord_env))
@@ -189,7 +191,7 @@ async def test_hostile_text_never_pings_and_stays_within_limits(world) -> None:
         + "word " * 10_000
         + "Score: 7/10"
     )
-    shown = await mod.slash(world.channel, "review post", title=ROUGE, file=("review.txt", text.encode()))
+    shown = await mod.slash(world.channel, "mod review post", title=ROUGE, file=("review.txt", text.encode()))
     await mod.click(shown.response.message, custom_id=button_id(shown, "publish"))
     [post] = posts(world.channel)
     assert len(post.embeds[0]) <= 6000
@@ -201,7 +203,7 @@ async def test_hostile_text_never_pings_and_stays_within_limits(world) -> None:
 
 async def test_a_failed_post_tells_the_moderator_and_stores_nothing(world, simcord_env, settings) -> None:
     mod = world.moderator()
-    shown = await mod.slash(world.channel, "review post", title=ROUGE)
+    shown = await mod.slash(world.channel, "mod review post", title=ROUGE)
     preview = await mod.submit_modal(shown, {"text": REVIEW})
     simcord_env.inject_error(
         "POST", f"/channels/{world.channel.id}/messages", status=403, code=50013, message="Missing Permissions"
@@ -214,7 +216,7 @@ async def test_a_failed_post_tells_the_moderator_and_stores_nothing(world, simco
 
 async def test_a_failed_post_of_a_new_title_leaves_no_title_behind(world, simcord_env, settings) -> None:
     mod = world.moderator()
-    shown = await mod.slash(world.channel, "review post", title="Qwxzzv Plorp Movie")
+    shown = await mod.slash(world.channel, "mod review post", title="Qwxzzv Plorp Movie")
     preview = await mod.submit_modal(shown, {"text": REVIEW})
     simcord_env.inject_error(
         "POST", f"/channels/{world.channel.id}/messages", status=403, code=50013, message="Missing Permissions"
@@ -227,7 +229,7 @@ async def test_a_failed_post_of_a_new_title_leaves_no_title_behind(world, simcor
 
 async def test_a_failed_thread_takes_the_post_down_again(world, simcord_env, settings) -> None:
     mod = world.moderator()
-    shown = await mod.slash(world.channel, "review post", title=ROUGE)
+    shown = await mod.slash(world.channel, "mod review post", title=ROUGE)
     preview = await mod.submit_modal(shown, {"text": REVIEW})
     simcord_env.inject_error("POST", f"/channels/{world.channel.id}/messages/*/threads", status=500)
     result = await mod.click(preview.response.message, custom_id=button_id(preview, "publish"))

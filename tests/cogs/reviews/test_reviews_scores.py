@@ -21,7 +21,7 @@ async def simcord_bot(settings: Settings):
 
 async def published(world):
     mod = world.moderator()
-    shown = await mod.slash(world.channel, "review post", title=ROUGE)
+    shown = await mod.slash(world.channel, "mod review post", title=ROUGE)
     preview = await mod.submit_modal(shown, {"text": corpus("02_metallic_rouge_prose.md")})
     await mod.click(preview.response.message, custom_id=button_id(preview, "publish"))
     [post] = posts(world.channel)

@@ -41,7 +41,7 @@ def edges_fail(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(reviews_storage, "write_review_edges", failing)
 
 
-async def preview(world, mod, text: str = REVIEW, command: str = "review post"):
+async def preview(world, mod, text: str = REVIEW, command: str = "mod review post"):
     shown = await mod.slash(world.channel, command, title=ROUGE)
     return await mod.submit_modal(shown, {"text": text})
 
@@ -67,7 +67,7 @@ async def test_a_replacing_publish_the_store_refuses_leaves_the_old_review_and_p
     first = await preview(world, mod, "A first short review; it is worth watching. Score: 6/10")
     await mod.click(first.response.message, custom_id=button_id(first, "publish"))
     [old_post] = posts(world.channel)
-    asked = await mod.slash(world.channel, "review post", title=ROUGE)
+    asked = await mod.slash(world.channel, "mod review post", title=ROUGE)
     form = await mod.click(asked.response.message, custom_id="confirm:yes")
     second = await mod.submit_modal(form, {"text": REVIEW})
     edges_fail(monkeypatch)
@@ -86,7 +86,7 @@ async def test_an_edit_the_store_refuses_puts_post_and_thread_back(world, settin
     before = post.embeds[0].description
     [thread] = world.channel.threads
     thread_before = [m.content for m in thread.history()]
-    edit = await preview(world, mod, "Rewritten: the story is great and it is worth watching. 9/10", "review edit")
+    edit = await preview(world, mod, "Rewritten: the story is great and it is worth watching. 9/10", "mod review edit")
     edges_fail(monkeypatch)
     result = await mod.click(edit.response.message, custom_id=button_id(edit, "publish"))
     assert "could not save the edit" in result.response.content and "left as it was" in result.response.content
@@ -102,8 +102,8 @@ async def test_an_edit_keeps_a_moderators_link_on_the_post(world, simcord_bot: K
     mod = world.moderator()
     shown = await preview(world, mod)
     await mod.click(shown.response.message, custom_id=button_id(shown, "publish"))
-    await mod.slash(world.channel, "review compare", title=ROUGE, other=f"t:{MONSTER}")
-    edit = await preview(world, mod, "Rewritten: the story is great and it is worth watching. 9/10", "review edit")
+    await mod.slash(world.channel, "mod review compare", title=ROUGE, other=f"t:{MONSTER}")
+    edit = await preview(world, mod, "Rewritten: the story is great and it is worth watching. 9/10", "mod review edit")
     await mod.click(edit.response.message, custom_id=button_id(edit, "publish"))
     [post] = posts(world.channel)
     assert "9 / 10" in post.embeds[0].description

@@ -347,10 +347,11 @@ async def test_moderator_removes_a_score_and_it_is_audited(world, settings) -> N
     alice, bob, mod = world.member("alice"), world.member("bob"), world.moderator()
     await alice.slash(world.channel, "rate", title="t:9", score=1)
     await bob.slash(world.channel, "rate", title="t:9", score=8)
-    refused = await bob.slash(world.channel, "ratings remove", member=alice, title="t:9")
+    await world.show_command("mod", bob)  # shown to him through Integrations; kansou still refuses
+    refused = await bob.slash(world.channel, "mod ratings remove", member=alice, title="t:9")
     assert "Only moderators" in refused.response.content
     assert user_errors(world.env)
-    removed = await mod.slash(world.channel, "ratings remove", member=alice, title="t:9")
+    removed = await mod.slash(world.channel, "mod ratings remove", member=alice, title="t:9")
     assert removed.ephemeral and "Removed" in removed.response.content
     assert await stored(settings, world.guild.id, METALLIC_ROUGE) == Aggregate.of([8])
     db = await Database.open(settings.db_path)

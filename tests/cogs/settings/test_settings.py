@@ -34,7 +34,7 @@ async def test_clearing_a_setting_goes_back_to_the_default(world, settings) -> N
     reviews = world.guild.create_text_channel("reviews")
     await admin.slash(world.channel, "settings reviews-channel", channel=reviews)
     result = await admin.slash(world.channel, "settings reviews-channel")
-    assert "where `/review post` is used" in result.response.content
+    assert "where `/mod review post` is used" in result.response.content
     assert (await stored(settings, world.guild.id)).reviews_channel_id is None
 
 
