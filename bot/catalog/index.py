@@ -48,6 +48,8 @@ _TITLE_CACHE = 4096
 _KEYS_CACHE = 8192
 # Servers whose preferred titles' names are kept (one entry per set of preferred titles).
 _PREFERRED_SETS = 16
+# Folded words whose snapshot id (or absence) is kept ready.
+_WORDS_CACHE = 16_384
 
 
 class _Added:
@@ -103,6 +105,8 @@ class CatalogIndex:
         # The snapshot never changes, so what is decoded from it can be cached without invalidation.
         self._decode = lru_cache(maxsize=_TITLE_CACHE)(self._base.title_at)
         self._base_keys = lru_cache(maxsize=_KEYS_CACHE)(self._base.keys_of)
+        # Reviews repeat the same everyday words: each is looked up in the snapshot once.
+        self._word_id = lru_cache(maxsize=_WORDS_CACHE)(self._base.word_id)
 
     @property
     def snapshot(self) -> Snapshot:
@@ -182,10 +186,10 @@ class CatalogIndex:
 
     def knows_word(self, word: str) -> bool:
         """Whether any name holds this folded word (lets the mention finder skip hopeless spans)."""
-        return self._base.word_id(word) is not None or word in self._added.words
+        return self._word_id(word) is not None or word in self._added.words
 
     def _posting_size(self, word: str) -> int | None:
-        word_id = self._base.word_id(word)
+        word_id = self._word_id(word)
         added = self._added.words.get(word)
         if word_id is None and not added:
             return None
@@ -194,7 +198,7 @@ class CatalogIndex:
     def _names_with_word(self, word: str, cap: int) -> list[_Name]:
         """Up to cap names holding this word: the snapshot's in indexing order, then added ones."""
         base = self._base
-        word_id = base.word_id(word)
+        word_id = self._word_id(word)
         names = [] if word_id is None else [(base.keys[key_id], key_id) for key_id in base.posting(word_id)[:cap]]
         added = sorted(self._added.words.get(word, ()))[: max(0, cap - len(names))]
         return names + [(key, base.key_id(key)) for key in added]
