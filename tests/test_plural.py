@@ -14,7 +14,7 @@ from bot.comparisons.similarity import Neighbour
 from bot.plural import noun, plural
 from bot.reviews.models import Review, Revision
 from bot.reviews.publish import PostContent
-from bot.scores.models import RateResult, TopRow, UserRating
+from bot.scores.models import MemberProfile, RateResult, TopRow, UserRating
 from bot.scores.replies import rated_text
 from bot.scores.service import community_text
 from bot.scores.stats import Aggregate
@@ -23,7 +23,7 @@ from cogs.anime.render import CardFacts, card_embed
 from cogs.compare.render import co_raters_text, side_text
 from cogs.meta.render import storage_text
 from cogs.reviews.render import Linked, history_embed, list_page, post_embed
-from cogs.scores.render import export_text, forget_question, forgotten_text, ratings_pages, top_pages
+from cogs.scores.render import export_text, forget_question, forgotten_text, profile_header, ratings_pages, top_pages
 from cogs.settings.render import min_votes_text
 from cogs.titles.render import deleted_text, merged_text
 
@@ -78,6 +78,7 @@ BUILDERS: list[tuple[str, Callable[[int], str]]] = [
     ("vote", lambda n: embed_text(top_pages([top_row(n)] if n else [], {}, min_votes=n))),
     ("vote", lambda n: embed_text(top_pages([], {}, min_votes=n))),
     ("score", lambda n: embed_text(ratings_pages("Ann", [UserRating(1, "X", 7, "t")] * n, {}, total=n))),
+    ("score", lambda n: profile_header(MemberProfile(n, 7.0 if n else None, 7.0, (("drama", n),) if n else ()))),
     ("score", export_text),
     ("score", forget_question),
     ("score", forgotten_text),

@@ -107,28 +107,29 @@ def ratings_pages(
             f"**{row.score}/10** · {_link(row.title_id, row.title_name, titles)}"
             for row in rows[start : start + PAGE_SIZE]
         ]
-        embed = discord.Embed(title=heading, description="\n".join(lines), colour=COLOUR)
         if profile is not None and start == 0:
-            _profile_fields(embed, profile)
+            lines = [profile_header(profile), "", *lines]
+        embed = discord.Embed(title=heading, description="\n".join(lines), colour=COLOUR)
         shown = f"{len(rows):,} of {plural(total, 'score')}" if total > len(rows) else plural(total, "score")
         pages.append(embed.set_footer(text=f"{shown} · /ratings export for a CSV of your own"))
     return pages
 
 
-def _profile_fields(embed: discord.Embed, profile: MemberProfile) -> None:
-    embed.add_field(name="Scores given", value=f"{profile.count:,}")
-    embed.add_field(name="Mean", value=f"{format_mean(profile.mean)} / 10")
+def profile_header(profile: MemberProfile) -> str:
+    """The lines /ratings list opens with: scores given, mean, against the server, most-rated tags."""
+    line = f"**{plural(profile.count, 'score')}** given · mean **{format_mean(profile.mean)}**"
     difference = profile.difference
     if difference is not None and profile.server_mean is not None:
         if abs(difference) < 0.005:
-            versus = f"the same as the server's {format_mean(profile.server_mean)}"
+            line += f" · the same as the server's {format_mean(profile.server_mean)}"
         else:
             side = "above" if difference > 0 else "below"
-            versus = f"{abs(difference):.2f} {side} the server's {format_mean(profile.server_mean)}"
-        embed.add_field(name="Against the server", value=versus)
+            line += f" · {abs(difference):.2f} {side} the server's {format_mean(profile.server_mean)}"
+    lines = [line]
     if profile.top_tags:
         tags = " · ".join(f"{escape_markdown(shorten(tag, 30))} ({count})" for tag, count in profile.top_tags)
-        embed.add_field(name="Most-rated tags", value=tags, inline=False)
+        lines.append(f"Most-rated tags: {tags}")
+    return "\n".join(lines)
 
 
 def export_text(count: int) -> str:

@@ -301,7 +301,7 @@ async def test_ratings_list_shows_a_members_scores_highest_first(world) -> None:
     for title_id, score in [(9, 6), (14, 9), (39, 3)]:
         await alice.slash(world.channel, "rate", title=f"t:{title_id}", score=score)
     mine = await alice.slash(world.channel, "ratings list")
-    lines = mine.response.embeds[0].description.splitlines()
+    lines = mine.response.embeds[0].description.splitlines()[3:]  # after the profile header
     assert [line.split(" · ")[0] for line in lines] == ["**9/10**", "**6/10**", "**3/10**"]
     assert "Monster" in lines[0]
     theirs = await bob.slash(world.channel, "ratings list", member=alice)
@@ -318,14 +318,13 @@ async def test_ratings_list_opens_with_the_members_profile(world) -> None:
         await alice.slash(world.channel, "rate", title=f"t:{title_id}", score=score)
     await bob.slash(world.channel, "rate", title="t:9", score=10)
     embed = (await bob.slash(world.channel, "ratings list", member=alice)).response.embeds[0]
-    profile = {field.name: field.value for field in embed.fields}
-    assert profile["Scores given"] == "3"
-    assert profile["Mean"] == "6.00 / 10"
-    assert profile["Against the server"] == "1.00 below the server's 7.00"  # (6 + 9 + 3 + 10) / 4
-    assert profile["Most-rated tags"] == "mystery (2) · sci-fi (2) · action (1) · android (1) · drama (1)"
-    assert embed.description.splitlines()[0].startswith("**9/10**")  # then the list
+    header, tags, blank, first, *_ = embed.description.splitlines()
+    # (6 + 9 + 3 + 10) / 4 = 7.00 for the server; alice's mean is 6.00
+    assert header == "**3 scores** given · mean **6.00** · 1.00 below the server's 7.00"
+    assert tags == "Most-rated tags: mystery (2) · sci-fi (2) · action (1) · android (1) · drama (1)"
+    assert blank == "" and first.startswith("**9/10**")  # then the list
     own = (await bob.slash(world.channel, "ratings list")).response.embeds[0]
-    assert {field.name: field.value for field in own.fields}["Against the server"] == ("3.00 above the server's 7.00")
+    assert own.description.splitlines()[0] == "**1 score** given · mean **10.00** · 3.00 above the server's 7.00"
 
 
 async def test_ratings_export_is_a_private_csv(world) -> None:
