@@ -9,13 +9,15 @@ deferral). A rate is sustained when every interaction was answered and p99 <= 1 
 only, and a mix (40 % /rate, 25 % /score, 10 % /top, 25 % title autocomplete). The bot process and
 this process (fake Discord and load generator) share the machine's cores: figures are for the whole.
 
-Target: >= 500 /rate per second sustained with p99 <= 1 s.
+Target: >= 500 /rate per second sustained with p99 <= 1 s. LOAD_BOT_LOG_LEVEL=WARNING runs the bot without its
+per-command log line (at INFO, the default, the bot writes one line per interaction into this process's pipe).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import random
 import signal
@@ -125,13 +127,16 @@ def first_callback_seconds(answer: Answer) -> float | None:
 
 
 async def run(seconds: float, rates: tuple[int, ...], repeat: int) -> int:
+    # The generator and the fake hold every payload and answer of a step: a full collection of that heap
+    # would stall this process, and the stall would be counted against the bot.
+    gc.disable()
     results: dict[str, list[int]] = {mix: [] for mix in MIXES}
     with tempfile.TemporaryDirectory() as scratch:
         db_path = Path(scratch) / "kansou.db"
         await seed(db_path)
         fake = FakeDiscord()
         await fake.start()
-        bot = BotProcess(fake, db_path)
+        bot = BotProcess(fake, db_path, env={"KANSOU_LOG_LEVEL": os.environ.get("LOAD_BOT_LOG_LEVEL", "INFO")})
         await bot.start()
         try:
             await bot.wait_connected(within=60)
@@ -148,6 +153,8 @@ async def run(seconds: float, rates: tuple[int, ...], repeat: int) -> int:
                             f"answered {answered}/{sent}  p99 {p99 * 1000:7.1f} ms  {'ok' if ok else 'over'}",
                             flush=True,
                         )
+                        fake.answers.clear()  # the generator's own heap must not grow from step to step
+                        fake.requests.clear()
                         await asyncio.sleep(2)  # let the bot drain before the next step
                         if not ok:
                             break
@@ -167,6 +174,8 @@ async def run(seconds: float, rates: tuple[int, ...], repeat: int) -> int:
             f"{mix:<6} highest rate sustained with p99 <= 1 s: min {min(bests)}/s  "
             f"median {statistics.median(bests):.0f}/s  max {max(bests)}/s  ({repeat} rounds)"
         )
+    if "rate" not in results:
+        return 0
     met = statistics.median(results["rate"]) >= TARGET_RATE
     print(f"target: /rate >= {TARGET_RATE}/s with p99 <= 1 s: {'met' if met else 'MISSED'}")
     return 0 if met else 1
@@ -177,7 +186,11 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--rates", default=",".join(map(str, DEFAULT_RATES)))
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", choices=sorted(MIXES), help="run one of the two loads")
     args = parser.parse_args()
+    if args.only:
+        for other in [mix for mix in MIXES if mix != args.only]:
+            del MIXES[other]
     rates = tuple(int(r) for r in args.rates.split(","))
     return asyncio.run(run(args.seconds, rates, args.repeat))
 
