@@ -118,3 +118,10 @@ def test_title_names_carry_no_mood() -> None:
     sentence = split_sentences("It reminds me of Perfect Blue in its story.")[0]
     [reading] = read_clauses(sentence, None, names_pattern(["Perfect Blue"]))
     assert (reading.positive, reading.negative) == (0.0, 0.0)
+
+
+def test_a_named_character_judged_is_about_the_characters() -> None:
+    """ "Denji feels bland" and "Kamina is the best big bro" speak of characters; "The jokes" does not."""
+    assert lines_for("The jokes land flat, Denji feels bland.") == {"characters": "negative"}
+    assert lines_for("Kamina is the best big bro in anime.") == {"characters": "positive"}
+    assert lines_for("Sadly it is bland.") == {}
