@@ -208,11 +208,9 @@ class RatingService:
         """The member's own scores among these titles."""
         return await self.repo.scores_for(guild_id, user_id, title_ids)
 
-    async def user_ratings(self, guild_id: int, user_id: int, *, limit: int) -> tuple[list[UserRating], int]:
-        """A member's scores, highest first (at most `limit`), and how many they have in all."""
-        rows = await self.repo.user_ratings(guild_id, user_id, limit=limit)
-        total = len(rows) if len(rows) < limit else await self.repo.user_rating_count(guild_id, user_id)
-        return rows, total
+    async def ratings_page(self, guild_id: int, user_id: int, *, limit: int, offset: int) -> list[UserRating]:
+        """One page of a member's scores, highest first."""
+        return await self.repo.user_ratings(guild_id, user_id, limit=limit, offset=offset)
 
     async def user_rating_count(self, guild_id: int, user_id: int) -> int:
         return await self.repo.user_rating_count(guild_id, user_id)

@@ -14,11 +14,13 @@ from bot.catalog.models import Title
 from bot.catalog.validate import check_new_title_name, fit_for_new
 from bot.checks import MODERATORS_ONLY, is_moderator, member_role_ids, require_guild, require_moderator
 from bot.interactions.groups import MOD_RATINGS, attach, detach, subgroup
+from bot.interactions.pages import LazyPaginator
 from bot.interactions.replies import reply
 from bot.interactions.titles import TitleOption, resolve_typed_title, title_choices
 from bot.interactions.views import Confirm, Paginator
 from bot.scores.replies import rated_text, unrated_text
 from cogs.scores.render import (
+    PAGE_SIZE,
     export_csv,
     export_text,
     forget_question,
@@ -36,7 +38,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TOP_DEFAULT, TOP_MAX = 30, 100
-LIST_MAX = 250  # 25 pages; /ratings export has every score
 
 
 class Scores(commands.Cog, name="Scores"):
@@ -175,11 +176,18 @@ class Scores(commands.Cog, name="Scores"):
     async def ratings_list(self, interaction: discord.Interaction, member: discord.User | None = None) -> None:
         guild_id = require_guild(interaction)
         who = member or interaction.user
-        rows, total = await self.service.user_ratings(guild_id, who.id, limit=LIST_MAX)
         profile = await self.service.profile(guild_id, who.id, self._tags)
-        titles = self._titles(r.title_id for r in rows)
-        pages = ratings_pages(who.display_name, rows, titles, total=total, profile=profile)
-        await Paginator(pages, owner_id=interaction.user.id).send(interaction, ephemeral=True)
+
+        async def page(index: int) -> discord.Embed:
+            # Every score, however many: each page is read (one query) when it is first shown.
+            rows = await self.service.ratings_page(guild_id, who.id, limit=PAGE_SIZE, offset=index * PAGE_SIZE)
+            titles = self._titles(r.title_id for r in rows)
+            header = profile if index == 0 else None
+            return ratings_pages(who.display_name, rows, titles, total=profile.count, profile=header)[0]
+
+        count = -(-profile.count // PAGE_SIZE)
+        paginator = LazyPaginator(await page(0), count, page, owner_id=interaction.user.id)
+        await paginator.send(interaction, ephemeral=True)
 
     @ratings.command(name="export", description="Your scores in this server as a CSV file")
     async def ratings_export(self, interaction: discord.Interaction) -> None:

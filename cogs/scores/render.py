@@ -110,8 +110,7 @@ def ratings_pages(
         if profile is not None and start == 0:
             lines = [profile_header(profile), "", *lines]
         embed = discord.Embed(title=heading, description="\n".join(lines), colour=COLOUR)
-        shown = f"{len(rows):,} of {plural(total, 'score')}" if total > len(rows) else plural(total, "score")
-        pages.append(embed.set_footer(text=f"{shown} · /ratings export for a CSV of your own"))
+        pages.append(embed.set_footer(text=f"{plural(total, 'score')} · /ratings export for a CSV of your own"))
     return pages
 
 
