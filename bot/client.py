@@ -23,7 +23,9 @@ from bot.catalog.service import CatalogService
 from bot.command_sync import command_differences
 from bot.comparisons.service import ComparisonService
 from bot.config import Settings
+from bot.errors import PermissionDenied
 from bot.events import SCORE_CHANGED
+from bot.interactions.binding import check_server
 from bot.interactions.error_handler import handle_error
 from bot.interactions.groups import mod_group, review_group
 from bot.interactions.replies import NO_MENTIONS
@@ -73,6 +75,14 @@ class KansouTree(app_commands.CommandTree["KansouBot"]):
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         mark_start(interaction)
+        try:
+            check_server(interaction)  # commands can outlive the bot's membership of a server
+        except PermissionDenied as refusal:
+            if interaction.type is discord.InteractionType.autocomplete:
+                await interaction.response.autocomplete([])
+            else:
+                await handle_error(interaction, refusal)
+            return False
         if interaction.type is discord.InteractionType.application_command:
             # A busy database may take longer than Discord's 3 s: answer "thinking…" first, reply later.
             when_storage_waits(functools.partial(defer_while_storage_waits, interaction))

@@ -14,11 +14,11 @@ PageLoader = Callable[[int], Awaitable[discord.Embed]]
 class LazyPaginator(Paginator):
     """Previous / Next over `page_count` pages; page i is built by `load(i)` when first shown, then kept."""
 
-    def __init__(self, first: discord.Embed, page_count: int, load: PageLoader, *, owner_id: int) -> None:
+    def __init__(self, first: discord.Embed, page_count: int, load: PageLoader, *, owner: discord.Interaction) -> None:
         self.page_count = max(1, page_count)
         self.load = load
         self.loaded: dict[int, discord.Embed] = {0: first}
-        super().__init__([first], owner_id=owner_id)
+        super().__init__([first], owner=owner)
 
     def _sync(self) -> None:
         self.previous.disabled = self.index == 0

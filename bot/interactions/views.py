@@ -1,4 +1,5 @@
-"""Views every feature shares: errors routed to the central handler, owner-only buttons, confirmation, pages."""
+"""Views every feature shares: errors routed to the central handler, buttons bound to their server and owner,
+select values checked against the options offered, confirmation, pages."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 import discord
 
+from bot.interactions.binding import Binding, may_use, used_select
 from bot.interactions.error_handler import handle_error
 from bot.interactions.replies import NO_MENTIONS
 from bot.interactions.timing import mark_start
@@ -16,22 +18,24 @@ DEFAULT_TIMEOUT = 180.0
 
 
 class BaseView(discord.ui.View):
-    """A view whose errors reach the central handler; with an owner, only that user may press it."""
+    """A view whose errors reach the central handler. With an owner (the interaction that created it), only
+    that user, in that server, may use it (or that server's moderators, with moderators=True); without one
+    (persistent views), anyone in a server kansou is in. A select's values must be among its options."""
 
-    def __init__(self, *, owner_id: int | None = None, timeout: float | None = DEFAULT_TIMEOUT) -> None:
+    def __init__(
+        self,
+        *,
+        owner: discord.Interaction | None = None,
+        moderators: bool = False,
+        timeout: float | None = DEFAULT_TIMEOUT,
+    ) -> None:
         super().__init__(timeout=timeout)
-        self.owner_id = owner_id
+        self.binding = Binding.of(owner, moderators=moderators) if owner is not None else None
         self.message: discord.Message | discord.InteractionMessage | None = None
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         mark_start(interaction)
-        if self.owner_id is not None and interaction.user.id != self.owner_id:
-            await interaction.response.send_message(
-                "These buttons belong to someone else's command; run it yourself to get your own.",
-                ephemeral=True,
-            )
-            return False
-        return True
+        return await may_use(interaction, self.binding, used_select(interaction, self.children))
 
     async def on_error(self, interaction: discord.Interaction, error: Exception, item: Any) -> None:
         await handle_error(interaction, error)
@@ -57,9 +61,14 @@ class Confirm(BaseView):
     """Asks the owner to confirm a destructive action, then runs `on_confirm` with the button's interaction."""
 
     def __init__(
-        self, on_confirm: OnConfirm, *, owner_id: int, confirm_label: str = "Confirm", timeout: float = 60.0
+        self,
+        on_confirm: OnConfirm,
+        *,
+        owner: discord.Interaction,
+        confirm_label: str = "Confirm",
+        timeout: float = 60.0,
     ) -> None:
-        super().__init__(owner_id=owner_id, timeout=timeout)
+        super().__init__(owner=owner, timeout=timeout)
         self.on_confirm = on_confirm
         self.confirm.label = confirm_label
 
@@ -77,8 +86,8 @@ class Confirm(BaseView):
 class Paginator(BaseView):
     """Pages of embeds with Previous / Next buttons; only the user who asked may turn them."""
 
-    def __init__(self, pages: Sequence[discord.Embed], *, owner_id: int) -> None:
-        super().__init__(owner_id=owner_id)
+    def __init__(self, pages: Sequence[discord.Embed], *, owner: discord.Interaction) -> None:
+        super().__init__(owner=owner)
         self.pages = list(pages)
         self.index = 0
         self._sync()

@@ -64,7 +64,7 @@ class Meta(commands.Cog, name="General"):
     @app_commands.describe(command="One command to explain: its options, who may use it and an example")
     async def help(self, interaction: discord.Interaction, command: str | None = None) -> None:
         if command is None:
-            await Paginator(help_pages(self.bot.tree), owner_id=interaction.user.id).send(interaction, ephemeral=True)
+            await Paginator(help_pages(self.bot.tree), owner=interaction).send(interaction, ephemeral=True)
             return
         found = find_command(self.bot.tree, command)
         if found is None:

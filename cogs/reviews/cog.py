@@ -12,6 +12,7 @@ from discord.ext import commands
 from bot.catalog.links import display_name
 from bot.checks import member_role_ids, require_moderator
 from bot.events import REVIEW_LINKS_CHANGED, SCORE_CHANGED, listener
+from bot.interactions.binding import Binding, may_use
 from bot.interactions.groups import MOD_REVIEW, attach, detach, for_members, for_moderators, subgroup
 from bot.interactions.replies import reply
 from bot.reviews.coalesce import Coalescer
@@ -109,6 +110,8 @@ class Reviews(commands.Cog, name="Reviews"):
         title = self.bot.catalog.get(review.title_id) if review else None
         if review is None or review.status != "current" or title is None:
             await reply(interaction, "This review is no longer current; score the title with `/rate`.")
+            return
+        if not await may_use(interaction, Binding(review.guild_id, None)):  # a post of this server, scored here
             return
         result = await self.bot.ratings.rate(
             review.guild_id, title.id, interaction.user.id, score, member_role_ids(interaction)

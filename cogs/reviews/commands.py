@@ -84,7 +84,7 @@ def review_commands(cog: Reviews) -> list[app_commands.Command]:
 
         embed = list_page(first.reviews, first.titles, first.community, total=first.total)
         pages = -(-first.total // LIST_PAGE)  # every review, however many: each page is read when shown
-        await LazyPaginator(embed, pages, load, owner_id=interaction.user.id).send(interaction, ephemeral=True)
+        await LazyPaginator(embed, pages, load, owner=interaction).send(interaction, ephemeral=True)
 
     @app_commands.command(name="history", description="Earlier versions of the official review of a title")
     @app_commands.describe(title="The anime")
@@ -105,7 +105,7 @@ def review_commands(cog: Reviews) -> list[app_commands.Command]:
         async def confirmed(button: discord.Interaction) -> None:
             await cog.delete(button, review)
 
-        view = Confirm(confirmed, owner_id=interaction.user.id, confirm_label="Delete the review")
+        view = Confirm(confirmed, owner=interaction, confirm_label="Delete the review")
         await reply(
             interaction,
             f"Delete the official review of **{display_name(title)}**? The post goes; members' scores are kept.",

@@ -11,6 +11,8 @@ from bot.catalog.links import display_name
 from bot.catalog.models import Title
 from bot.checks import require_guild, require_moderator
 from bot.errors import InvalidInput
+from bot.interactions.base import open_modal
+from bot.interactions.binding import Binding, check_use
 from bot.interactions.replies import NO_MENTIONS, reply
 from bot.interactions.views import Confirm
 from bot.reviews.drafts import Draft
@@ -47,6 +49,11 @@ class Drafting:
     async def _require_moderator(self, interaction: discord.Interaction, guild_id: int) -> None:
         require_moderator(interaction, await self.bot.server_settings.get(guild_id))
 
+    async def _require_draft_user(self, interaction: discord.Interaction, draft: Draft) -> None:
+        """The draft's own server and author (or a moderator there), whatever its buttons' custom_id says."""
+        await check_use(interaction, Binding(draft.guild_id, draft.author_id, moderators=True))
+        await self._require_moderator(interaction, draft.guild_id)
+
     def _draft(self, interaction: discord.Interaction, title: Title, **kw: Any) -> Draft:
         return self.service.new_draft(
             guild_id=require_guild(interaction),
@@ -76,7 +83,7 @@ class Drafting:
             await self._require_moderator(button, guild_id)
             await self._open(button, draft)
 
-        view = Confirm(confirmed, owner_id=interaction.user.id, confirm_label="Replace it")
+        view = Confirm(confirmed, owner=interaction, confirm_label="Replace it")
         await reply(
             interaction,
             f"**{display_name(title)}** already has an official review in this server. Replace it? "
@@ -105,7 +112,7 @@ class Drafting:
         if draft.from_file:
             await self._preview(interaction, draft, first=True)
             return
-        await interaction.response.send_modal(self._modal(draft, first=True))
+        await open_modal(interaction, self._modal(draft, first=True))
 
     def _modal(self, draft: Draft, *, first: bool) -> ReviewModal:
         async def submitted(modal_interaction: discord.Interaction, text: str, comparisons: str) -> None:
@@ -131,7 +138,9 @@ class Drafting:
                 editing=draft.editing,
             ),
             "embed": post_embed(draft.title, content, linked=linked, community=community),
-            "view": preview_view(draft.token, draft.suggestions, draft.kept),
+            "view": preview_view(
+                draft.token, draft.suggestions, draft.kept, guild_id=draft.guild_id, author_id=draft.author_id
+            ),
         }
 
     async def _preview(self, interaction: discord.Interaction, draft: Draft, *, first: bool) -> None:
@@ -147,7 +156,7 @@ class Drafting:
         if draft is None:
             await reply(interaction, EXPIRED)
             return
-        await self._require_moderator(interaction, draft.guild_id)
+        await self._require_draft_user(interaction, draft)
         draft.keep(values)
         await interaction.response.edit_message(**await self._preview_message(draft), allowed_mentions=NO_MENTIONS)
 
@@ -157,7 +166,7 @@ class Drafting:
         if draft is None:
             await reply(interaction, EXPIRED)
             return
-        await self._require_moderator(interaction, draft.guild_id)
+        await self._require_draft_user(interaction, draft)
         if action == "cancel":
             drafts.take(token)
             await interaction.response.edit_message(content="Cancelled; nothing was published.", embed=None, view=None)
@@ -167,7 +176,7 @@ class Drafting:
                     "This review came from a file and is longer than the form holds: fix the file and "
                     "run the command again with it."
                 )
-            await interaction.response.send_modal(self._modal(draft, first=False))
+            await open_modal(interaction, self._modal(draft, first=False))
         elif drafts.take(token) is not None:  # taken first: a double click publishes once
             try:
                 await self._publish(interaction, draft)

@@ -1,7 +1,8 @@
 """Interactive parts of official reviews: the review modal, the preview's buttons and the rating panel.
 
-The preview's buttons are dynamic items (their custom_id carries the draft's token), so a click after
-a restart or after the draft expired still reaches kansou and gets a clear answer. The rating panel is
+The preview's buttons are dynamic items (their custom_id carries the draft's server, author and token), so a
+click after a restart or after the draft expired still reaches kansou and gets a clear answer, and only the
+author or a moderator of that server may use them. The rating panel is
 a persistent view with fixed custom_ids, registered at load, so it keeps working after restarts.
 """
 
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 import discord
 
 from bot.interactions.base import BaseModal, RoutedItem
+from bot.interactions.binding import BOUND_IDS, Binding, check_choices
 from bot.interactions.views import BaseView
 from bot.text import clip
 
@@ -88,21 +90,23 @@ _ACTIONS = {
 class PreviewAction(
     RoutedItem,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"review:(?P<action>publish|edit|cancel):(?P<token>[A-Za-z0-9_-]{1,40})",
+    template=rf"review:(?P<action>publish|edit|cancel):{BOUND_IDS}:(?P<token>[A-Za-z0-9_-]{{1,40}})",
 ):
-    """Publish, Edit or Cancel of one preview."""
+    """Publish, Edit or Cancel of one preview: its author's, or another moderator's of the same server."""
 
-    def __init__(self, action: str, token: str) -> None:
+    def __init__(self, action: str, token: str, binding: Binding) -> None:
         label, style = _ACTIONS[action]
-        super().__init__(discord.ui.Button(label=label, style=style, custom_id=f"review:{action}:{token}"))
+        custom_id = f"review:{action}:{binding.ids}:{token}"
+        super().__init__(discord.ui.Button(label=label, style=style, custom_id=custom_id))
         self.action = action
         self.token = token
+        self.binding = binding
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> PreviewAction:
-        return cls(match["action"], match["token"])
+        return cls(match["action"], match["token"], Binding.parse(match["guild"], match["author"], moderators=True))
 
     async def run(self, interaction: discord.Interaction) -> None:
         await handler(interaction.client).on_preview_action(interaction, self.action, self.token)
@@ -111,17 +115,17 @@ class PreviewAction(
 class KeepSuggestions(
     RoutedItem,
     discord.ui.DynamicItem[discord.ui.Select[Any]],
-    template=r"review:keep:(?P<token>[A-Za-z0-9_-]{1,40})",
+    template=rf"review:keep:{BOUND_IDS}:(?P<token>[A-Za-z0-9_-]{{1,40}})",
 ):
     """Names that look like titles but are not in the catalog: the moderator picks the ones to keep."""
 
-    def __init__(self, token: str, names: Sequence[str] = (), chosen: Sequence[str] = ()) -> None:
+    def __init__(self, token: str, binding: Binding, names: Sequence[str] = (), chosen: Sequence[str] = ()) -> None:
         options = [
             discord.SelectOption(label=clip(name, 100), value=str(index), default=name in chosen)
             for index, name in enumerate(names[:MAX_KEEP_OPTIONS])
         ] or [discord.SelectOption(label="(none)", value="0")]
         select: discord.ui.Select[Any] = discord.ui.Select(
-            custom_id=f"review:keep:{token}",
+            custom_id=f"review:keep:{binding.ids}:{token}",
             placeholder="Keep titles that are not in the catalog (optional)",
             min_values=0,
             max_values=len(options),
@@ -129,33 +133,39 @@ class KeepSuggestions(
         )
         super().__init__(select)
         self.token = token
+        self.binding = binding
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> KeepSuggestions:
-        kept = cls(match["token"])
+        binding = Binding.parse(match["guild"], match["author"], moderators=True)
+        kept = cls(match["token"], binding)
         if isinstance(item, discord.ui.Select):
             kept.item.options = item.options
         return kept
 
     async def run(self, interaction: discord.Interaction) -> None:
-        values = cast("dict[str, Any]", interaction.data or {}).get("values", [])
-        await handler(interaction.client).on_keep(interaction, self.token, [str(v) for v in values])
+        await handler(interaction.client).on_keep(interaction, self.token, check_choices(interaction, self.item))
 
 
-def preview_view(token: str, suggestions: Sequence[str], kept: Sequence[str]) -> discord.ui.View:
-    """The preview's components: the suggestions to keep (if any), then Publish, Edit, Cancel."""
+def preview_view(
+    token: str, suggestions: Sequence[str], kept: Sequence[str], *, guild_id: int, author_id: int
+) -> discord.ui.View:
+    """The preview's components: the suggestions to keep (if any), then Publish, Edit, Cancel; bound to the
+    draft's server and author (and that server's moderators)."""
+    binding = Binding(guild_id, author_id, moderators=True)
     view = discord.ui.View(timeout=None)
     if suggestions:
-        view.add_item(KeepSuggestions(token, suggestions, kept))
+        view.add_item(KeepSuggestions(token, binding, suggestions, kept))
     for action in ("publish", "edit", "cancel"):
-        view.add_item(PreviewAction(action, token))
+        view.add_item(PreviewAction(action, token, binding))
     return view
 
 
 class RatingPanel(BaseView):
-    """The select under every review post: members score the title 1–10 (persistent across restarts)."""
+    """The select under every review post: members score the title 1–10 (persistent across restarts). BaseView
+    has checked the value is one of the options; the cog checks the post belongs to the member's server."""
 
     def __init__(self) -> None:
         super().__init__(timeout=None)

@@ -98,11 +98,11 @@ class Scores(commands.Cog, name="Scores"):
         async def new(button: discord.Interaction) -> None:
             await self._check_may_add(button, guild_id)
             name = check_new_title_name(title)
-            confirm = self._add_view(guild_id, name, score, button.user.id)
+            confirm = self._add_view(guild_id, name, score, button)
             await button.response.edit_message(content=new_title_prompt(name, score), view=confirm)
             confirm.message = button.message
 
-        view = DidYouMean(resolved, picked, owner_id=interaction.user.id, on_new=new if fit_for_new(title) else None)
+        view = DidYouMean(resolved, picked, owner=interaction, on_new=new if fit_for_new(title) else None)
         await reply(interaction, DidYouMean.prompt(title, score), view=view)
         view.message = await interaction.original_response()
 
@@ -115,11 +115,11 @@ class Scores(commands.Cog, name="Scores"):
             await reply(interaction, await self.rate_title(interaction, found, score))
             return
         await self._check_may_add(interaction, guild_id)
-        view = self._add_view(guild_id, name, score, interaction.user.id)
+        view = self._add_view(guild_id, name, score, interaction)
         await reply(interaction, new_title_prompt(name, score), view=view)
         view.message = await interaction.original_response()
 
-    def _add_view(self, guild_id: int, name: str, score: int, owner_id: int) -> Confirm:
+    def _add_view(self, guild_id: int, name: str, score: int, owner: discord.Interaction) -> Confirm:
         """Add / Cancel for a new title of this server, bound to the member who asked."""
 
         async def add(button: discord.Interaction) -> None:
@@ -127,7 +127,7 @@ class Scores(commands.Cog, name="Scores"):
             created = await self.bot.catalog.create_local(name, guild_id, user_id=button.user.id)
             await button.response.edit_message(content=await self.rate_title(button, created, score), view=None)
 
-        view = Confirm(add, owner_id=owner_id, confirm_label="Add")
+        view = Confirm(add, owner=owner, confirm_label="Add")
         view.confirm.style = discord.ButtonStyle.success
         return view
 
@@ -169,7 +169,7 @@ class Scores(commands.Cog, name="Scores"):
         title_ids = [row.title_id for row in page.rows]
         own = await self.service.scores_for(guild_id, interaction.user.id, title_ids)
         pages = top_pages(page.rows, self._titles(title_ids), min_votes=floor, own=own)
-        await Paginator(pages, owner_id=interaction.user.id).send(interaction, ephemeral=False)
+        await Paginator(pages, owner=interaction).send(interaction, ephemeral=False)
 
     @ratings.command(name="list", description="A member's scores in this server, highest first")
     @app_commands.describe(member="Whose scores (default: yours)")
@@ -186,7 +186,7 @@ class Scores(commands.Cog, name="Scores"):
             return ratings_pages(who.display_name, rows, titles, total=profile.count, profile=header)[0]
 
         count = -(-profile.count // PAGE_SIZE)
-        paginator = LazyPaginator(await page(0), count, page, owner_id=interaction.user.id)
+        paginator = LazyPaginator(await page(0), count, page, owner=interaction)
         await paginator.send(interaction, ephemeral=True)
 
     @ratings.command(name="export", description="Your scores in this server as a CSV file")
@@ -224,7 +224,7 @@ class Scores(commands.Cog, name="Scores"):
             removed = await self.service.forget(guild_id, confirmed.user.id)
             await confirmed.response.edit_message(content=forgotten_text(removed), view=None)
 
-        view = Confirm(forget, owner_id=interaction.user.id, confirm_label="Delete my scores")
+        view = Confirm(forget, owner=interaction, confirm_label="Delete my scores")
         await reply(
             interaction,
             forget_question(count),

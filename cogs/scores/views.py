@@ -20,9 +20,14 @@ class DidYouMean(BaseView):
     """'Did you mean …?' with one button per close title, so a typo never creates a near-duplicate."""
 
     def __init__(
-        self, candidates: Sequence[Candidate], on_pick: OnPick, *, owner_id: int, on_new: OnNew | None = None
+        self,
+        candidates: Sequence[Candidate],
+        on_pick: OnPick,
+        *,
+        owner: discord.Interaction,
+        on_new: OnNew | None = None,
     ) -> None:
-        super().__init__(owner_id=owner_id)
+        super().__init__(owner=owner)
         self.on_pick = on_pick
         self.on_new = on_new
         for index, candidate in enumerate(candidates[:MAX_SUGGESTIONS]):

@@ -96,7 +96,7 @@ class Titles(commands.Cog, name="Titles"):
             report = await self.bot.catalog.merge_local(title, into, guild_id, button.user.id)
             await button.response.edit_message(content=merged_text(title, into, report), view=None)
 
-        view = Confirm(confirmed, owner_id=interaction.user.id, confirm_label="Merge")
+        view = Confirm(confirmed, owner=interaction, confirm_label="Merge")
         await reply(interaction, merge_question(title, into), view=view)
         view.message = await interaction.original_response()
 
@@ -114,6 +114,6 @@ class Titles(commands.Cog, name="Titles"):
             deleted = await self.bot.catalog.delete_local(title, guild_id, button.user.id)
             await button.response.edit_message(content=deleted_text(title, deleted), view=None)
 
-        view = Confirm(confirmed, owner_id=interaction.user.id, confirm_label="Delete")
+        view = Confirm(confirmed, owner=interaction, confirm_label="Delete")
         await reply(interaction, delete_question(title), view=view)
         view.message = await interaction.original_response()

@@ -11,8 +11,10 @@ import pytest
 
 from bot.client import create_bot
 from bot.errors import InvalidInput
-from bot.interactions.base import BaseModal, RoutedItem
+from bot.interactions.base import BaseModal, RoutedItem, open_modal
+from bot.interactions.binding import Binding
 from bot.interactions.replies import reply
+from tests.catalog.sample import SAMPLE_GUILD
 
 
 class Boom(RuntimeError):
@@ -32,6 +34,7 @@ class NameModal(BaseModal):
 class Exploding(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"test:boom:(?P<n>\d+)"):
     def __init__(self, n: int) -> None:
         super().__init__(discord.ui.Button(label="boom", custom_id=f"test:boom:{n}"))
+        self.binding = Binding(SAMPLE_GUILD, None)  # any member of the test server
 
     @classmethod
     async def from_custom_id(
@@ -49,7 +52,7 @@ def simcord_bot(settings):
 
     @bot.tree.command(name="form", description="opens a form that refuses its input")
     async def form(interaction: discord.Interaction) -> None:
-        await interaction.response.send_modal(NameModal())
+        await open_modal(interaction, NameModal())
 
     @bot.tree.command(name="dynamic", description="sends a button that fails")
     async def dynamic(interaction: discord.Interaction) -> None:
