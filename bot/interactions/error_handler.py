@@ -6,12 +6,13 @@ from __future__ import annotations
 import logging
 import secrets
 
+import aiohttp
 import discord
 from discord import app_commands
 
 from bot.catalog.links import escape_markdown
 from bot.errors import OnCooldown, PermissionDenied, StorageUnavailable, UserFacingError
-from bot.interactions.replies import reply
+from bot.interactions.replies import NO_MENTIONS, done_so_far, reply
 from bot.interactions.timing import describe, elapsed_ms
 
 log = logging.getLogger("kansou.commands")
@@ -47,12 +48,22 @@ def user_facing_cause(error: BaseException) -> UserFacingError | None:
     return cause if isinstance(cause, UserFacingError) else None
 
 
+# A reply Discord refused or never got: the request failed, not kansou's own work.
+DELIVERY_ERRORS = (discord.HTTPException, aiohttp.ClientError, TimeoutError)
+ALREADY_ANSWERED = 40060
+
+
 async def handle_error(interaction: discord.Interaction, error: BaseException) -> None:
-    """Reply to a failed interaction: the error's own text, or 'something went wrong' with an incident id."""
+    """Reply to a failed interaction: the error's own text, or 'something went wrong' with an incident id;
+    prefixed with what the interaction had already changed (note_done), so the user is never told less."""
     text = friendly_text(error)
-    if text is None:
+    original = getattr(error, "original", None) or error
+    done = done_so_far(interaction)
+    if text is None and done is not None and isinstance(original, DELIVERY_ERRORS):
+        text = f"{done}, but Discord did not accept the reply."
+        log.warning("%s: %s, but the reply failed: %r", describe(interaction), done, original)
+    elif text is None:
         incident = secrets.token_hex(4)
-        original = getattr(error, "original", None) or error
         log.error(
             "incident %s in %s after %.1f ms",
             incident,
@@ -61,6 +72,8 @@ async def handle_error(interaction: discord.Interaction, error: BaseException) -
             exc_info=(type(original), original, original.__traceback__),
         )
         text = f"Something went wrong on my side. If it keeps happening, tell an admin: incident `{incident}`."
+        if done is not None:
+            text = f"{done}, but then something went wrong on my side (incident `{incident}`)."
     elif isinstance(storage := user_facing_cause(error), StorageUnavailable):
         # The operator's one line: what SQLite said, no traceback (the same fault repeats per request).
         log.warning(
@@ -72,7 +85,23 @@ async def handle_error(interaction: discord.Interaction, error: BaseException) -
         )
     else:
         log.info("%s refused in %.2f ms: %s", describe(interaction), elapsed_ms(interaction), text)
+        if done is not None:
+            text = f"{done}. {text}"
+    await tell(interaction, text, done)
+
+
+async def tell(interaction: discord.Interaction, text: str, done: str | None) -> None:
+    """Send the error's answer: as the response, else as a follow-up (also when Discord got a response whose
+    answer was lost); if nothing gets through, the log keeps what the user could not be told."""
     try:
-        await reply(interaction, text, ephemeral=True)
-    except discord.HTTPException:
-        log.warning("could not tell the user about an error in %s", describe(interaction), exc_info=True)
+        try:
+            await reply(interaction, text, ephemeral=True)
+        except discord.HTTPException as exc:
+            if exc.code != ALREADY_ANSWERED:
+                raise
+            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    except DELIVERY_ERRORS:
+        if done is not None:
+            log.warning("%s: %s, and the user could not be told", describe(interaction), done)
+        else:
+            log.warning("could not tell the user about an error in %s", describe(interaction), exc_info=True)

@@ -7,6 +7,19 @@ from typing import Any
 import discord
 
 NO_MENTIONS = discord.AllowedMentions.none()
+# What an interaction has changed so far (see `note_done`), for a truthful answer if a later step fails.
+DONE = "kansou_done"
+
+
+def note_done(interaction: discord.Interaction, what: str) -> None:
+    """Record that this interaction changed something ("Your score of 9/10 for Frieren was saved"): if a later
+    step fails (Discord refusing the reply, a dropped connection, a bug), the user is told this, not only
+    that something went wrong."""
+    interaction.extras[DONE] = what
+
+
+def done_so_far(interaction: discord.Interaction) -> str | None:
+    return interaction.extras.get(DONE)
 
 
 async def reply(interaction: discord.Interaction, content: str | None = None, **kwargs: Any) -> None:

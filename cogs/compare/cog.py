@@ -14,7 +14,7 @@ from bot.checks import MODERATORS_ONLY, require_guild, require_moderator
 from bot.comparisons.service import bold
 from bot.events import REVIEW_LINKS_CHANGED
 from bot.interactions.groups import MOD_REVIEW, attach, detach, subgroup
-from bot.interactions.replies import reply
+from bot.interactions.replies import note_done, reply
 from bot.interactions.titles import TitleOption
 from cogs.compare.render import compare_embed, similar_embed
 
@@ -73,10 +73,11 @@ class Comparisons(commands.Cog, name="Comparisons"):
             await self.service.unlink(guild_id, title, other, interaction.user.id)
             changed = True
             message = f"The official review of {bold(title)} no longer compares it with {bold(other)}."
-        await reply(interaction, message)
         if changed:
-            # The review post re-renders its "Compared to:" (the reviews feature listens).
+            note_done(interaction, "The review's links were changed")
+            # The review post re-renders its "Compared to:" (the reviews feature listens), even if the reply fails.
             self.bot.dispatch(REVIEW_LINKS_CHANGED, guild_id, title.id)
+        await reply(interaction, message)
 
 
 def review_commands(cog: Comparisons) -> list[app_commands.Command]:

@@ -14,7 +14,7 @@ from bot.checks import member_role_ids, require_moderator
 from bot.events import REVIEW_LINKS_CHANGED, SCORE_CHANGED, listener
 from bot.interactions.binding import Binding, may_use
 from bot.interactions.groups import MOD_REVIEW, attach, detach, for_members, for_moderators, subgroup
-from bot.interactions.replies import reply
+from bot.interactions.replies import note_done, reply
 from bot.reviews.coalesce import Coalescer
 from bot.reviews.models import Review
 from bot.scores.replies import rated_text
@@ -97,6 +97,7 @@ class Reviews(commands.Cog, name="Reviews"):
         if not await self.publisher.delete(review):
             await interaction.response.edit_message(content="That review was already gone.", view=None)
             return
+        note_done(interaction, "The official review was deleted")
         title = self.bot.catalog.get(review.title_id)
         name = display_name(title) if title else "that title"
         await interaction.response.edit_message(
@@ -117,4 +118,5 @@ class Reviews(commands.Cog, name="Reviews"):
             review.guild_id, title.id, interaction.user.id, score, member_role_ids(interaction)
         )
         self.bot.catalog.note_guild_title(review.guild_id, title.id)
+        note_done(interaction, f"Your score of **{score}/10** for **{display_name(title)}** was saved")
         await reply(interaction, rated_text(title, score, result))

@@ -10,12 +10,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.catalog.links import display_name
 from bot.catalog.models import Title
 from bot.catalog.validate import check_new_title_name, fit_for_new
 from bot.checks import MODERATORS_ONLY, is_moderator, member_role_ids, require_guild, require_moderator
 from bot.interactions.groups import MOD_RATINGS, attach, detach, subgroup
 from bot.interactions.pages import LazyPaginator
-from bot.interactions.replies import reply
+from bot.interactions.replies import note_done, reply
 from bot.interactions.titles import TitleOption, resolve_typed_title, title_choices
 from bot.interactions.views import Confirm, Paginator
 from bot.scores.replies import rated_text, unrated_text
@@ -72,6 +73,7 @@ class Scores(commands.Cog, name="Scores"):
         """Store the caller's score (through the one service every entry point shares) and say what changed."""
         guild_id = require_guild(interaction)
         result = await self.service.rate(guild_id, title.id, interaction.user.id, score, member_role_ids(interaction))
+        note_done(interaction, f"Your score of **{score}/10** for **{display_name(title)}** was saved")
         self.bot.catalog.note_guild_title(guild_id, title.id)
         return rated_text(title, score, result)
 
@@ -142,6 +144,7 @@ class Scores(commands.Cog, name="Scores"):
     async def unrate(self, interaction: discord.Interaction, title: TitleOption) -> None:
         guild_id = require_guild(interaction)
         result = await self.service.unrate(guild_id, title.id, interaction.user.id)
+        note_done(interaction, f"Your score for **{display_name(title)}** was removed")
         await reply(interaction, unrated_text(title, result))
 
     @app_commands.command(name="score", description="The community score of a title in this server")
@@ -203,6 +206,7 @@ class Scores(commands.Cog, name="Scores"):
         guild_id = require_guild(interaction)
         require_moderator(interaction, await self.service.guild_settings(guild_id))
         await self.service.remove_by_moderator(guild_id, title.id, member.id, interaction.user.id)
+        note_done(interaction, f"{member.mention}'s score for **{display_name(title)}** was removed")
         log.info(
             "moderator %s removed the score of %s for title %s in %s",
             interaction.user.id,
@@ -222,6 +226,7 @@ class Scores(commands.Cog, name="Scores"):
 
         async def forget(confirmed: discord.Interaction) -> None:
             removed = await self.service.forget(guild_id, confirmed.user.id)
+            note_done(confirmed, "Your scores in this server were deleted")
             await confirmed.response.edit_message(content=forgotten_text(removed), view=None)
 
         view = Confirm(forget, owner=interaction, confirm_label="Delete my scores")

@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.checks import ADMINS_ONLY, require_admin, require_guild
-from bot.interactions.replies import reply
+from bot.interactions.replies import note_done, reply
 from cogs.settings.render import min_votes_text, reviewer_role_text, settings_embed
 
 if TYPE_CHECKING:
@@ -35,6 +35,7 @@ class Settings(commands.Cog, name="Settings"):
         require_admin(interaction)
         guild_id = require_guild(interaction)
         settings = await self.service.update(guild_id, **changes)  # features caching settings are told
+        note_done(interaction, "The setting was saved")
         await reply(interaction, message, embed=settings_embed(settings))
 
     @group.command(name="show", description="Show this server's kansou settings")

@@ -12,7 +12,7 @@ from bot.catalog.index import choice_label
 from bot.catalog.models import HAS_REVIEW, Title
 from bot.checks import MODERATORS_ONLY, require_guild, require_moderator
 from bot.errors import Conflict, InvalidInput
-from bot.interactions.replies import reply
+from bot.interactions.replies import note_done, reply
 from bot.interactions.titles import TitleOption, choice_value, title_choices
 from bot.interactions.views import Confirm
 from cogs.titles.render import (
@@ -76,6 +76,7 @@ class Titles(commands.Cog, name="Titles"):
         guild_id = await self._moderator(interaction)
         require_own(title, guild_id)
         renamed = await self.bot.catalog.rename(title, name, guild_id, interaction.user.id)
+        note_done(interaction, "The title was renamed")
         await reply(interaction, renamed_text(title, renamed))
 
     @group.command(
@@ -94,6 +95,7 @@ class Titles(commands.Cog, name="Titles"):
         async def confirmed(button: discord.Interaction) -> None:
             await self._moderator(button)
             report = await self.bot.catalog.merge_local(title, into, guild_id, button.user.id)
+            note_done(button, "The titles were merged")
             await button.response.edit_message(content=merged_text(title, into, report), view=None)
 
         view = Confirm(confirmed, owner=interaction, confirm_label="Merge")
@@ -112,6 +114,7 @@ class Titles(commands.Cog, name="Titles"):
         async def confirmed(button: discord.Interaction) -> None:
             await self._moderator(button)
             deleted = await self.bot.catalog.delete_local(title, guild_id, button.user.id)
+            note_done(button, "The title was deleted")
             await button.response.edit_message(content=deleted_text(title, deleted), view=None)
 
         view = Confirm(confirmed, owner=interaction, confirm_label="Delete")
