@@ -12,7 +12,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from bot.catalog.models import Title
@@ -129,8 +129,9 @@ class BotProcess:
 
 
 @contextlib.asynccontextmanager
-async def fake_discord(port: int = 0) -> AsyncIterator[FakeDiscord]:
-    fake = FakeDiscord()
+async def fake_discord(port: int = 0, *, also_in: Iterable[int] = ()) -> AsyncIterator[FakeDiscord]:
+    """A started fake Discord; `also_in`: more servers the bot is in."""
+    fake = FakeDiscord(also_in=also_in)
     await fake.start(port)
     try:
         yield fake

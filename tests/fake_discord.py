@@ -6,7 +6,8 @@ commands, receives INTERACTION_CREATE events and answers them through the intera
 and webhook endpoints, as it would with Discord. Everything it answers is recorded here, so a test
 can wait for the answer to one interaction. Unknown routes answer 404 and are counted.
 
-Faults a test can inject: `hold_callbacks` (answers wait), `commands` (what Discord "has").
+Faults a test can inject: `hold_callbacks` (answers wait), `commands` (what Discord "has"). `also_in`: more
+servers the bot is in (one text channel each, id = server id + 1), for interactions from another server.
 """
 
 from __future__ import annotations
@@ -71,12 +72,13 @@ class Answer:
 class FakeDiscord:
     """One application, one bot user, one guild with one text channel; loopback only."""
 
-    def __init__(self, *, guild_id: int = 900_000_000_000_000_001) -> None:
+    def __init__(self, *, guild_id: int = 900_000_000_000_000_001, also_in: Iterable[int] = ()) -> None:
         self._ids = itertools.count(1_100_000_000_000_000_000)
         self.application_id = 800_000_000_000_000_001
         self.bot_user = self.user(800_000_000_000_000_001, "kansou", bot=True)
         self.guild_id = guild_id
         self.channel_id = guild_id + 1
+        self.guild_ids = [guild_id, *also_in]
         self.commands: list[dict[str, Any]] = []
         self.guild_commands: dict[int, list[dict[str, Any]]] = {}
         self.requests: list[tuple[str, str]] = []
@@ -143,11 +145,12 @@ class FakeDiscord:
             "permissions": ALL_PERMISSIONS if user_id == 1 else "2248473465835073",
         }
 
-    def channel(self) -> dict[str, Any]:
+    def channel(self, guild_id: int | None = None) -> dict[str, Any]:
+        guild_id = guild_id or self.guild_id
         return {
-            "id": str(self.channel_id),
+            "id": str(guild_id + 1),
             "type": 0,
-            "guild_id": str(self.guild_id),
+            "guild_id": str(guild_id),
             "name": "general",
             "position": 0,
             "permission_overwrites": [],
@@ -158,9 +161,10 @@ class FakeDiscord:
             "rate_limit_per_user": 0,
         }
 
-    def guild(self) -> dict[str, Any]:
+    def guild(self, guild_id: int | None = None) -> dict[str, Any]:
+        guild_id = guild_id or self.guild_id
         everyone = {
-            "id": str(self.guild_id),
+            "id": str(guild_id),
             "name": "@everyone",
             "permissions": "2248473465835073",
             "position": 0,
@@ -173,8 +177,8 @@ class FakeDiscord:
         bot_member = self.member(int(self.bot_user["id"]))
         bot_member["user"] = self.bot_user
         return {
-            "id": str(self.guild_id),
-            "name": "Anime Club",
+            "id": str(guild_id),
+            "name": "Anime Club" if guild_id == self.guild_id else f"Server {guild_id}",
             "icon": None,
             "owner_id": "1",
             "unavailable": False,
@@ -183,7 +187,7 @@ class FakeDiscord:
             "joined_at": NOW,
             "features": [],
             "roles": [everyone],
-            "channels": [self.channel()],
+            "channels": [self.channel(guild_id)],
             "threads": [],
             "members": [bot_member],
             "emojis": [],
@@ -374,7 +378,7 @@ class FakeDiscord:
             ready = {
                 "v": 10,
                 "user": self.bot_user,
-                "guilds": [{"id": str(self.guild_id), "unavailable": True}],
+                "guilds": [{"id": str(guild_id), "unavailable": True} for guild_id in self.guild_ids],
                 "session_id": "fake-session",
                 "resume_gateway_url": f"ws://127.0.0.1:{self.port}/gateway",
                 "application": {"id": str(self.application_id), "flags": 0},
@@ -382,7 +386,8 @@ class FakeDiscord:
                 "relationships": [],
             }
             await self._dispatch(socket, "READY", ready)
-            await self._dispatch(socket, "GUILD_CREATE", self.guild())
+            for guild_id in self.guild_ids:
+                await self._dispatch(socket, "GUILD_CREATE", self.guild(guild_id))
             self.identified.set()
         elif op == 6:
             await self._dispatch(socket, "RESUMED", {})
@@ -393,8 +398,16 @@ class FakeDiscord:
 
     # ---- driving the bot ---------------------------------------------------------------------
     def interaction(
-        self, kind: int, data: dict[str, Any], *, user_id: int = 2, roles: Iterable[int] = ()
+        self,
+        kind: int,
+        data: dict[str, Any],
+        *,
+        user_id: int = 2,
+        roles: Iterable[int] = (),
+        guild_id: int | None = None,
     ) -> dict[str, Any]:
+        """An INTERACTION_CREATE payload from a member of `guild_id` (default: the first server), in its channel."""
+        guild_id = guild_id or self.guild_id
         interaction_id = self.next_id()
         return {
             "id": str(interaction_id),
@@ -402,15 +415,15 @@ class FakeDiscord:
             "type": kind,
             "token": f"tok-{interaction_id}",
             "version": 1,
-            "guild_id": str(self.guild_id),
-            "channel_id": str(self.channel_id),
-            "channel": self.channel(),
+            "guild_id": str(guild_id),
+            "channel_id": str(guild_id + 1),
+            "channel": self.channel(guild_id),
             "member": self.member(user_id, roles),
             "app_permissions": ALL_PERMISSIONS,
             "locale": "en-US",
             "guild_locale": "en-US",
             "entitlements": [],
-            "authorizing_integration_owners": {"0": str(self.guild_id)},
+            "authorizing_integration_owners": {"0": str(guild_id)},
             "context": 0,
             "attachment_size_limit": 10_485_760,
             "data": data,
