@@ -185,3 +185,30 @@ def test_command_line_code_lives_in_the_command_line_package() -> None:
         str(path.relative_to(ROOT)) for path in python_files(*DOMAIN) if {"argparse", "tqdm"} & imported_modules(path)
     ]
     assert offenders == []
+
+
+def interactive_offenders(path: Path) -> list[str]:
+    """Views, modals and dynamic items that bypass the shared binding check (bot/interactions/binding.py)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ClassDef):
+            bases = [ast.unparse(base) for base in node.bases]
+            if any(base.startswith("discord.ui.DynamicItem") for base in bases) and "RoutedItem" not in bases:
+                found.append(f"{node.name}: a dynamic item without RoutedItem")
+            if any(base in ("discord.ui.View", "discord.ui.Modal", "discord.ui.LayoutView") for base in bases):
+                found.append(f"{node.name}: subclass BaseView or BaseModal instead")
+        elif isinstance(node, ast.Attribute) and node.attr == "send_modal":
+            found.append(f"line {node.lineno}: open modals with bot.interactions.base.open_modal")
+    return found
+
+
+def test_every_button_select_and_modal_goes_through_the_binding_check() -> None:
+    """Who may use an interactive part (its server, its owner, moderators) is checked in one place: a view,
+    modal or dynamic item that bypasses the base classes would not be bound at all."""
+    offenders = [
+        f"{path.relative_to(ROOT)}: {what}"
+        for path in python_files("bot", "cogs")
+        if path not in (ROOT / "bot" / "interactions" / "base.py", ROOT / "bot" / "interactions" / "views.py")
+        for what in interactive_offenders(path)
+    ]
+    assert offenders == []

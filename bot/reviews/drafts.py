@@ -61,7 +61,7 @@ class Draft:
     def keep(self, values: Sequence[str]) -> None:
         """The moderator's pick among the names the catalog lacks (select values are indexes)."""
         count = len(self.suggestions)
-        self.kept = [self.suggestions[int(v)] for v in values if v.isdigit() and int(v) < count]
+        self.kept = [self.suggestions[int(v)] for v in values if v.isdecimal() and int(v) < count]
 
     def sentence(self, title_id: int) -> str:
         """The review's sentence naming that title (quoted by /compare), or empty."""

@@ -73,6 +73,13 @@ def test_kept_names_are_picked_by_index_and_bad_values_ignored() -> None:
     assert picked.kept == ["Noein", "Aria"]
 
 
+def test_kept_values_that_only_look_like_digits_are_ignored_not_a_crash() -> None:
+    """A forged select value such as "²" passes str.isdigit but is no index."""
+    picked = draft(suggestions=["Aria", "Planetes"])
+    picked.keep(["²", "١", "-1", ""])
+    assert picked.kept == ["Planetes"]
+
+
 def test_a_drafts_edges_list_each_title_once_comparisons_first_never_its_own_title() -> None:
     bebop, trigun, own = Title(1, "Cowboy Bebop"), Title(3, "Trigun"), Title(9, "Metallic Rouge")
     linked = draft(compared=[bebop, own], credits=[bebop, trigun])
