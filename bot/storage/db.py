@@ -369,30 +369,16 @@ class Database:
 
     async def _begin(self) -> None:
         """Take our lock and SQLite's write lock (BEGIN IMMEDIATE), retrying while another process holds it."""
-        if self._waiting:
-            await tell_waiting()
-        waited: _Waiting | None = None
-        try:
-            while True:
-                await self._lock.acquire()
-                try:
-                    await self._conn.execute("BEGIN IMMEDIATE")
-                    return
-                except sqlite3.Error as exc:
-                    self._lock.release()
-                    problem = storage_problem(exc)
-                    if problem is None:
-                        raise
-                    if problem.reason != "busy":
-                        raise problem from exc
-                    if waited is None:
-                        waited = _Waiting(self.busy_retry_seconds)
-                        self._waiting += 1
-                    if not await waited.backoff():
-                        raise problem from exc
-        finally:
-            if waited is not None:
-                self._waiting -= 1
+
+        async def attempt() -> None:
+            await self._lock.acquire()
+            try:
+                await self._conn.execute("BEGIN IMMEDIATE")
+            except BaseException:
+                self._lock.release()
+                raise
+
+        await self._retrying(attempt)
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         async with self.transaction() as conn:
