@@ -10,8 +10,10 @@ import pytest
 from bot.client import create_bot
 from bot.config import Settings
 from bot.storage.db import Database
+from tests.cogs.reviews.review_support import button_id, corpus, posts
 
 ROUGE = "t:9"
+pytestmark = pytest.mark.simcord(settle_timeout=2.0)  # the review post's 5 s refresh timer may wait
 CALLBACK = "/interactions/*/callback"
 REFUSED = "but Discord did not accept the reply."
 
@@ -67,4 +69,19 @@ async def test_when_nobody_can_be_told_the_log_says_the_score_was_saved(world, s
     lines = [r.getMessage() for r in caplog.records]
     assert any("was saved, and the user could not be told" in line for line in lines)
     assert not any("incident" in line for line in lines)
+    simcord_env.errors  # noqa: B018
+
+
+async def test_a_score_from_a_review_posts_panel_whose_reply_failed_says_it_was_saved(
+    world, simcord_env, settings
+) -> None:
+    mod, alice = world.moderator(), world.member("alice")
+    shown = await mod.slash(world.channel, "mod review post", title=ROUGE)
+    preview = await mod.submit_modal(shown, {"text": corpus("02_metallic_rouge_prose.md")})
+    await mod.click(preview.response.message, custom_id=button_id(preview, "publish"))
+    [post] = posts(world.channel)
+    simcord_env.inject_error("POST", CALLBACK, status=500)
+    chose = await alice.select(post, ["6"], custom_id="review:rate")
+    assert chose.response.content == f"Your score of **6/10** for **Metallic Rouge** was saved, {REFUSED}"
+    assert await scores(settings) == [(alice.id, 6)]
     simcord_env.errors  # noqa: B018
