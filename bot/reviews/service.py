@@ -23,6 +23,7 @@ from bot.reviews.publish import PostContent
 from bot.scores.service import community_text
 from bot.scores.stats import Aggregate
 from bot.storage.comparisons import ComparisonRepo
+from bot.storage.leftovers import Leftover, LeftoverRepo
 from bot.storage.ratings import RatingRepo
 from bot.storage.reviews import ReviewRepo
 
@@ -87,6 +88,7 @@ class ReviewService:
         self.comparisons = comparisons
         self.ratings = ratings
         self.catalog = catalog
+        self.leftovers = LeftoverRepo(reviews.db)
         self.drafts = DraftStore(clock=clock)
 
     # -- reading ---------------------------------------------------------------------------------
@@ -271,6 +273,18 @@ class ReviewService:
     @staticmethod
     def _edges(draft: Draft, prepared: Prepared) -> list[tuple[int, EdgeKind, str]]:
         return [(t.id, kind, draft.sentence(t.id)) for t, kind in prepared.refs]
+
+    # -- Discord leftovers -----------------------------------------------------------------------
+
+    async def record_leftover(self, channel_id: int, message_id: int | None, thread_id: int | None) -> None:
+        """A post or thread a failed publish or edit could not take down: deleted at the next start."""
+        await self.leftovers.record(channel_id, message_id, thread_id)
+
+    async def leftovers_to_sweep(self, limit: int) -> list[Leftover]:
+        return await self.leftovers.oldest(limit)
+
+    async def forget_leftover(self, leftover: Leftover) -> None:
+        await self.leftovers.forget(leftover.id)
 
     async def delete(self, review: Review) -> bool:
         """Delete the review and its links in one transaction (members' scores stay); False if already gone."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -41,16 +42,21 @@ class Reviews(commands.Cog, name="Reviews"):
         self.drafting = Drafting(bot, self.publisher.publish)
         self.coalescer = Coalescer(COMMUNITY_INTERVAL)
         self._commands = review_commands(self)
+        self.sweeping: asyncio.Task[None] | None = None
 
     async def cog_load(self) -> None:
         self.bot.add_view(RatingPanel())
         self.bot.add_dynamic_items(PreviewAction, KeepSuggestions)
         attach(self.bot.review_group, for_members(self._commands))
         attach(subgroup(self.bot.mod_group, MOD_REVIEW), for_moderators(self._commands))
+        # Posts a failed publish left behind are deleted in the background: the start does not wait.
+        self.sweeping = asyncio.create_task(self.publisher.sweep_leftovers(), name="kansou-review-leftovers")
 
     async def cog_unload(self) -> None:
         # Shutting down: the review posts get the latest community score before the bot goes.
         await self.coalescer.flush()
+        if self.sweeping is not None:
+            self.sweeping.cancel()
         self.bot.remove_dynamic_items(PreviewAction, KeepSuggestions)
         detach(self.bot.review_group, for_members(self._commands))
         detach(subgroup(self.bot.mod_group, MOD_REVIEW), for_moderators(self._commands))

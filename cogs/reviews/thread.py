@@ -37,7 +37,7 @@ async def write_thread(message: discord.Message, title_name: str, text: str) -> 
                 await thread.send(content, allowed_mentions=NO_MENTIONS)
             else:
                 await thread.send(content, file=file, allowed_mentions=NO_MENTIONS)
-    except discord.HTTPException:
+    except Exception:  # refused or a dropped connection: no thread without its text
         await delete_quietly(thread)
         raise
     return thread
@@ -65,19 +65,3 @@ async def delete_quietly(target: discord.Message | discord.PartialMessage | disc
         return
     with contextlib.suppress(discord.HTTPException):
         await target.delete()
-
-
-async def remove_post(
-    bot: discord.Client, channel_id: int | None, message_id: int | None, thread_id: int | None
-) -> None:
-    """Delete a review's post and its thread, whatever is left of them."""
-    if thread_id is not None:
-        thread = bot.get_channel(thread_id)
-        if thread is None:
-            with contextlib.suppress(discord.HTTPException):
-                thread = await bot.fetch_channel(thread_id)
-        if isinstance(thread, discord.Thread):
-            await delete_quietly(thread)
-    if channel_id is not None and message_id is not None:
-        channel = bot.get_partial_messageable(channel_id)
-        await delete_quietly(channel.get_partial_message(message_id))
