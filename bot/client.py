@@ -67,7 +67,13 @@ DRAIN_SECONDS = 10.0
 RESTARTING = "kansou is restarting; try again in a minute."
 # discord.py names the task that runs each interaction's handler; ours answer interactions while stopping.
 _REFUSAL_TASK = "kansou-refuse"
-IN_FLIGHT_TASKS = ("CommandTree-invoker", "discord-ui-view-dispatch-", "discord-ui-modal-dispatch-", _REFUSAL_TASK)
+IN_FLIGHT_TASKS = (
+    "CommandTree-invoker",
+    "discord-ui-view-dispatch-",
+    "discord-ui-modal-dispatch-",
+    "discord-ui-dynamic-item-",  # restart-proof buttons (Publish, the rating panel) run under this name
+    _REFUSAL_TASK,
+)
 
 
 class KansouTree(app_commands.CommandTree["KansouBot"]):
