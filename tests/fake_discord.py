@@ -85,6 +85,8 @@ class FakeDiscord:
         self.unknown: list[tuple[str, str]] = []
         self.answers: dict[int, Answer] = {}
         self.hold_callbacks: asyncio.Event | None = None
+        self.posted: dict[int, dict[str, Any]] = {}  # messages the bot sent to channels and has not deleted
+        self.drop: set[tuple[str, str]] = set()  # (method, route) whose connection is closed without an answer
         self.identified = asyncio.Event()
         self._sockets: set[web.WebSocketResponse] = set()
         self._sequence = 0
@@ -273,8 +275,18 @@ class FakeDiscord:
             return await self._callback(int(parts[1]), body or {})
         if parts[:1] == ["webhooks"] and len(parts) >= 3:
             return self._webhook(method, int(parts[2].removeprefix("tok-")), parts[3:], body or {})
-        if parts[:1] == ["channels"] and parts[2:3] == ["messages"] and method == "POST":
-            return _json(self.message(body or {}, channel_id=int(parts[1])))
+        if parts[:1] == ["channels"] and (method, _route(parts)) in self.drop:
+            assert request.transport is not None
+            request.transport.close()  # the connection drops: the bot gets no answer at all
+            return web.Response(status=500)
+        if parts[:1] == ["channels"] and parts[2:] == ["messages"] and method == "POST":
+            message = self.message(body or {}, channel_id=int(parts[1]))
+            self.posted[int(message["id"])] = message
+            return _json(message)
+        if parts[:1] == ["channels"] and len(parts) == 4 and parts[2] == "messages" and method == "DELETE":
+            if self.posted.pop(int(parts[3]), None) is None:
+                return _json({"message": "Unknown Message", "code": 10008}, status=404)
+            return web.Response(status=204)
         self.unknown.append((method, "/" + tail))
         return _json({"message": "Unknown route (fake Discord)", "code": 0}, status=404)
 
@@ -478,6 +490,11 @@ class FakeDiscord:
         answer = await self.send(payload)
         await asyncio.wait_for(answer.done.wait(), within)
         return answer
+
+
+def _route(parts: list[str]) -> str:
+    """A channel route with its ids replaced: channels/{id}/messages/{id}/threads."""
+    return "/".join("{id}" if part.isdigit() else part for part in parts)
 
 
 def _json(data: Any, status: int = 200) -> web.Response:
