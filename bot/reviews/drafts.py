@@ -15,9 +15,11 @@ from bot.catalog.models import Title
 from bot.catalog.service import CatalogService
 from bot.comparisons.graph import EdgeKind
 from bot.reviews.analysis import ReviewAnalysis, understand_review
+from bot.reviews.intake import Intake
 from bot.reviews.models import Linked
-from bot.reviews.publish import PostContent, comparison_names, post_content
+from bot.reviews.publish import MAX_EXTRA_COMPARISONS, PostContent, comparison_names, post_content
 
+MAX_SUGGESTIONS = 25  # a select menu holds 25 options
 DRAFT_LIFETIME = 15 * 60.0  # the preview's interaction token lives 15 minutes
 
 
@@ -43,6 +45,8 @@ class Draft:
     suggestions: list[str] = field(default_factory=list)
     unresolved: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    intake: Intake | None = None  # what was read, for the preview's "Read: N characters" line
+    ignored: list[str] = field(default_factory=list)  # what understanding left out (extra typed titles)
 
     @property
     def editing(self) -> bool:
@@ -57,6 +61,11 @@ class Draft:
         """The links the preview shows; kept names appear as placeholders until Publish creates them."""
         kept = [Title(-1 - i, name) for i, name in enumerate(self.kept)]
         return Linked(tuple(self.compared + kept), tuple(self.credits))
+
+    def intake_line(self) -> str:
+        """The preview's account of what was read, cut or ignored."""
+        intake = self.intake or Intake(len(self.text), "the form")
+        return Intake(intake.chars, intake.source, (*intake.ignored, *self.ignored)).line()
 
     def keep(self, values: Sequence[str]) -> None:
         """The moderator's pick among the names the catalog lacks (select values are indexes)."""
@@ -90,6 +99,12 @@ def understand(draft: Draft, catalog: CatalogService) -> None:
     draft.credits = [r.title for r in analysis.comparisons if r.kind != "comparison"]
     draft.suggestions = list(analysis.suggestions)
     draft.unresolved = []
+    draft.ignored = []
+    typed = comparison_names(draft.comparisons_raw, limit=None)
+    if len(typed) > MAX_EXTRA_COMPARISONS:
+        draft.ignored.append(
+            f"{len(typed) - MAX_EXTRA_COMPARISONS} of the titles to link (at most {MAX_EXTRA_COMPARISONS} are read)"
+        )
     known = {t.id for t in (*draft.compared, *draft.credits)} | {draft.title.id}
     for name in comparison_names(draft.comparisons_raw):
         title = catalog.confident(name, guild_id=draft.guild_id)
@@ -99,7 +114,9 @@ def understand(draft: Draft, catalog: CatalogService) -> None:
         elif title.id not in known:
             known.add(title.id)
             draft.compared.append(title)
-    draft.suggestions = draft.suggestions[:25]
+    if len(draft.suggestions) > MAX_SUGGESTIONS:
+        draft.ignored.append(f"{len(draft.suggestions) - MAX_SUGGESTIONS} names not in the catalog beyond the first 25")
+    draft.suggestions = draft.suggestions[:MAX_SUGGESTIONS]
     draft.kept = [k for k in draft.kept if k in draft.suggestions]
 
 

@@ -280,8 +280,9 @@ def read_upload(filename: str, size: int, data: bytes | None = None) -> str:
     return text
 
 
-def comparison_names(raw: str | None) -> list[str]:
-    """The titles a moderator typed to link, comma- or semicolon-separated, without duplicates."""
+def comparison_names(raw: str | None, limit: int | None = MAX_EXTRA_COMPARISONS) -> list[str]:
+    """The titles a moderator typed to link, comma- or semicolon-separated, without duplicates (the first
+    `limit` of them)."""
     if not raw:
         return []
     seen: dict[str, str] = {}
@@ -289,4 +290,4 @@ def comparison_names(raw: str | None) -> list[str]:
         name = " ".join(sanitize(part).split())[:100]
         if name and name.casefold() not in seen:
             seen[name.casefold()] = name
-    return list(seen.values())[:MAX_EXTRA_COMPARISONS]
+    return list(seen.values())[:limit]

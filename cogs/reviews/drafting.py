@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.catalog.links import display_name
+from bot.catalog.links import display_name, escape_markdown, shorten
 from bot.catalog.models import Title
 from bot.checks import require_guild, require_moderator
 from bot.errors import InvalidInput
@@ -16,9 +16,10 @@ from bot.interactions.binding import Binding, check_use
 from bot.interactions.replies import NO_MENTIONS, reply
 from bot.interactions.views import Confirm
 from bot.reviews.drafts import Draft
+from bot.reviews.intake import FORM_MAX, Intake, check_download, form_intake, join_parts, split_for_form
 from bot.reviews.publish import check_score_override, read_upload
 from cogs.reviews.render import post_embed, preview_text
-from cogs.reviews.views import TEXT_MAX, ReviewModal, preview_view
+from cogs.reviews.views import ReviewModal, preview_view
 
 if TYPE_CHECKING:
     from bot.client import KansouBot
@@ -29,13 +30,24 @@ Publish = Callable[[discord.Interaction, Draft], Awaitable[None]]
 
 
 async def upload_text(file: discord.Attachment) -> str:
-    """The text of an uploaded review file, refused by name and size before it is downloaded."""
+    """The text of an uploaded review file: refused by name and declared size before it is downloaded,
+    and refused if what arrives is not what was declared (or is not text)."""
     read_upload(file.filename, file.size)
     try:
         data = await file.read()
     except discord.HTTPException as exc:
         raise InvalidInput("I could not download that file; upload it again.") from exc
-    return read_upload(file.filename, len(data), data)
+    return check_download(file.filename, file.size, data)
+
+
+def file_intake(file: discord.Attachment, text: str) -> Intake:
+    return Intake(len(text), f"the file {escape_markdown(shorten(file.filename, 60))}")
+
+
+TOO_LONG_FOR_FORM = (
+    f"This review is longer than the form holds ({FORM_MAX:,} characters): "
+    "edit it with `/mod review edit` and the `file` option."
+)
 
 
 class Drafting:
@@ -75,6 +87,8 @@ class Drafting:
         draft = self._draft(
             interaction, title, text=text, score=checked, from_file=file is not None, replace=existing is not None
         )
+        if file is not None:
+            draft.intake = file_intake(file, text)
         if existing is None:
             await self._open(interaction, draft)
             return
@@ -100,11 +114,11 @@ class Drafting:
         checked = check_score_override(score)
         review = await self.service.require_current(guild_id, title)
         text = await upload_text(file) if file is not None else review.text
-        if file is None and len(review.text) > TEXT_MAX:
-            raise InvalidInput(
-                "This review is longer than the form holds: edit it with `/mod review edit` and the `file` option."
-            )
+        if file is None and split_for_form(review.text) is None:
+            raise InvalidInput(TOO_LONG_FOR_FORM)
         draft = self._draft(interaction, title, text=text, score=checked, from_file=file is not None, edit_of=review.id)
+        if file is not None:
+            draft.intake = file_intake(file, text)
         await self._open(interaction, draft)
 
     async def _open(self, interaction: discord.Interaction, draft: Draft) -> None:
@@ -115,12 +129,15 @@ class Drafting:
         await open_modal(interaction, self._modal(draft, first=True))
 
     def _modal(self, draft: Draft, *, first: bool) -> ReviewModal:
-        async def submitted(modal_interaction: discord.Interaction, text: str, comparisons: str) -> None:
+        async def submitted(modal_interaction: discord.Interaction, parts: list[str], comparisons: str) -> None:
             await self._require_moderator(modal_interaction, draft.guild_id)
+            text = join_parts(parts)
             draft.text, draft.comparisons_raw, draft.from_file = text, comparisons, False
+            draft.intake = form_intake(parts, text)
             await self._preview(modal_interaction, draft, first=first)
 
-        return ReviewModal(submitted, text=draft.text, comparisons=draft.comparisons_raw, editing=draft.editing)
+        parts = split_for_form(draft.text) or []
+        return ReviewModal(submitted, parts=parts, comparisons=draft.comparisons_raw, editing=draft.editing)
 
     async def _preview_message(self, draft: Draft) -> dict[str, Any]:
         assert draft.analysis is not None
@@ -136,6 +153,7 @@ class Drafting:
                 unresolved=draft.unresolved,
                 replacing=draft.replace,
                 editing=draft.editing,
+                intake=draft.intake_line(),
             ),
             "embed": post_embed(draft.title, content, linked=linked, community=community),
             "view": preview_view(
@@ -171,9 +189,9 @@ class Drafting:
             drafts.take(token)
             await interaction.response.edit_message(content="Cancelled; nothing was published.", embed=None, view=None)
         elif action == "edit":
-            if draft.from_file and len(draft.text) > TEXT_MAX:
+            if split_for_form(draft.text) is None:
                 raise InvalidInput(
-                    "This review came from a file and is longer than the form holds: fix the file and "
+                    f"This review is longer than the form holds ({FORM_MAX:,} characters): fix the file and "
                     "run the command again with it."
                 )
             await open_modal(interaction, self._modal(draft, first=False))

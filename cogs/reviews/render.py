@@ -111,9 +111,12 @@ def preview_text(
     unresolved: Sequence[str],
     replacing: bool,
     editing: bool,
+    intake: str = "",
 ) -> str:
     """The preview's message: what kansou understood, within the 2,000 characters of a message."""
     lines = ["**Preview** — only you can see this. The post below is exactly what will be published."]
+    if intake:
+        lines.append(clip(intake, 400))
     if replacing:
         lines.append("⚠️ This **replaces** the current official review (the old one is kept as a revision).")
     if editing:

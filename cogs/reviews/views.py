@@ -17,6 +17,7 @@ import discord
 from bot.interactions.base import BaseModal, RoutedItem
 from bot.interactions.binding import BOUND_IDS, Binding, check_choices
 from bot.interactions.views import BaseView
+from bot.reviews.intake import FORM_PARTS, PART_MAX, part_label
 from bot.text import clip
 
 if TYPE_CHECKING:
@@ -24,12 +25,11 @@ if TYPE_CHECKING:
 
 MODAL_TITLE = "Post official review"
 EDIT_MODAL_TITLE = "Edit official review"
-TEXT_MAX = 4_000
 COMPARISONS_MAX = 400
 RATE_ID = "review:rate"
 MAX_KEEP_OPTIONS = 25
 
-OnSubmit = Callable[[discord.Interaction, str, str], Awaitable[None]]
+OnSubmit = Callable[[discord.Interaction, list[str], str], Awaitable[None]]
 
 
 class ReviewHandler(Protocol):
@@ -52,19 +52,32 @@ def handler(client: discord.Client) -> ReviewHandler:
 
 
 class ReviewModal(BaseModal):
-    """The review text (custom_id "text") and the titles to link (custom_id "comparisons")."""
+    """The review text over FORM_PARTS paragraph inputs (custom_ids "text", "text2", ...; joined in order)
+    and the titles to link (custom_id "comparisons")."""
 
-    def __init__(self, on_submit: OnSubmit, *, text: str = "", comparisons: str = "", editing: bool = False) -> None:
+    def __init__(
+        self, on_submit: OnSubmit, *, parts: Sequence[str] = (), comparisons: str = "", editing: bool = False
+    ) -> None:
         super().__init__(title=EDIT_MODAL_TITLE if editing else MODAL_TITLE, timeout=900)
         self._on_submit = on_submit
-        self.text: discord.ui.TextInput[ReviewModal] = discord.ui.TextInput(
-            label="Review",
-            style=discord.TextStyle.paragraph,
-            custom_id="text",
-            max_length=TEXT_MAX,
-            default=text[:TEXT_MAX] or None,
-            placeholder="Paste the review (longer reviews: use the file option of /mod review post).",
-        )
+        self.parts: list[discord.ui.TextInput[ReviewModal]] = []
+        for index in range(1, FORM_PARTS + 1):
+            prefill = parts[index - 1] if index <= len(parts) else ""
+            part: discord.ui.TextInput[ReviewModal] = discord.ui.TextInput(
+                label=part_label(index),
+                style=discord.TextStyle.paragraph,
+                custom_id="text" if index == 1 else f"text{index}",
+                required=index == 1,
+                max_length=PART_MAX,
+                default=prefill[:PART_MAX] or None,
+                placeholder=(
+                    "Paste the review; if it is longer than 4,000 characters, continue in part 2."
+                    if index == 1
+                    else f"Optional: the text that follows part {index - 1}."
+                ),
+            )
+            self.parts.append(part)
+            self.add_item(part)
         self.comparisons: discord.ui.TextInput[ReviewModal] = discord.ui.TextInput(
             label="Titles to link (optional, comma-separated)",
             style=discord.TextStyle.short,
@@ -73,11 +86,10 @@ class ReviewModal(BaseModal):
             max_length=COMPARISONS_MAX,
             default=comparisons[:COMPARISONS_MAX] or None,
         )
-        self.add_item(self.text)
         self.add_item(self.comparisons)
 
     async def submitted(self, interaction: discord.Interaction) -> None:
-        await self._on_submit(interaction, self.text.value or "", self.comparisons.value or "")
+        await self._on_submit(interaction, [p.value or "" for p in self.parts], self.comparisons.value or "")
 
 
 _ACTIONS = {
