@@ -29,7 +29,7 @@ COMPARED = frozenset(
         "nsfw",
     }
 )
-_ABSENT: tuple[Any, ...] = (None, False, [], {})
+_ABSENT: tuple[Any, ...] = (None, False, "", [], {})  # "": message commands have no description
 
 
 def normalized(value: Any) -> Any:
@@ -42,18 +42,24 @@ def normalized(value: Any) -> Any:
     return value
 
 
+def _label(key: tuple[int, str]) -> str:
+    kind, name = key
+    return f"/{name}" if kind == 1 else f"“{name}” (Apps menu)"
+
+
 def command_differences(ours: Iterable[Mapping[str, Any]], discords: Iterable[Mapping[str, Any]]) -> list[str]:
-    """What differs, in words (empty when Discord has exactly our commands)."""
-    local = {command["name"]: normalized(command) for command in ours}
-    remote = {command["name"]: normalized(command) for command in discords}
+    """What differs, in words (empty when Discord has exactly our commands). A slash command and an Apps
+    menu command may share a name, so each is known by its type and name."""
+    local = {(command.get("type", 1), command["name"]): normalized(command) for command in ours}
+    remote = {(command.get("type", 1), command["name"]): normalized(command) for command in discords}
     differences = []
-    missing = sorted(local.keys() - remote.keys())
-    extra = sorted(remote.keys() - local.keys())
-    changed = sorted(name for name in local.keys() & remote.keys() if local[name] != remote[name])
+    missing = sorted(_label(key) for key in local.keys() - remote.keys())
+    extra = sorted(_label(key) for key in remote.keys() - local.keys())
+    changed = sorted(_label(key) for key in local.keys() & remote.keys() if local[key] != remote[key])
     if missing:
-        differences.append("Discord lacks " + ", ".join(f"/{name}" for name in missing))
+        differences.append("Discord lacks " + ", ".join(missing))
     if extra:
-        differences.append("Discord has old " + ", ".join(f"/{name}" for name in extra))
+        differences.append("Discord has old " + ", ".join(extra))
     if changed:
-        differences.append("Discord has older versions of " + ", ".join(f"/{name}" for name in changed))
+        differences.append("Discord has older versions of " + ", ".join(changed))
     return differences

@@ -236,6 +236,7 @@ class FakeDiscord:
             "application_id": str(self.application_id),
             "version": str(self.next_id()),
             "type": 1,
+            "description": "",  # Discord gives message and user commands an empty description
             "default_member_permissions": None,
             "nsfw": False,
             **command,

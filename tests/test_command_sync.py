@@ -43,3 +43,11 @@ def test_missing_extra_and_changed_commands_are_named() -> None:
         "Discord has old /legacy",
         "Discord has older versions of /rate",
     ]
+
+
+def test_an_apps_menu_command_is_named_as_such_and_its_empty_description_is_no_difference() -> None:
+    menu = {"name": "Post as official review", "type": 3, "options": [], "default_member_permissions": "8192"}
+    assert command_differences([RATE, menu], [as_discord_returns(RATE), {**menu, "description": ""}]) == []
+    assert command_differences([RATE, menu], [as_discord_returns(RATE)]) == [
+        "Discord lacks “Post as official review” (Apps menu)"
+    ]

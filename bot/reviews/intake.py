@@ -120,3 +120,25 @@ def message_review(content: str, files: Sequence[tuple[str, str]]) -> tuple[str,
     if not content or " ".join(content.split()) in " ".join(attached.split()):
         return attached, name
     return f"{content}\n\n{attached}", f"the message and {name}"
+
+
+_HEADING = re.compile(r"^\s*(?:#{1,6}\s*|[*_]{1,3})?(.*?)(?:[*_]{1,3})?\s*$")
+_REVIEW_WORDS = re.compile(
+    r"^(?:(?:my|a|an|official)\s+)?review\s*(?:of|:|[-—–])\s*|\s*[-—–:(]?\s*(?:a\s+)?review\)?\s*$", re.IGNORECASE
+)
+_TRAILING_SCORE = re.compile(r"\s*[-—–:|(]?\s*\d+(?:[.,]\d+)?\s*/\s*\d+\)?\s*$")
+
+
+def title_guess(text: str) -> str | None:
+    """The name a review's first line (its heading) most likely gives, for the title question's prefill:
+    "# Frieren review — 9/10" gives "Frieren". None if the first line is a sentence, not a heading."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    match = _HEADING.match(first)
+    name = match.group(1) if match else first
+    name = _TRAILING_SCORE.sub("", name)
+    name = _REVIEW_WORDS.sub("", name).strip(" \t*_#:—–-")
+    words = len(name.split())
+    sentence = re.search(r"[.!?;]\s+\S", name) or (name.endswith((".", "?")) and words > 5)
+    if not name or len(name) > 100 or words > 12 or sentence:
+        return None
+    return name

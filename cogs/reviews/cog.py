@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import discord
+from discord import app_commands
 from discord.ext import commands
 
 from bot.catalog.links import display_name
-from bot.checks import member_role_ids, require_moderator
+from bot.checks import MODERATORS_ONLY, member_role_ids, require_moderator
 from bot.events import REVIEW_LINKS_CHANGED, SCORE_CHANGED, listener
 from bot.interactions.binding import Binding, may_use
 from bot.interactions.groups import MOD_REVIEW, attach, detach, for_members, for_moderators, subgroup
@@ -21,6 +22,7 @@ from bot.reviews.models import Review
 from bot.scores.replies import rated_text
 from cogs.reviews.commands import review_commands
 from cogs.reviews.drafting import Drafting
+from cogs.reviews.from_message import MENU_NAME, post_message
 from cogs.reviews.publishing import Publisher
 from cogs.reviews.views import KeepSuggestions, PreviewAction, RatingPanel
 
@@ -43,6 +45,9 @@ class Reviews(commands.Cog, name="Reviews"):
         self.coalescer = Coalescer(COMMUNITY_INTERVAL)
         self._commands = review_commands(self)
         self.sweeping: asyncio.Task[None] | None = None
+        self._menu = app_commands.ContextMenu(name=MENU_NAME, callback=self.post_message, extras=MODERATORS_ONLY)
+        self._menu.default_permissions = discord.Permissions(manage_messages=True)
+        self._menu.guild_only = True
 
     async def cog_load(self) -> None:
         self.bot.add_view(RatingPanel())
@@ -51,6 +56,7 @@ class Reviews(commands.Cog, name="Reviews"):
         attach(subgroup(self.bot.mod_group, MOD_REVIEW), for_moderators(self._commands))
         # Posts a failed publish left behind are deleted in the background: the start does not wait.
         self.sweeping = asyncio.create_task(self.publisher.sweep_leftovers(), name="kansou-review-leftovers")
+        self.bot.tree.add_command(self._menu)
 
     async def cog_unload(self) -> None:
         # Shutting down: the review posts get the latest community score before the bot goes.
@@ -60,6 +66,7 @@ class Reviews(commands.Cog, name="Reviews"):
         self.bot.remove_dynamic_items(PreviewAction, KeepSuggestions)
         detach(self.bot.review_group, for_members(self._commands))
         detach(subgroup(self.bot.mod_group, MOD_REVIEW), for_moderators(self._commands))
+        self.bot.tree.remove_command(self._menu.name, type=self._menu.type)
 
     # -- keeping posts current -------------------------------------------------------------------
 
@@ -91,6 +98,10 @@ class Reviews(commands.Cog, name="Reviews"):
         await self.refresh_post(guild_id, title_id)
 
     # -- what the commands and buttons call ------------------------------------------------------
+
+    async def post_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
+        """Apps → Post as official review."""
+        await post_message(self.bot, self.drafting, interaction, message)
 
     async def on_preview_action(self, interaction: discord.Interaction, action: str, token: str) -> None:
         await self.drafting.on_preview_action(interaction, action, token)

@@ -82,13 +82,27 @@ class Drafting:
         await self._require_moderator(interaction, guild_id)
         checked = check_score_override(score)
         text = await upload_text(file) if file is not None else ""
+        await self.begin(interaction, title, text=text, score=checked, intake=file_intake(file, text) if file else None)
+
+    async def begin(
+        self,
+        interaction: discord.Interaction,
+        title: Title | str,
+        *,
+        text: str = "",
+        score: float | None = None,
+        intake: Intake | None = None,
+        comparisons: str = "",
+    ) -> None:
+        """A new review of `title`: with text already read (intake given) straight to the preview, else the
+        form; first a confirmation if the title has a review here already."""
+        guild_id = require_guild(interaction)
         title = self.service.title_to_post(title, guild_id)
         existing = await self.service.current(guild_id, title.id)
         draft = self._draft(
-            interaction, title, text=text, score=checked, from_file=file is not None, replace=existing is not None
+            interaction, title, text=text, score=score, from_file=intake is not None, replace=existing is not None
         )
-        if file is not None:
-            draft.intake = file_intake(file, text)
+        draft.intake, draft.comparisons_raw = intake, comparisons
         if existing is None:
             await self._open(interaction, draft)
             return

@@ -14,6 +14,7 @@ from bot.reviews.intake import (
     message_review,
     part_label,
     split_for_form,
+    title_guess,
 )
 
 
@@ -91,3 +92,21 @@ def test_a_message_that_introduces_its_file_is_the_file_alone() -> None:
 def test_a_message_with_its_own_text_and_a_file_is_both_in_order() -> None:
     text, source = message_review("Intro paragraph.", [("rest.txt", "The rest of it.")])
     assert text == "Intro paragraph.\n\nThe rest of it." and source == "the message and rest.txt"
+
+
+@pytest.mark.parametrize(
+    ("text", "guess"),
+    [
+        ("# Frieren review — 9/10\n\nIt is lovely.", "Frieren"),
+        ("**Review: Death Parade**\nA strange bar.", "Death Parade"),
+        ("My review of Monster\n\nSlow but great.", "Monster"),
+        ("Death Note (8/10)\nThe cat and mouse game.", "Death Note"),
+        ("I watched this over a weekend and it was great.\nMore text.", None),
+        ("", None),
+        ("Your Name.\nA film about two strangers.", "Your Name."),
+        ("## Mobile Suit Gundam: The Witch from Mercury\nText.", "Mobile Suit Gundam: The Witch from Mercury"),
+        ("Thoughts after the finale: it is worth watching. 7/10", None),
+    ],
+)
+def test_the_first_lines_heading_gives_the_title_guess(text: str, guess: str | None) -> None:
+    assert title_guess(text) == guess
