@@ -15,6 +15,7 @@ from bot.catalog.models import Title
 from bot.catalog.service import CatalogService
 from bot.comparisons.graph import EdgeKind
 from bot.reviews.analysis import ReviewAnalysis, understand_review
+from bot.reviews.corrections import Corrections
 from bot.reviews.intake import Intake
 from bot.reviews.models import Linked
 from bot.reviews.publish import MAX_EXTRA_COMPARISONS, PostContent, comparison_names, post_content
@@ -45,6 +46,10 @@ class Draft:
     suggestions: list[str] = field(default_factory=list)
     unresolved: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    corrections: Corrections = field(default_factory=Corrections)
+    read: PostContent | None = None  # the post's content as kansou read the text, before corrections
+    found: list[tuple[int, EdgeKind]] = field(default_factory=list)  # titles the text links, before corrections
+    dropped: list[str] = field(default_factory=list)  # corrections the edited text made obsolete
     intake: Intake | None = None  # what was read, for the preview's "Read: N characters" line
     ignored: list[str] = field(default_factory=list)  # what understanding left out (extra typed titles)
 
@@ -53,14 +58,29 @@ class Draft:
         return self.edit_of is not None
 
     def content(self) -> PostContent:
-        """The post's texts for this draft (after `understand`)."""
-        assert self.analysis is not None, "understand the draft first"
-        return post_content(self.analysis, score_override=self.score, reviewer=self.author_name)
+        """The post's texts for this draft (after `understand`), with the moderator's corrections."""
+        assert self.read is not None, "understand the draft first"
+        return self.corrections.apply(self.read)[0]
+
+    def relinked(self, catalog: CatalogService) -> None:
+        """The linked titles once the corrections (removed, moved, added) are applied to what the text names."""
+        self.compared, self.credits = [], []
+        for other, kind in self.corrections.links(self.found):
+            title = catalog.get(other)
+            if title is not None and title.id != self.title.id:
+                (self.compared if kind == "comparison" else self.credits).append(title)
 
     def preview_links(self) -> Linked:
         """The links the preview shows; kept names appear as placeholders until Publish creates them."""
         kept = [Title(-1 - i, name) for i, name in enumerate(self.kept)]
         return Linked(tuple(self.compared + kept), tuple(self.credits))
+
+    def notes(self) -> list[str]:
+        """What the preview says about corrections the edited text made obsolete."""
+        return [
+            f"Your correction of the {name} no longer applies: the edited text reads differently."
+            for name in self.dropped
+        ]
 
     def intake_line(self) -> str:
         """The preview's account of what was read, cut or ignored."""
@@ -118,6 +138,13 @@ def understand(draft: Draft, catalog: CatalogService) -> None:
         draft.ignored.append(f"{len(draft.suggestions) - MAX_SUGGESTIONS} names not in the catalog beyond the first 25")
     draft.suggestions = draft.suggestions[:MAX_SUGGESTIONS]
     draft.kept = [k for k in draft.kept if k in draft.suggestions]
+    draft.found = [(t.id, "comparison") for t in draft.compared] + [(t.id, "studio_credit") for t in draft.credits]
+    draft.read = post_content(analysis, reviewer=draft.author_name)
+    if draft.score is not None:  # the command's score option is a correction of the score, kept as one
+        draft.corrections.correct("score", draft.score, draft.read)
+        draft.score = None
+    draft.dropped = draft.corrections.apply(draft.read)[1]
+    draft.relinked(catalog)
 
 
 def _loop_time() -> float:

@@ -25,6 +25,7 @@ class Review:
     thread_id: int | None
     created_at: str
     updated_at: str
+    corrections: str = "{}"  # JSON of the moderator's corrections (bot/reviews/corrections.py)
 
     @property
     def jump_url(self) -> str | None:
@@ -48,6 +49,7 @@ class NewReview:
     channel_id: int
     message_id: int
     thread_id: int | None
+    corrections: str = "{}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,7 @@ class Revision:
     score: float | None
     editor_id: int
     created_at: str
+    corrections: str = "{}"  # the corrections that text had
 
 
 @dataclass(frozen=True, slots=True)

@@ -114,6 +114,14 @@ def _lines_within(lines: list[str], budget: int) -> tuple[str, ...]:
     return tuple(kept)
 
 
+def clip_line(text: str, limit: int) -> str:
+    """One display line within `limit` characters (sanitized, spoilers balanced, cut at a word)."""
+    return _line(text, limit)
+
+
+lines_within = _lines_within
+
+
 def format_score(value: float | None) -> str:
     """`7.5 / 10`, `8 / 10`, or a dash when there is no score."""
     if value is None:

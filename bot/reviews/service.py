@@ -189,6 +189,40 @@ class ReviewService:
         understand(draft, self.catalog)
         self.drafts.keep(draft)
 
+    def relink(self, draft: Draft, compared: Sequence[str], credits: Sequence[str]) -> list[str]:
+        """The moderator's lists of linked titles (names, one per line, as the preview shows them):
+        removed, moved between "compared to" and "studio credits", or added by name. A name the catalog
+        knows surely is linked; a name close to known titles is not, and the answer asks "did you mean";
+        a name like nothing known becomes a kept suggestion (a new local title once published).
+        Returns the notes for the moderator."""
+        linked = {t.name.casefold(): t for t in (*draft.compared, *draft.credits)}
+        ids: dict[EdgeKind, list[int]] = {"comparison": [], "studio_credit": []}
+        kept: list[str] = []
+        notes: list[str] = []
+        for kind, names in (("comparison", compared), ("studio_credit", credits)):
+            for name in names:
+                title = linked.get(name.casefold()) or self.catalog.confident(name, guild_id=draft.guild_id)
+                if title is not None:
+                    if title.id != draft.title.id:
+                        ids[kind].append(title.id)
+                    continue
+                candidates = self.catalog.did_you_mean(name, guild_id=draft.guild_id, limit=3)
+                if candidates:
+                    names_ = ", ".join(f"**{display_name(c.title, 60)}**" for c in candidates)
+                    notes.append(f"“{display_name(Title(0, name), 60)}” was not linked: did you mean {names_}?")
+                elif kind == "comparison":
+                    kept.append(name)
+                else:
+                    notes.append(f"“{display_name(Title(0, name), 60)}” is not in the catalog: add it under compared.")
+        draft.corrections.relink(ids["comparison"], ids["studio_credit"], dict(draft.found))
+        draft.relinked(self.catalog)
+        for name in kept:
+            if name.casefold() not in {s.casefold() for s in draft.suggestions}:
+                draft.suggestions.append(name)
+        wanted = {n.casefold() for n in kept}
+        draft.kept = [s for s in draft.suggestions if s.casefold() in wanted][:25]
+        return notes
+
     # -- publishing and editing ------------------------------------------------------------------
 
     async def published_meanwhile(self, draft: Draft) -> bool:
@@ -238,6 +272,7 @@ class ReviewService:
             channel_id=channel_id,
             message_id=message_id,
             thread_id=thread_id,
+            corrections=draft.corrections.to_json(),
         )
         published = await self.repo.publish(new, replace=draft.replace, edges=self._edges(draft, prepared))
         self.catalog.note_guild_title(draft.guild_id, draft.title.id)
@@ -268,6 +303,7 @@ class ReviewService:
             analysis=content.to_json(),
             editor_id=editor_id,
             edges=self._edges(draft, prepared),
+            corrections=draft.corrections.to_json(),
         )
 
     @staticmethod

@@ -16,7 +16,7 @@ from bot.storage.db import Database
 _NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 _COLUMNS = (
     "id, guild_id, title_id, author_id, status, score, score_raw, text, analysis, "
-    "channel_id, message_id, thread_id, created_at, updated_at"
+    "channel_id, message_id, thread_id, created_at, updated_at, corrections"
 )
 
 
@@ -65,10 +65,10 @@ class ReviewRepo:
                 )
             cursor = await conn.execute(
                 "INSERT INTO reviews (guild_id, title_id, author_id, score, score_raw, text, analysis, "
-                "channel_id, message_id, thread_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "channel_id, message_id, thread_id, corrections) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     new.guild_id, new.title_id, new.author_id, new.score, new.score_raw, new.text,
-                    new.analysis, new.channel_id, new.message_id, new.thread_id,
+                    new.analysis, new.channel_id, new.message_id, new.thread_id, new.corrections,
                 ),
             )  # fmt: skip
             review_id = cursor.lastrowid
@@ -76,8 +76,8 @@ class ReviewRepo:
             if old is not None:
                 # The replaced text stays reachable from the title's current review (/review history).
                 await conn.execute(
-                    "INSERT INTO review_revisions (review_id, text, score, editor_id, created_at) "
-                    "SELECT ?, text, score, author_id, updated_at FROM reviews WHERE id = ?",
+                    "INSERT INTO review_revisions (review_id, text, score, editor_id, created_at, corrections) "
+                    "SELECT ?, text, score, author_id, updated_at, corrections FROM reviews WHERE id = ?",
                     (review_id, old.id),
                 )
             await write_review_edges(conn, new.guild_id, review_id, new.title_id, edges)
@@ -93,19 +93,20 @@ class ReviewRepo:
         analysis: str,
         editor_id: int,
         edges: Iterable[tuple[int, EdgeKind, str]] | None = None,
+        corrections: str = "{}",
     ) -> Review:
         """Change a current review's text (and, given, its parsed comparison edges) in one transaction;
         the previous text and score are kept as a revision. Conflict if it is no longer current."""
         async with self.db.transaction() as conn:
             await conn.execute(
-                "INSERT INTO review_revisions (review_id, text, score, editor_id) "
-                "SELECT id, text, score, ? FROM reviews WHERE id = ? AND status = 'current'",
+                "INSERT INTO review_revisions (review_id, text, score, editor_id, corrections) "
+                "SELECT id, text, score, ?, corrections FROM reviews WHERE id = ? AND status = 'current'",
                 (editor_id, review_id),
             )
             cursor = await conn.execute(
-                f"UPDATE reviews SET text = ?, score = ?, score_raw = ?, analysis = ?, updated_at = {_NOW} "
-                "WHERE id = ? AND status = 'current'",
-                (text, score, score_raw, analysis, review_id),
+                "UPDATE reviews SET text = ?, score = ?, score_raw = ?, analysis = ?, corrections = ?, "
+                f"updated_at = {_NOW} WHERE id = ? AND status = 'current'",
+                (text, score, score_raw, analysis, corrections, review_id),
             )
             if cursor.rowcount != 1:
                 raise Conflict("That review was deleted or replaced meanwhile; nothing was changed.")
@@ -175,7 +176,7 @@ class ReviewRepo:
     async def history(self, review_id: int) -> list[Revision]:
         """Earlier texts of a review, newest first."""
         rows = await self.db.fetchall(
-            "SELECT id, review_id, text, score, editor_id, created_at FROM review_revisions "
+            "SELECT id, review_id, text, score, editor_id, created_at, corrections FROM review_revisions "
             "WHERE review_id = ? ORDER BY created_at DESC, id DESC",
             (review_id,),
         )

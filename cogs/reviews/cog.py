@@ -21,10 +21,11 @@ from bot.reviews.coalesce import Coalescer
 from bot.reviews.models import Review
 from bot.scores.replies import rated_text
 from cogs.reviews.commands import review_commands
+from cogs.reviews.correcting import Correcting
 from cogs.reviews.drafting import Drafting
 from cogs.reviews.from_message import MENU_NAME, post_message
 from cogs.reviews.publishing import Publisher
-from cogs.reviews.views import KeepSuggestions, PreviewAction, RatingPanel
+from cogs.reviews.views import FixField, KeepSuggestions, PreviewAction, RatingPanel
 
 if TYPE_CHECKING:
     from bot.client import KansouBot
@@ -42,6 +43,7 @@ class Reviews(commands.Cog, name="Reviews"):
         self.service = bot.reviews
         self.publisher = Publisher(bot)
         self.drafting = Drafting(bot, self.publisher.publish)
+        self.correcting = Correcting(self.drafting)
         self.coalescer = Coalescer(COMMUNITY_INTERVAL)
         self._commands = review_commands(self)
         self.sweeping: asyncio.Task[None] | None = None
@@ -51,7 +53,7 @@ class Reviews(commands.Cog, name="Reviews"):
 
     async def cog_load(self) -> None:
         self.bot.add_view(RatingPanel())
-        self.bot.add_dynamic_items(PreviewAction, KeepSuggestions)
+        self.bot.add_dynamic_items(PreviewAction, KeepSuggestions, FixField)
         attach(self.bot.review_group, for_members(self._commands))
         attach(subgroup(self.bot.mod_group, MOD_REVIEW), for_moderators(self._commands))
         # Posts a failed publish left behind are deleted in the background: the start does not wait.
@@ -63,7 +65,7 @@ class Reviews(commands.Cog, name="Reviews"):
         await self.coalescer.flush()
         if self.sweeping is not None:
             self.sweeping.cancel()
-        self.bot.remove_dynamic_items(PreviewAction, KeepSuggestions)
+        self.bot.remove_dynamic_items(PreviewAction, KeepSuggestions, FixField)
         detach(self.bot.review_group, for_members(self._commands))
         detach(subgroup(self.bot.mod_group, MOD_REVIEW), for_moderators(self._commands))
         self.bot.tree.remove_command(self._menu.name, type=self._menu.type)
@@ -108,6 +110,9 @@ class Reviews(commands.Cog, name="Reviews"):
 
     async def on_keep(self, interaction: discord.Interaction, token: str, values: Sequence[str]) -> None:
         await self.drafting.on_keep(interaction, token, values)
+
+    async def on_fix(self, interaction: discord.Interaction, token: str, name: str) -> None:
+        await self.correcting.on_fix(interaction, token, name)
 
     async def delete(self, interaction: discord.Interaction, review: Review) -> None:
         require_moderator(interaction, await self.bot.server_settings.get(review.guild_id))

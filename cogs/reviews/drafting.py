@@ -15,9 +15,11 @@ from bot.interactions.base import open_modal
 from bot.interactions.binding import Binding, check_use
 from bot.interactions.replies import NO_MENTIONS, reply
 from bot.interactions.views import Confirm
+from bot.reviews.corrections import Corrections
 from bot.reviews.drafts import Draft
 from bot.reviews.intake import FORM_MAX, Intake, check_download, form_intake, join_parts, split_for_form
 from bot.reviews.publish import check_score_override, read_upload
+from bot.reviews.service import NEW_TITLE
 from cogs.reviews.render import post_embed, preview_text
 from cogs.reviews.views import ReviewModal, preview_view
 
@@ -131,6 +133,7 @@ class Drafting:
         if file is None and split_for_form(review.text) is None:
             raise InvalidInput(TOO_LONG_FOR_FORM)
         draft = self._draft(interaction, title, text=text, score=checked, from_file=file is not None, edit_of=review.id)
+        draft.corrections = Corrections.from_json(review.corrections)
         if file is not None:
             draft.intake = file_intake(file, text)
         await self._open(interaction, draft)
@@ -153,7 +156,22 @@ class Drafting:
         parts = split_for_form(draft.text) or []
         return ReviewModal(submitted, parts=parts, comparisons=draft.comparisons_raw, editing=draft.editing)
 
-    async def _preview_message(self, draft: Draft) -> dict[str, Any]:
+    async def draft_for(self, interaction: discord.Interaction, token: str) -> Draft | None:
+        """The draft a preview's control acts on, if the clicker may: the draft's server, a moderator there
+        (its author or another). Answers "expired" itself and returns None when the draft is gone."""
+        draft = self.service.drafts.get(token)
+        if draft is None:
+            await reply(interaction, EXPIRED)
+            return None
+        await self._require_draft_user(interaction, draft)
+        return draft
+
+    async def refresh(self, interaction: discord.Interaction, draft: Draft, *, notes: Sequence[str] = ()) -> None:
+        """Show the draft's preview again, in place, after a correction."""
+        message = await self._preview_message(draft, notes=notes)
+        await interaction.response.edit_message(**message, allowed_mentions=NO_MENTIONS)
+
+    async def _preview_message(self, draft: Draft, *, notes: Sequence[str] = ()) -> dict[str, Any]:
         assert draft.analysis is not None
         content = draft.content()
         linked = draft.preview_links()
@@ -168,6 +186,8 @@ class Drafting:
                 replacing=draft.replace,
                 editing=draft.editing,
                 intake=draft.intake_line(),
+                notes=[*notes, *draft.notes()],
+                new_title=draft.title.id == NEW_TITLE,
             ),
             "embed": post_embed(draft.title, content, linked=linked, community=community),
             "view": preview_view(
@@ -184,21 +204,17 @@ class Drafting:
             await interaction.response.edit_message(**message, allowed_mentions=NO_MENTIONS)
 
     async def on_keep(self, interaction: discord.Interaction, token: str, values: Sequence[str]) -> None:
-        draft = self.service.drafts.get(token)
+        draft = await self.draft_for(interaction, token)
         if draft is None:
-            await reply(interaction, EXPIRED)
             return
-        await self._require_draft_user(interaction, draft)
         draft.keep(values)
         await interaction.response.edit_message(**await self._preview_message(draft), allowed_mentions=NO_MENTIONS)
 
     async def on_preview_action(self, interaction: discord.Interaction, action: str, token: str) -> None:
         drafts = self.service.drafts
-        draft = drafts.get(token)
+        draft = await self.draft_for(interaction, token)
         if draft is None:
-            await reply(interaction, EXPIRED)
             return
-        await self._require_draft_user(interaction, draft)
         if action == "cancel":
             drafts.take(token)
             await interaction.response.edit_message(content="Cancelled; nothing was published.", embed=None, view=None)

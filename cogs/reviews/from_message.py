@@ -17,7 +17,7 @@ from bot.catalog.models import Candidate, Title
 from bot.catalog.validate import check_new_title_name
 from bot.checks import require_guild, require_moderator
 from bot.errors import InvalidInput
-from bot.interactions.base import BaseModal
+from bot.interactions.base import BaseModal, open_modal
 from bot.interactions.replies import reply
 from bot.interactions.titles import resolve_typed_title
 from bot.interactions.views import BaseView
@@ -96,8 +96,8 @@ class DidYouMean(BaseView):
 
     NEW = "new"
 
-    def __init__(self, typed: str, candidates: list[Candidate], on_pick: Begin, *, owner_id: int) -> None:
-        super().__init__(owner_id=owner_id, timeout=600)
+    def __init__(self, typed: str, candidates: list[Candidate], on_pick: Begin, *, owner: discord.Interaction) -> None:
+        super().__init__(owner=owner, timeout=600)
         self.typed = typed
         self.titles = {str(c.title.id): c.title for c in candidates[:5]}
         self._on_pick = on_pick
@@ -154,9 +154,9 @@ async def post_message(
         elif not resolved:
             await begin(modal, check_new_title_name(name))
         else:
-            view = DidYouMean(name, resolved, begin, owner_id=modal.user.id)
+            view = DidYouMean(name, resolved, begin, owner=modal)
             shown = escape_markdown(shorten(name, 80))
             await reply(modal, f"I'm not sure which anime “{shown}” is. Did you mean one of these?", view=view)
             view.message = await modal.original_response()
 
-    await interaction.response.send_modal(TitleQuestion(answered, surely.name if surely else guess))
+    await open_modal(interaction, TitleQuestion(answered, surely.name if surely else guess))

@@ -102,6 +102,12 @@ def _list_lines(items: Sequence[str], limit: int) -> str:
     return "\n".join(out)
 
 
+def _marked(title: Title) -> str:
+    """A linked title's name; a name publishing will create as a local title (a placeholder, id < 0) says so."""
+    name = display_name(title, 50)
+    return f"{name} *(🆕 new local title)*" if title.id < 0 else name
+
+
 def preview_text(
     analysis: ReviewAnalysis,
     content: PostContent,
@@ -112,6 +118,8 @@ def preview_text(
     replacing: bool,
     editing: bool,
     intake: str = "",
+    notes: Sequence[str] = (),
+    new_title: bool = False,
 ) -> str:
     """The preview's message: what kansou understood, within the 2,000 characters of a message."""
     lines = ["**Preview** — only you can see this. The post below is exactly what will be published."]
@@ -130,8 +138,10 @@ def preview_text(
         lines.append(f"**Score:** {format_score(content.score)} — {where}")
     else:
         lines.append("**Score:** none found (use the `score` option to set one)")
+    if new_title:
+        lines.append("🆕 The reviewed title is **new**: publishing creates it as a local title of this server.")
     if linked.compared:
-        names = ", ".join(display_name(t, 50) for t in linked.compared)
+        names = ", ".join(_marked(t) for t in linked.compared)
         lines.append(f"**Comparison titles:** {clip(names, 400)}")
     if linked.credits:
         names = ", ".join(display_name(t, 50) for t in linked.credits)
@@ -145,6 +155,8 @@ def preview_text(
     if unresolved:
         names = ", ".join(f"“{escape_markdown(shorten(s, 40))}”" for s in unresolved)
         lines.append(f"**Could not link:** {clip(names, 200)}")
+    for note in notes[:4]:
+        lines.append(f"✏️ {clip(note, 200)}")
     for warning in analysis.warnings[:4]:
         lines.append(f"• {clip(warning, 200)}")
     return clip("\n".join(lines), 1_900)

@@ -41,6 +41,8 @@ class ReviewHandler(Protocol):
 
     async def on_rate(self, interaction: discord.Interaction, score: int) -> None: ...
 
+    async def on_fix(self, interaction: discord.Interaction, token: str, name: str) -> None: ...
+
 
 def handler(client: discord.Client) -> ReviewHandler:
     """The Reviews cog, for this feature's own buttons: discord.py builds dynamic items and persistent views
@@ -161,15 +163,57 @@ class KeepSuggestions(
         await handler(interaction.client).on_keep(interaction, self.token, check_choices(interaction, self.item))
 
 
+FIX_FIELDS = {
+    "score": "Score",
+    "tldr": "TL;DR",
+    "verdict": "Verdict",
+    "pros": "Pros",
+    "cons": "Cons",
+    "aspects": "Aspect lines",
+    "metadata": "About lines (studio, premiere...)",
+    "links": "Linked titles (compared to, studio credits)",
+}
+
+
+class FixField(
+    RoutedItem,
+    discord.ui.DynamicItem[discord.ui.Select[Any]],
+    template=rf"review:fix:{BOUND_IDS}:(?P<token>[A-Za-z0-9_-]{{1,40}})",
+):
+    """Which field of the preview to correct: it opens a form prefilled with the current value."""
+
+    def __init__(self, token: str, binding: Binding) -> None:
+        select: discord.ui.Select[Any] = discord.ui.Select(
+            custom_id=f"review:fix:{binding.ids}:{token}",
+            placeholder="Correct a field…",
+            options=[discord.SelectOption(label=label, value=name) for name, label in FIX_FIELDS.items()],
+        )
+        super().__init__(select)
+        self.token = token
+        self.binding = binding
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> FixField:
+        return cls(match["token"], Binding.parse(match["guild"], match["author"], moderators=True))
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        [name] = check_choices(interaction, self.item)
+        await handler(interaction.client).on_fix(interaction, self.token, name)
+
+
 def preview_view(
     token: str, suggestions: Sequence[str], kept: Sequence[str], *, guild_id: int, author_id: int
 ) -> discord.ui.View:
-    """The preview's components: the suggestions to keep (if any), then Publish, Edit, Cancel; bound to the
-    draft's server and author (and that server's moderators)."""
+    """The preview's components: the suggestions to keep (if any), the field to correct, then Publish, Edit,
+    Cancel (three rows of Discord's five); bound to the draft's server and author (and that server's
+    moderators)."""
     binding = Binding(guild_id, author_id, moderators=True)
     view = discord.ui.View(timeout=None)
     if suggestions:
         view.add_item(KeepSuggestions(token, binding, suggestions, kept))
+    view.add_item(FixField(token, binding))
     for action in ("publish", "edit", "cancel"):
         view.add_item(PreviewAction(action, token, binding))
     return view
