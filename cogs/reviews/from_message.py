@@ -1,7 +1,7 @@
 """Apps → Post as official review: a message (and its .txt/.md attachment) becomes a review draft.
 
 The moderator is asked which anime it reviews (prefilled from the message's heading when the catalog
-knows it surely); a name that is not sure gets "Did you mean …?" as /review post does, or becomes a
+knows it surely); a name that is not sure gets "Did you mean …?" as /mod review post does, or becomes a
 new title of the server when it resembles nothing known.
 """
 

@@ -145,10 +145,12 @@ async def test_a_file_review_is_as_correctable_as_a_typed_one(world, settings) -
     assert (await stored_review(settings))["fields"]["verdict"][0] == "A must-watch."
 
 
-async def test_someone_who_is_no_longer_a_moderator_cannot_correct(world, simcord_env) -> None:
+async def test_someone_who_is_no_longer_a_moderator_cannot_correct(world, simcord_bot) -> None:
     """Every control checks again: a reviewer whose role stopped being the reviewer role is refused."""
     admin = world.admin()
     reviewers, editors = world.guild.create_role("reviewers"), world.guild.create_role("editors")
+    [mod_command] = [c for c in await simcord_bot.tree.fetch_commands() if c.name == "mod"]
+    world.guild.set_command_permissions(mod_command, {reviewers: True})  # as the README says to
     await admin.slash(world.channel, "settings reviewer-role", role=reviewers)
     writer = world.guild.add_member(world.env.create_user("writer"), roles=[reviewers])
     preview = await pasted_preview(world, writer)
