@@ -199,7 +199,8 @@ class ReviewService:
         ids: dict[EdgeKind, list[int]] = {"comparison": [], "studio_credit": []}
         kept: list[str] = []
         notes: list[str] = []
-        for kind, names in (("comparison", compared), ("studio_credit", credits)):
+        asked: tuple[tuple[EdgeKind, Sequence[str]], ...] = (("comparison", compared), ("studio_credit", credits))
+        for kind, names in asked:
             for name in names:
                 title = linked.get(name.casefold()) or self.catalog.confident(name, guild_id=draft.guild_id)
                 if title is not None:

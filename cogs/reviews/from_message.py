@@ -8,7 +8,7 @@ new title of the server when it resembles nothing known.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import discord
 
@@ -108,7 +108,7 @@ class DidYouMean(BaseView):
         options.append(
             discord.SelectOption(label=shorten(typed, 100), value=self.NEW, description="none of these: a new title")
         )
-        self.pick.options = options
+        cast("discord.ui.Select[DidYouMean]", self.pick).options = options
 
     @discord.ui.select(custom_id="review:didyoumean", placeholder="Which anime did you mean?")
     async def pick(self, interaction: discord.Interaction, select: discord.ui.Select[DidYouMean]) -> None:
