@@ -4,6 +4,7 @@ reads, paging, delete."""
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -175,3 +176,16 @@ async def test_delete_marks_the_review_deleted_and_editing_it_is_refused(repo: R
     assert await repo.history(review.id) == []
     row = await repo.db.fetchone("SELECT count(*) FROM ratings")
     assert row is not None and row[0] == 1
+
+
+async def test_corrections_are_stored_with_the_review_and_kept_with_each_revision(repo: ReviewRepo) -> None:
+    """An edit stores the new corrections and keeps the old ones with the revision of the old text."""
+    first = '{"fields": {"tldr": ["Fixed summary.", "Read summary."]}}'
+    published = await repo.publish(replace(new(), corrections=first), replace=False)
+    assert published.review.corrections == first
+    edited = await repo.edit(
+        published.review.id, text="New", score=8.0, score_raw=None, analysis="{}", editor_id=6, corrections="{}"
+    )
+    assert edited.corrections == "{}"
+    [revision] = await repo.history(published.review.id)
+    assert revision.text == "Good show. 7/10" and revision.corrections == first
