@@ -59,6 +59,13 @@ EXAMPLES = {
 
 # More than a description holds, for the commands whose answer needs explaining.
 DETAILS = {
+    "mod review post": (
+        "**Long reviews.** The form's review text spans four inputs of 4,000 characters: start in part 1 and "
+        "continue in parts 2–4. Longer still: the `file` option (.txt or .md, up to 200 KB). **From a "
+        "message:** open a message's menu → **Apps → Post as official review**. The private preview says "
+        "how many characters were read; its **Correct a field…** menu fixes the score, TL;DR, verdict, pros, "
+        "cons, aspects, About lines or the linked titles before you publish (and again with `/mod review edit`)."
+    ),
     "top": (
         "**How the ranking works.** A title's place comes from a weighted rating, so that a title with a "
         "few high votes does not top one that many members rated well:\n"

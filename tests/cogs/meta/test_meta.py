@@ -71,6 +71,7 @@ async def test_help_command_shows_options_audience_and_an_example(world) -> None
     assert "`file` (file, optional)" in fields["Options"]
     assert fields["Who may use it"].startswith("Moderators: members with Manage Messages, or the server's reviewer")
     assert fields["Example"].startswith("`/mod review post title:")
+    assert "Apps → Post as official review" in str(embed.to_dict()) and len(embed) <= 6_000
     rate = (await member.slash(world.channel, "help", command="/rate")).response.embeds[0]
     rate_fields = {f.name: f.value for f in rate.fields}
     assert rate_fields["Who may use it"] == "Everyone in the server."
