@@ -17,9 +17,10 @@ from bot.catalog.service import CatalogService
 from bot.catalog.validate import check_new_title_name
 from bot.comparisons.graph import ComparisonEdge, EdgeKind
 from bot.errors import InvalidInput, NotFound
+from bot.reviews.corrections import Corrections
 from bot.reviews.drafts import Draft, DraftStore, understand
 from bot.reviews.models import Linked, NewReview, OfficialScore, Published, Review, Revision
-from bot.reviews.publish import PostContent
+from bot.reviews.publish import PostContent, comparison_names
 from bot.scores.service import community_text
 from bot.scores.stats import Aggregate
 from bot.storage.comparisons import ComparisonRepo
@@ -40,6 +41,7 @@ class Prepared:
     content: PostContent
     refs: list[tuple[Title, EdgeKind]]
     created: tuple[Title, ...] = ()  # the server's titles this publish created (gone again if it fails)
+    corrections: str = "{}"  # the moderator's corrections as stored (kept names linked as added titles)
 
     @property
     def linked(self) -> Linked:
@@ -220,8 +222,13 @@ class ReviewService:
         for name in kept:
             if name.casefold() not in {s.casefold() for s in draft.suggestions}:
                 draft.suggestions.append(name)
+        draft.suggestions = draft.suggestions[:25]
         wanted = {n.casefold() for n in kept}
-        draft.kept = [s for s in draft.suggestions if s.casefold() in wanted][:25]
+        draft.kept = [s for s in draft.suggestions if s.casefold() in wanted]
+        # Named in the form's "Titles to link" too, so an edit of the text keeps offering and keeping them.
+        typed = comparison_names(draft.comparisons_raw, limit=None)
+        extra = [n for n in draft.kept if n.casefold() not in {t.casefold() for t in typed}]
+        draft.comparisons_raw = ", ".join([*typed, *extra])
         return notes
 
     # -- publishing and editing ------------------------------------------------------------------
@@ -241,7 +248,11 @@ class ReviewService:
                 kept.append(await self._new_title(draft, name, created))
             except InvalidInput:  # a phrase of the review that cannot be a title's name: not linked
                 log.info("kept comparison name %r is not fit for a title; not linked", name)
-        return Prepared(draft.content(), draft.edges(kept), tuple(created))
+        # A kept name is the moderator's choice: it stays linked through later edits of the text.
+        corrections = Corrections.from_json(draft.corrections.to_json())
+        found = {other for other, _ in draft.found}
+        corrections.added += [t.id for t in kept if t.id not in found and t.id not in corrections.added]
+        return Prepared(draft.content(), draft.edges(kept), tuple(created), corrections.to_json())
 
     async def _new_title(self, draft: Draft, name: str, created: list[Title]) -> Title:
         known = self.catalog.confident(name, guild_id=draft.guild_id)
@@ -273,7 +284,7 @@ class ReviewService:
             channel_id=channel_id,
             message_id=message_id,
             thread_id=thread_id,
-            corrections=draft.corrections.to_json(),
+            corrections=prepared.corrections,
         )
         published = await self.repo.publish(new, replace=draft.replace, edges=self._edges(draft, prepared))
         self.catalog.note_guild_title(draft.guild_id, draft.title.id)
@@ -304,7 +315,7 @@ class ReviewService:
             analysis=content.to_json(),
             editor_id=editor_id,
             edges=self._edges(draft, prepared),
-            corrections=draft.corrections.to_json(),
+            corrections=prepared.corrections,
         )
 
     @staticmethod

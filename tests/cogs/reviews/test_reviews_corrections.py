@@ -126,14 +126,25 @@ async def test_a_name_close_to_several_titles_asks_did_you_mean(world) -> None:
     assert "did you mean **Cowboy Bebop**" in relinked.response.content
 
 
-async def test_a_new_name_is_linked_as_a_marked_new_local_title(world) -> None:
+async def test_a_new_name_is_linked_as_a_marked_new_local_title_and_stays_linked(world, settings) -> None:
+    """Added by name, it is marked new; it survives an edit of the text, and later edits (stored as added)."""
     mod = world.moderator()
     preview = await pasted_preview(world, mod)
     _, relinked = await correct(mod, preview, "links", {"compared": "Qwxzzv Plorp Movie", "credits": ""})
     assert "Qwxzzv Plorp Movie *(🆕 new local title)*" in relinked.response.content
+    form = await mod.click(preview.response.message, custom_id=button_id(preview, "edit"))
+    assert "Qwxzzv Plorp Movie" in modal_values(form)["comparisons"]
+    edited = await mod.submit_modal(form, modal_values(form))
+    assert "Qwxzzv Plorp Movie *(🆕 new local title)*" in edited.response.content
     await mod.click(preview.response.message, custom_id=button_id(preview, "publish"))
     linked = fields(posts(world.channel)[0].embeds[0])
     assert "Qwxzzv Plorp Movie" in linked["Compared to:"] and "From the makers of" not in linked
+    [added] = (await stored_review(settings))["added"]
+    again = await mod.slash(world.channel, "mod review edit", title=PARADE)
+    values = {k: v for k, v in modal_values(again).items() if k.startswith("text")}
+    reread = await mod.submit_modal(again, values)
+    assert "Qwxzzv Plorp Movie" in fields(reread.response.embeds[0])["Compared to:"]
+    assert added > 40  # a title created by this publish, after the sample catalog's
 
 
 async def test_a_file_review_is_as_correctable_as_a_typed_one(world, settings) -> None:
