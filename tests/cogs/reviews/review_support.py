@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from bot.config import Settings
+from bot.storage.db import Database
 from tests.catalog.sample import sample_titles
 from tests.conftest import seed_titles
 
@@ -57,3 +59,12 @@ def answered_errors(env: Any) -> list[type]:
         cause = getattr(error, "original", None) or error.__cause__ or error
         found.append(type(cause))
     return found
+
+
+async def rows(settings: Settings, sql: str) -> list[tuple]:
+    """Rows of a query on the bot's database file, read with a connection of its own."""
+    db = await Database.open(settings.db_path)
+    try:
+        return [tuple(r) for r in await db.fetchall(sql)]
+    finally:
+        await db.close()

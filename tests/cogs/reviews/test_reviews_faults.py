@@ -12,8 +12,7 @@ import pytest
 
 from bot.client import create_bot
 from bot.config import Settings
-from bot.storage.db import Database
-from tests.cogs.reviews.review_support import METALLIC_ROUGE, button_id, corpus, posts, seed_catalog
+from tests.cogs.reviews.review_support import METALLIC_ROUGE, button_id, corpus, posts, rows, seed_catalog
 
 pytestmark = pytest.mark.simcord(settle_timeout=2.0)
 
@@ -26,14 +25,6 @@ DROPPED = "the connection to Discord dropped"
 async def simcord_bot(settings: Settings):
     await seed_catalog(settings.db_path)
     return create_bot(settings)
-
-
-async def rows(settings: Settings, sql: str) -> list[tuple]:
-    db = await Database.open(settings.db_path)
-    try:
-        return [tuple(r) for r in await db.fetchall(sql)]
-    finally:
-        await db.close()
 
 
 def drop(monkeypatch: pytest.MonkeyPatch, cls: type, name: str, *, after_sending: bool = False) -> None:

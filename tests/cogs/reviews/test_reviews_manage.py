@@ -7,7 +7,6 @@ import pytest
 from bot.client import create_bot
 from bot.config import Settings
 from bot.errors import InvalidInput, PermissionDenied, UserFacingError
-from bot.storage.db import Database
 from tests.cogs.reviews.review_support import (
     METALLIC_ROUGE,
     MONSTER,
@@ -16,6 +15,7 @@ from tests.cogs.reviews.review_support import (
     corpus,
     fields,
     posts,
+    rows,
     seed_catalog,
 )
 
@@ -29,14 +29,6 @@ REVIEW = corpus("02_metallic_rouge_prose.md")
 async def simcord_bot(settings: Settings):
     await seed_catalog(settings.db_path)
     return create_bot(settings)
-
-
-async def rows(settings: Settings, sql: str) -> list[tuple]:
-    db = await Database.open(settings.db_path)
-    try:
-        return [tuple(r) for r in await db.fetchall(sql)]
-    finally:
-        await db.close()
 
 
 async def publish(world, mod, text: str = REVIEW, title: str = ROUGE, channel=None, **options):

@@ -9,8 +9,16 @@ import pytest
 from bot.client import KansouBot, create_bot
 from bot.config import Settings
 from bot.storage import reviews as reviews_storage
-from bot.storage.db import Database
-from tests.cogs.reviews.review_support import METALLIC_ROUGE, MONSTER, button_id, corpus, fields, posts, seed_catalog
+from tests.cogs.reviews.review_support import (
+    METALLIC_ROUGE,
+    MONSTER,
+    button_id,
+    corpus,
+    fields,
+    posts,
+    rows,
+    seed_catalog,
+)
 
 pytestmark = pytest.mark.simcord(settle_timeout=2.0)
 
@@ -22,14 +30,6 @@ REVIEW = corpus("02_metallic_rouge_prose.md")
 async def simcord_bot(settings: Settings):
     await seed_catalog(settings.db_path)
     return create_bot(settings)
-
-
-async def rows(settings: Settings, sql: str) -> list[tuple]:
-    db = await Database.open(settings.db_path)
-    try:
-        return [tuple(r) for r in await db.fetchall(sql)]
-    finally:
-        await db.close()
 
 
 def edges_fail(monkeypatch: pytest.MonkeyPatch) -> None:
