@@ -19,6 +19,9 @@ from bot.storage.local_titles import LocalTitleRepo
 from bot.storage.titles import TitleRepo
 from tests.catalog.sample import SAMPLE_GUILD, sample_titles
 
+# The session fixture `pg_cluster`: a throwaway PostgreSQL server (tests/pg_cluster.py).
+pytest_plugins = ["tests.pg_cluster"]
+
 
 @pytest.fixture(autouse=True)
 async def close_databases(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[None]:
