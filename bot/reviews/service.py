@@ -21,7 +21,7 @@ from bot.reviews.corrections import Corrections
 from bot.reviews.drafts import Draft, DraftStore, understand
 from bot.reviews.models import Linked, NewReview, OfficialScore, Published, Review, Revision
 from bot.reviews.publish import PostContent, comparison_names
-from bot.scores.service import community_text
+from bot.scores.service import community_brief, community_text
 from bot.scores.stats import Aggregate
 from bot.storage.comparisons import ComparisonRepo
 from bot.storage.leftovers import Leftover, LeftoverRepo
@@ -140,7 +140,7 @@ class ReviewService:
         found = await self.repo.list_page(guild_id, limit=page_size, offset=page * page_size)
         reviews = [entry.review for entry in found.entries]
         titles = {t.id: t for r in reviews if (t := self.catalog.get(r.title_id))}
-        community = {e.review.title_id: community_text(Aggregate(e.votes, e.votes_total)) for e in found.entries}
+        community = {e.review.title_id: community_brief(Aggregate(e.votes, e.votes_total)) for e in found.entries}
         return ReviewList(reviews, titles, community, found.total)
 
     async def history(self, guild_id: int, title: Title) -> tuple[Review, list[Revision]]:

@@ -51,6 +51,13 @@ def community_text(aggregate: Aggregate) -> str:
     return f"{format_mean(aggregate.mean)} / 10 from {plural(aggregate.count, 'vote')}"
 
 
+def community_brief(aggregate: Aggregate) -> str:
+    """A short form for one line of a list, e.g. `community 7.67 (12 votes)`."""
+    if not aggregate.count:
+        return "no community scores yet"
+    return f"community {format_mean(aggregate.mean)} ({plural(aggregate.count, 'vote')})"
+
+
 # Called after every change of a member's score, with (guild_id, title_id): the bot announces it.
 OnScoreChange = Callable[[int, int], None]
 

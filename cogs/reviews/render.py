@@ -179,7 +179,7 @@ def list_page(
         name = title_link(title, max_name=60) if title else f"title {review.title_id}"
         post = f" · [post](<{review.jump_url}>)" if review.jump_url else ""
         lines.append(
-            f"**{format_score(review.score)}** · {name} · community {community.get(review.title_id, '—')}"
+            f"**{format_score(review.score)}** · {name} · {community.get(review.title_id, 'no community scores yet')}"
             f" · {_when(review.created_at)}{post}"
         )
     embed = discord.Embed(title=heading, description=clip("\n".join(lines), 4_000), colour=COLOUR)

@@ -59,7 +59,8 @@ async def test_every_review_is_listed_page_by_page_with_one_query_per_page(
     assert shown.ephemeral and len(queries) == 1
     embed = shown.response.embeds[0]
     lines = embed.description.splitlines()
-    assert len(lines) == 10 and "Show 263" in lines[0] and "8.50 / 10 from 2 votes" in lines[0]
+    assert len(lines) == 10 and "Show 263" in lines[0] and "· community 8.50 (2 votes) ·" in lines[0]
+    assert "· no community scores yet ·" in lines[1] and "community No" not in embed.description
     assert embed.footer.text == f"{REVIEWS} reviews · newest first"
     labels = [c.get("label") for row in shown.response.components for c in row.get("components", [])]
     assert "1 / 27" in labels
