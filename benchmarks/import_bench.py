@@ -16,7 +16,7 @@ from typing import Any
 
 from benchmarks.synthetic import write_catalog
 from bot.cli.catalog import import_catalog
-from bot.storage.db import Database
+from bot.storage.sqlite import SQLiteDatabase
 from bot.storage.titles import TitleRepo
 
 TARGET_SECONDS = 60.0
@@ -47,7 +47,7 @@ async def bench(titles: int, fmt: str) -> bool:
     with tempfile.TemporaryDirectory() as workdir:
         catalog = write_catalog(Path(workdir) / f"catalog.{fmt}", n_titles=titles, fmt=fmt)
         size_mb = catalog.stat().st_size / 1e6
-        db = await Database.open(Path(workdir) / "kansou.db")
+        db = await SQLiteDatabase.open(Path(workdir) / "kansou.db")
         try:
             timings = {}
             changed = _every_entry_changed(catalog, fmt)

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bot.storage.db import Database
+from bot.storage.sqlite import SQLiteDatabase
 from tests.bot_process import BotProcess
 from tests.fake_discord import Answer, FakeDiscord
 
@@ -39,7 +39,7 @@ DEFAULT_RATES = (200, 300, 400, 500, 600, 800, 1000)
 
 
 async def seed(path: Path) -> None:
-    db = await Database.open(path)
+    db = await SQLiteDatabase.open(path)
     try:
         await db.executemany(
             "INSERT INTO titles (id, name) VALUES (?, ?)", [(i, f"Bench Title {i}") for i in range(1, TITLES + 1)]

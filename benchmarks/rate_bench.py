@@ -26,7 +26,7 @@ import simcord
 from bot.client import KansouBot, create_bot
 from bot.config import Settings
 from bot.interactions.replies import reply
-from bot.storage.db import Database
+from bot.storage.sqlite import SQLiteDatabase
 
 TITLES = 5_000
 MEMBERS = 200
@@ -47,7 +47,7 @@ class HandlingTimes(logging.Handler):
 
 
 async def seed(path: Path) -> None:
-    db = await Database.open(path)
+    db = await SQLiteDatabase.open(path)
     try:
         await db.executemany(
             "INSERT INTO titles (id, name) VALUES (?, ?)", [(i, f"Bench Title {i}") for i in range(1, TITLES + 1)]

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from bot.storage.db import Database
 from bot.storage.ratings import RatingRepo
+from bot.storage.sqlite import SQLiteDatabase
 
 GUILD = 1
 TITLES = 5_000
@@ -95,7 +96,7 @@ async def timed(label: str, runs: int, action: Callable[[int], Awaitable[object]
 
 
 async def measure(path: Path) -> tuple[float, float]:
-    db = await Database.open(path)
+    db = await SQLiteDatabase.open(path)
     repo = RatingRepo(db)
     rng = random.Random(11)
     try:
@@ -120,10 +121,10 @@ async def build_ratings_db(
     path: Path, ratings: int, extra: Callable[[Database], Awaitable[None]] | None = None
 ) -> None:
     """The schema by the real migrations, the bulk ratings, exact aggregates, then `extra` (if any)."""
-    await (await Database.open(path)).close()
+    await (await SQLiteDatabase.open(path)).close()
     started = time.perf_counter()
     bulk_load(path, ratings)
-    db = await Database.open(path)
+    db = await SQLiteDatabase.open(path)
     try:
         await RatingRepo(db).rebuild_aggregates()
         if extra is not None:

@@ -26,6 +26,7 @@ from bot.storage.comparisons import ComparisonRepo
 from bot.storage.db import Database
 from bot.storage.ratings import RatingRepo
 from bot.storage.reviews import ReviewRepo
+from bot.storage.sqlite import SQLiteDatabase
 from bot.storage.titles import TitleRepo
 
 TARGET_MS = 200.0
@@ -64,7 +65,7 @@ def summary(label: str, samples: list[float]) -> float:
 
 
 async def measure(path: Path, runs: int) -> float:
-    db = await Database.open(path)
+    db = await SQLiteDatabase.open(path)
     try:
         titles = {title.id: title for title in await TitleRepo(db).load_all()}
         repo = ComparisonRepo(db)

@@ -24,7 +24,7 @@ from bot.discord_token import token_shape
 from bot.errors import StorageUnavailable
 from bot.logs import configure_logging
 from bot.plural import plural
-from bot.storage.db import Database, StorageError, latest_version
+from bot.storage.db import Database, StorageError, latest_version, open_database
 from bot.storage.ratings import RatingRepo
 from bot.storage.state import StateRepo
 from bot.storage.titles import TitleRepo
@@ -86,7 +86,10 @@ async def run_bot(args: argparse.Namespace, settings: Settings) -> int:
             return EXIT_PROBLEM
         except StorageUnavailable as exc:
             reason = STORAGE_AT_START.get(exc.reason, exc.reason)
-            print(f"kansou cannot use its database {settings.db_path}: {reason} ({exc.detail})", file=sys.stderr)
+            print(
+                f"kansou cannot use its database {settings.describe_database()}: {reason} ({exc.detail})",
+                file=sys.stderr,
+            )
             return EXIT_PROBLEM
         except NETWORK_ERRORS as exc:
             # No network (DNS, refused, timed out) before the gateway is up: one line, then a fresh try.
@@ -154,13 +157,13 @@ async def check(args: argparse.Namespace, settings: Settings) -> int:
     problems: list[str] = []
     print(f"kansou {__version__}")
     problems.extend(check_token(settings.token))
-    print(f"database: {settings.db_path}")
+    print(f"database: {settings.describe_database()}")
     print(f"development server: {settings.dev_guild or 'none (global commands)'}")
-    if not settings.db_path.exists():
+    if settings.db_url is None and not settings.db_path.exists():
         print("database file does not exist yet: it is created on the first start")
     else:
         try:
-            db = await Database.open(settings.db_path, migrate=False)
+            db = await open_database(settings.database, migrate=False, files=settings.db_path)
         except StorageError as exc:
             problems.append(str(exc))
         else:
@@ -203,7 +206,7 @@ async def check_database(db: Database) -> list[str]:
     integrity = await state.integrity()
     print(f"integrity: {integrity}")
     if integrity != "ok":
-        problems.append(f"SQLite integrity check failed: {integrity}")
+        problems.append(f"{db.dialect} integrity check failed: {integrity}")
     if version == latest:
         for label, count in (await state.counts()).items():
             print(f"{label}: {count:,}")
@@ -217,10 +220,10 @@ async def check_database(db: Database) -> list[str]:
 
 
 async def backup(args: argparse.Namespace, settings: Settings) -> int:
-    if not settings.db_path.exists():
+    if settings.db_url is None and not settings.db_path.exists():
         print(f"there is no database at {settings.db_path} to back up", file=sys.stderr)
         return EXIT_PROBLEM
-    db = await Database.open(settings.db_path, migrate=False)
+    db = await open_database(settings.database, migrate=False, files=settings.db_path)
     try:
         target = await db.backup(args.path)
     except StorageError as exc:
@@ -228,7 +231,7 @@ async def backup(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_PROBLEM
     finally:
         await db.close()
-    print(f"backed up {settings.db_path} to {target}")
+    print(f"backed up {settings.describe_database()} to {target}")
     return EXIT_OK
 
 
@@ -260,7 +263,7 @@ def with_database(job: Callable[[argparse.Namespace, Database], Awaitable[int]])
 
     async def run(args: argparse.Namespace, settings: Settings) -> int:
         try:
-            db = await Database.open(settings.db_path)
+            db = await open_database(settings.database, files=settings.db_path)
         except StorageError as exc:
             print(f"kansou cannot use its database: {exc}", file=sys.stderr)
             return EXIT_PROBLEM

@@ -36,7 +36,7 @@ from bot.scores.service import RatingService
 from bot.settings.service import SettingsService
 from bot.storage.anilist_cache import AniListCache
 from bot.storage.comparisons import ComparisonRepo
-from bot.storage.db import Database, when_storage_waits
+from bot.storage.db import Database, open_when_free, when_storage_waits
 from bot.storage.local_titles import LocalTitleRepo
 from bot.storage.merge import merge_title
 from bot.storage.ratings import RatingRepo
@@ -142,8 +142,9 @@ class KansouBot(commands.Bot):
         self._closed_storage = False
 
     async def setup_hook(self) -> None:
-        self.db = await Database.open_when_free(self.settings.db_path)  # before anything touches Discord
-        log.info("storage ready: %s (%s)", self.settings.db_path, self.db.describe_schema())
+        # Before anything touches Discord.
+        self.db = await open_when_free(self.settings.database, files=self.settings.db_path)
+        log.info("storage ready: %s (%s)", self.settings.describe_database(), self.db.describe_schema())
         await self.db.start_checkpoints()
         self.started_monotonic = time.monotonic()
         self.anilist = AniListClient(enabled=self.settings.anilist, cache=AniListCache(self.db))
@@ -195,7 +196,7 @@ class KansouBot(commands.Bot):
         """Open the title index (the saved snapshot when usable) and watch for catalog imports."""
         titles = TitleRepo(self.db)
         started = time.perf_counter()
-        index = await open_index(titles, snapshot_path(self.db.path), db_path=self.db.path)
+        index = await open_index(titles, snapshot_path(self.db.path), db_path=self.db.target)
         self.catalog = CatalogService(
             index,
             store=LocalTitleRepo(self.db),
@@ -228,8 +229,8 @@ class KansouBot(commands.Bot):
         `catalog import` saves the new index right after the import: it is loaded when ready. If it
         is still missing one check later (the command failed or was killed), the bot builds it.
         """
-        titles, db_path = TitleRepo(self.db), self.db.path
-        path = snapshot_path(db_path)
+        titles, db_path = TitleRepo(self.db), self.db.target
+        path = snapshot_path(self.db.path)
         try:
             version = await titles.catalog_version()
             if version == self.catalog.version:

@@ -7,10 +7,12 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
 DEFAULT_DB = "kansou.db"
+DATABASE_URL_SCHEMES = ("postgresql://", "postgres://")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 MISSING_TOKEN_HELP = """\
@@ -36,14 +38,55 @@ class Settings:
     """Everything kansou reads from its environment."""
 
     token: str | None
+    # The SQLite database file; with a PostgreSQL db_url, where files derived from the database (the
+    # saved catalog index) are kept: <KANSOU_DATA_DIR>/<database name>.postgresql.
     db_path: Path
     dev_guild: int | None = None
     log_level: str = "INFO"
     anilist: bool = True
+    db_url: str | None = None  # KANSOU_DB as a postgresql:// URL
 
     @property
     def log_level_number(self) -> int:
         return logging.getLevelName(self.log_level)
+
+    @property
+    def database(self) -> str | Path:
+        """What to open: the PostgreSQL URL, else the SQLite file."""
+        return self.db_url or self.db_path
+
+    def describe_database(self) -> str:
+        """The database for a log line or a message: the file, or the URL without its password."""
+        return str(self.db_path) if self.db_url is None else without_password(self.db_url)
+
+
+def without_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return parts._replace(netloc=netloc).geturl()
+
+
+def _database(values: Mapping[str, str | None], problems: list[str]) -> tuple[Path, str | None]:
+    """KANSOU_DB as (SQLite file or derived-files stem, PostgreSQL URL or None)."""
+    raw = (values.get("KANSOU_DB") or "").strip()
+    if raw.startswith(DATABASE_URL_SCHEMES):
+        try:
+            name = urlsplit(raw).path.lstrip("/") or "postgres"
+        except ValueError as exc:
+            problems.append(f"KANSOU_DB is not a usable PostgreSQL URL: {exc}")
+            name = "postgres"
+        data_dir = Path((values.get("KANSOU_DATA_DIR") or "").strip() or ".").expanduser()
+        if not data_dir.is_dir():
+            problems.append(f"KANSOU_DATA_DIR: the directory {data_dir} does not exist (create it first)")
+        return data_dir / f"{name}.postgresql", raw
+    db_path = Path(raw or DEFAULT_DB).expanduser()
+    if db_path.exists() and db_path.is_dir():
+        problems.append(f"KANSOU_DB points at a directory, not a file: {db_path}")
+    elif not db_path.parent.exists():
+        problems.append(f"KANSOU_DB: the directory {db_path.parent} does not exist (create it first)")
+    return db_path, None
 
 
 def _flag(value: str) -> bool | None:
@@ -61,11 +104,7 @@ def settings_from(values: Mapping[str, str | None]) -> Settings:
 
     token = (values.get("DISCORD_TOKEN") or "").strip() or None
 
-    db_path = Path((values.get("KANSOU_DB") or "").strip() or DEFAULT_DB).expanduser()
-    if db_path.exists() and db_path.is_dir():
-        problems.append(f"KANSOU_DB points at a directory, not a file: {db_path}")
-    elif not db_path.parent.exists():
-        problems.append(f"KANSOU_DB: the directory {db_path.parent} does not exist (create it first)")
+    db_path, db_url = _database(values, problems)
 
     dev_guild = None
     raw_guild = (values.get("KANSOU_DEV_GUILD") or "").strip()
@@ -92,7 +131,9 @@ def settings_from(values: Mapping[str, str | None]) -> Settings:
 
     if problems:
         raise ConfigError("\n".join(problems))
-    return Settings(token=token, db_path=db_path, dev_guild=dev_guild, log_level=log_level, anilist=anilist)
+    return Settings(
+        token=token, db_path=db_path, dev_guild=dev_guild, log_level=log_level, anilist=anilist, db_url=db_url
+    )
 
 
 def load_settings(env_file: str | Path | None = ".env", environ: Mapping[str, str] | None = None) -> Settings:

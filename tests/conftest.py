@@ -14,8 +14,9 @@ from simcord import ChannelHandle, Env, GuildHandle, MemberActor, RoleHandle
 from bot.catalog.models import CatalogEntry, Title
 from bot.client import KansouBot, create_bot
 from bot.config import Settings
-from bot.storage.db import Database
+from bot.storage.db import Database, open_database
 from bot.storage.local_titles import LocalTitleRepo
+from bot.storage.sqlite import SQLiteDatabase
 from bot.storage.titles import TitleRepo
 from tests.catalog.sample import SAMPLE_GUILD, sample_titles
 
@@ -28,14 +29,14 @@ async def close_databases(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[None
     """Close every database a test opened: simcord detaches bots without closing them, and an open
     aiosqlite connection's worker thread would keep the test process from exiting."""
     opened: list[Database] = []
-    original = Database.open
+    original = SQLiteDatabase.open
 
-    async def tracking_open(cls: type[Database], path: str | Path, *, migrate: bool = True) -> Database:
+    async def tracking_open(cls: type[SQLiteDatabase], path: str | Path, *, migrate: bool = True) -> SQLiteDatabase:
         db = await original(path, migrate=migrate)
         opened.append(db)
         return db
 
-    monkeypatch.setattr(Database, "open", classmethod(tracking_open))
+    monkeypatch.setattr(SQLiteDatabase, "open", classmethod(tracking_open))
     yield
     for db in opened:
         await db.close()
@@ -50,7 +51,7 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
     """A migrated database on a real SQLite file, for storage tests."""
-    database = await Database.open(tmp_path / "kansou.db")
+    database = await open_database(tmp_path / "kansou.db")
     yield database
     await database.close()
 
@@ -60,8 +61,8 @@ def simcord_bot(settings: Settings) -> KansouBot:
     return create_bot(settings)
 
 
-async def seed_titles(path: Path, titles: Sequence[Title]) -> list[Title]:
-    """Write titles into the database file through TitleRepo: real ones imported, then local ones created.
+async def seed_titles(path: str | Path, titles: Sequence[Title]) -> list[Title]:
+    """Write titles into the database at `path` (file or URL) through TitleRepo: real ones imported, then local ones.
 
     On an empty database the titles get ids 1, 2, 3, ... in that order (real titles first); local titles
     belong to their guild_id, else to the test world's server.
@@ -82,7 +83,7 @@ async def seed_titles(path: Path, titles: Sequence[Title]) -> list[Title]:
         for title in titles
         if not title.local
     ]
-    db = await Database.open(path)
+    db = await open_database(path)
     try:
         repo = TitleRepo(db)
         await repo.import_entries(entries, source="tests")
@@ -102,7 +103,7 @@ async def catalog_titles(settings: Settings) -> list[Title]:
         @pytest.fixture
         def simcord_bot(settings, catalog_titles): return create_bot(settings)
     """
-    stored = await seed_titles(settings.db_path, sample_titles())
+    stored = await seed_titles(settings.database, sample_titles())
     assert [t.id for t in stored] == [t.id for t in sample_titles()], "sample ids must survive the import"
     return stored
 

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from bot.__main__ import main
-from bot.storage.db import Database, migrations
+from bot.storage.db import migrations, open_database
 
 # Shaped like a bot token (its first segment encodes the id 123456789012345678); not a real one.
 SHAPED_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl." + "x" * 38
@@ -68,7 +68,7 @@ def test_check_reports_the_database_and_fails_without_a_token(tmp_path: Path) ->
 
 
 async def test_check_reads_an_existing_database(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "k.db")
+    db = await open_database(tmp_path / "k.db")
     await db.close()
     result = run_kansou(tmp_path, "check", DISCORD_TOKEN=SHAPED_TOKEN)
     assert result.returncode == 0, result.stdout
@@ -76,12 +76,12 @@ async def test_check_reads_an_existing_database(tmp_path: Path) -> None:
 
 
 async def test_db_backup_writes_a_copy(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "k.db")
+    db = await open_database(tmp_path / "k.db")
     await db.execute("INSERT INTO bot_state (key, value) VALUES ('x', 'y')")
     await db.close()
     result = run_kansou(tmp_path, "db", "backup", str(tmp_path / "copy.db"))
     assert result.returncode == 0, result.stderr
-    copy = await Database.open(tmp_path / "copy.db")
+    copy = await open_database(tmp_path / "copy.db")
     try:
         row = await copy.fetchone("SELECT value FROM bot_state WHERE key = 'x'")
         assert row is not None and row[0] == "y"
@@ -92,7 +92,7 @@ async def test_db_backup_writes_a_copy(tmp_path: Path) -> None:
 
 
 async def test_check_reports_score_aggregate_drift(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "k.db")
+    db = await open_database(tmp_path / "k.db")
     try:
         await db.execute("INSERT INTO titles (id, name) VALUES (1, 'Cowboy Bebop')")
         await db.execute("INSERT INTO ratings (guild_id, title_id, user_id, score) VALUES (9, 1, 5, 8)")

@@ -47,3 +47,22 @@ def test_every_malformed_value_is_reported_at_once(tmp_path: Path) -> None:
     assert any("does not exist" in line for line in lines)
     assert any("KANSOU_LOG_LEVEL" in line for line in lines)
     assert any("KANSOU_ANILIST" in line for line in lines)
+
+
+def test_a_postgresql_url_is_the_database_and_derived_files_go_to_the_data_dir(tmp_path: Path) -> None:
+    url = "postgresql://kansou:s3cret@db.example.invalid:5432/kansou_prod"
+    settings = settings_from({"KANSOU_DB": url, "KANSOU_DATA_DIR": str(tmp_path)})
+    assert settings.db_url == url and settings.database == url
+    assert settings.db_path == tmp_path / "kansou_prod.postgresql"
+    assert "s3cret" not in settings.describe_database() and "db.example.invalid" in settings.describe_database()
+
+
+def test_a_sqlite_path_is_the_database_and_no_url_is_set(tmp_path: Path) -> None:
+    settings = settings_from({"KANSOU_DB": str(tmp_path / "k.db")})
+    assert settings.db_url is None and settings.database == tmp_path / "k.db"
+    assert settings.describe_database() == str(tmp_path / "k.db")
+
+
+def test_a_missing_data_dir_for_postgresql_is_reported(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="KANSOU_DATA_DIR"):
+        settings_from({"KANSOU_DB": "postgres://localhost/kansou", "KANSOU_DATA_DIR": str(tmp_path / "nope")})

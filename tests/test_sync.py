@@ -6,7 +6,7 @@ from simcord import run
 
 from bot.client import COMMAND_HASH_KEY, create_bot
 from bot.config import Settings
-from bot.storage.db import Database
+from bot.storage.db import open_database
 from bot.storage.state import StateRepo
 
 
@@ -24,7 +24,7 @@ async def test_first_start_syncs_globally_and_a_restart_does_not_resync(world, s
 
 async def test_a_changed_tree_is_synced_again(simcord_env, simcord_bot, settings: Settings) -> None:
     await simcord_env.restart_bot(create_bot(settings))
-    db = await Database.open(settings.db_path)
+    db = await open_database(settings.database)
     try:
         await StateRepo(db).set(COMMAND_HASH_KEY, "an older tree")
     finally:

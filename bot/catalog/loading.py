@@ -39,9 +39,9 @@ class CatalogStore(Protocol):
     async def created_after(self, title_id: int) -> tuple[list[Title], set[int]]: ...
 
 
-def snapshot_path(db_path: str | Path) -> Path | None:
-    """Where the snapshot of this database's catalog is saved (None for an in-memory database)."""
-    if str(db_path) == ":memory:":
+def snapshot_path(db_path: str | Path | None) -> Path | None:
+    """Where the snapshot of this database's catalog is saved (None for an in-memory database, or none kept)."""
+    if db_path is None or str(db_path) == ":memory:":
         return None
     path = Path(db_path)
     return path.with_name(path.name + SNAPSHOT_SUFFIX)
@@ -58,7 +58,7 @@ async def build_snapshot(store: CatalogStore, path: Path | None) -> Snapshot:
     return snapshot
 
 
-async def open_index(store: CatalogStore, path: Path | None, *, db_path: Path | None = None) -> CatalogIndex:
+async def open_index(store: CatalogStore, path: Path | None, *, db_path: str | Path | None = None) -> CatalogIndex:
     """The index of the current catalog: the saved snapshot if it is usable, else a new one."""
     started = time.perf_counter()
     version = await store.catalog_version()
@@ -107,7 +107,7 @@ def _load(path: Path | None, version: str) -> Snapshot | None:
         return None
 
 
-async def _rebuild(store: CatalogStore, path: Path | None, db_path: Path | None, version: str) -> Snapshot:
+async def _rebuild(store: CatalogStore, path: Path | None, db_path: str | Path | None, version: str) -> Snapshot:
     if path is not None and db_path is not None and await store.count() >= CHILD_BUILD_TITLES:
         if await _build_in_child(db_path):
             snapshot = _load(path, version)
@@ -117,7 +117,7 @@ async def _rebuild(store: CatalogStore, path: Path | None, db_path: Path | None,
     return await build_snapshot(store, path)
 
 
-async def _build_in_child(db_path: Path) -> bool:
+async def _build_in_child(db_path: str | Path) -> bool:
     """Run `python -m bot catalog index` on this database; whether it succeeded."""
     env = {**os.environ, "KANSOU_DB": str(db_path)}
     try:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.plural import plural
@@ -60,7 +60,7 @@ class MemberRatings:
         return cls(user_ids, starts, title_ids, scores)
 
     @classmethod
-    def from_sorted_rows(cls, rows: Iterable[Sequence[int]]) -> MemberRatings:
+    def from_sorted_rows(cls, rows: Iterable[Iterable[int]]) -> MemberRatings:
         """Build from (user_id, title_id, score) rows already ordered by user_id (as SQL returns them)."""
         user_ids, starts, title_ids, scores = array("q"), array("q"), array("q"), array("b")
         previous = None

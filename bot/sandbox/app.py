@@ -23,7 +23,7 @@ from bot.client import COMMAND_HASH_KEY, KansouBot, create_bot
 from bot.config import Settings
 from bot.sandbox.seed import REVIEWED, seed
 from bot.sandbox.world import DemoServer, build_demo_server, name_the_bot
-from bot.storage.db import Database
+from bot.storage.sqlite import SQLiteDatabase
 from bot.storage.state import StateRepo
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ async def prepare_database(path: Path, reset: bool) -> bool:
     """Create (or with reset, recreate) the sandbox database with the demo catalog; True when it is new."""
     if reset:
         await asyncio.to_thread(delete_database, path)
-    db = await Database.open(path)
+    db = await SQLiteDatabase.open(path)
     try:
         state = StateRepo(db)
         # The emulated Discord starts empty every run: make the bot sync its commands as on a first start.

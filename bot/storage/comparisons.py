@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 
-import aiosqlite
-
 from bot.comparisons.graph import ComparisonEdge, EdgeKind
-from bot.storage.db import Database
+from bot.storage.db import NOW, Database, Row, Tx
 
-_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 _EDGE_COLUMNS = "guild_id, review_id, title_id, other_title_id, kind, sentence, source, removed"
 
 
-def _edge(row: sqlite3.Row) -> ComparisonEdge:
+def _edge(row: Row) -> ComparisonEdge:
     return ComparisonEdge(
         guild_id=row["guild_id"],
         review_id=row["review_id"],
@@ -28,7 +24,7 @@ def _edge(row: sqlite3.Row) -> ComparisonEdge:
 
 
 async def write_review_edges(
-    conn: aiosqlite.Connection,
+    tx: Tx,
     guild_id: int,
     review_id: int,
     title_id: int,
@@ -41,26 +37,23 @@ async def write_review_edges(
     moderator removed stays removed even if the new text still names the title.
     """
     wanted = {other: (kind, sentence) for other, kind, sentence in refs if other != title_id}
-    await conn.execute(
+    await tx.execute(
         "DELETE FROM comparison_edges WHERE guild_id = ? AND review_id = ? AND source = 'review' AND removed = 0",
         (guild_id, review_id),
     )
-    await conn.executemany(
+    await tx.executemany(
         "INSERT INTO comparison_edges "
         "(guild_id, review_id, title_id, other_title_id, kind, sentence) VALUES (?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (guild_id, review_id, other_title_id) DO UPDATE SET "
-        f"kind = excluded.kind, sentence = excluded.sentence, updated_at = {_NOW} "
+        f"kind = excluded.kind, sentence = excluded.sentence, updated_at = {NOW[tx.dialect]} "
         "WHERE comparison_edges.source = 'review'",
         [(guild_id, review_id, title_id, other, kind, s) for other, (kind, s) in wanted.items()],
     )
 
 
-async def delete_review_edges(conn: aiosqlite.Connection, guild_id: int, review_id: int) -> int:
+async def delete_review_edges(tx: Tx, guild_id: int, review_id: int) -> int:
     """Forget every edge of a deleted review, inside the caller's transaction; returns how many went."""
-    cursor = await conn.execute(
-        "DELETE FROM comparison_edges WHERE guild_id = ? AND review_id = ?", (guild_id, review_id)
-    )
-    return cursor.rowcount
+    return await tx.execute("DELETE FROM comparison_edges WHERE guild_id = ? AND review_id = ?", (guild_id, review_id))
 
 
 class ComparisonRepo:
@@ -79,24 +72,23 @@ class ComparisonRepo:
         refs: Iterable[tuple[int, EdgeKind, str]],
     ) -> None:
         """Store what a (re)published review names, in a transaction of its own (see write_review_edges)."""
-        async with self.db.transaction() as conn:
-            await write_review_edges(conn, guild_id, review_id, title_id, refs)
+        async with self.db.transaction() as tx:
+            await write_review_edges(tx, guild_id, review_id, title_id, refs)
 
     async def add_comparison(
         self, guild_id: int, review_id: int, title_id: int, other_title_id: int, moderator_id: int
     ) -> bool:
         """A moderator's `/mod review compare`: link the review's title to another; False if already linked."""
-        async with self.db.transaction() as conn:
-            async with conn.execute(
+        async with self.db.transaction() as tx:
+            row = await tx.fetchone(
                 "SELECT kind, removed FROM comparison_edges "
                 "WHERE guild_id = ? AND review_id = ? AND other_title_id = ?",
                 (guild_id, review_id, other_title_id),
-            ) as cursor:
-                row = await cursor.fetchone()
+            )
             if row is not None and row["kind"] == "comparison" and not row["removed"]:
                 return False
             if row is None:
-                await conn.execute(
+                await tx.execute(
                     "INSERT INTO comparison_edges (guild_id, review_id, title_id, other_title_id, source, "
                     "moderator_id) VALUES (?, ?, ?, ?, 'moderator', ?)",
                     (guild_id, review_id, title_id, other_title_id, moderator_id),
@@ -104,28 +96,27 @@ class ComparisonRepo:
             else:
                 # A link taken out earlier, or a studio credit a moderator says is a comparison: from
                 # now on the moderator owns it, so a re-parse of the review leaves it alone.
-                await conn.execute(
+                await tx.execute(
                     "UPDATE comparison_edges SET kind = 'comparison', removed = 0, source = 'moderator', "
                     "moderator_id = ?, "
-                    f"updated_at = {_NOW} WHERE guild_id = ? AND review_id = ? AND other_title_id = ?",
+                    f"updated_at = {NOW[tx.dialect]} WHERE guild_id = ? AND review_id = ? AND other_title_id = ?",
                     (moderator_id, guild_id, review_id, other_title_id),
                 )
             return True
 
     async def remove_comparison(self, guild_id: int, review_id: int, other_title_id: int, moderator_id: int) -> bool:
         """A moderator's `/mod review uncompare`: False if the review had no such live comparison."""
-        async with self.db.transaction() as conn:
-            async with conn.execute(
+        async with self.db.transaction() as tx:
+            row = await tx.fetchone(
                 "SELECT 1 FROM comparison_edges WHERE guild_id = ? AND review_id = ? "
                 "AND other_title_id = ? AND kind = 'comparison' AND removed = 0",
                 (guild_id, review_id, other_title_id),
-            ) as cursor:
-                row = await cursor.fetchone()
+            )
             if row is None:
                 return False
             # Marked, not deleted: a re-parse of the review must not bring the link back.
-            await conn.execute(
-                f"UPDATE comparison_edges SET removed = 1, moderator_id = ?, updated_at = {_NOW} "
+            await tx.execute(
+                f"UPDATE comparison_edges SET removed = 1, moderator_id = ?, updated_at = {NOW[tx.dialect]} "
                 "WHERE guild_id = ? AND review_id = ? AND other_title_id = ?",
                 (moderator_id, guild_id, review_id, other_title_id),
             )
@@ -133,8 +124,8 @@ class ComparisonRepo:
 
     async def delete_review(self, guild_id: int, review_id: int) -> int:
         """Forget every edge of a deleted review; returns how many went."""
-        async with self.db.transaction() as conn:
-            return await delete_review_edges(conn, guild_id, review_id)
+        async with self.db.transaction() as tx:
+            return await delete_review_edges(tx, guild_id, review_id)
 
     async def edges_of(self, guild_id: int, title_id: int) -> list[ComparisonEdge]:
         """Live edges touching the title in either direction (comparisons and credits), of any review: which

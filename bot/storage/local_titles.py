@@ -6,12 +6,10 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-import aiosqlite
-
 from bot.catalog.models import HAS_REVIEW, DeletedTitle, MergeReport, Title
 from bot.catalog.normalize import fold
 from bot.errors import Conflict, NotFound
-from bot.storage.db import Database
+from bot.storage.db import NOW_SECONDS, Database, Tx
 from bot.storage.merge import merge_title
 from bot.storage.titles import TitleRepo
 
@@ -42,16 +40,17 @@ class LocalTitleRepo:
         user_id (when given) at `at`, which the daily limit counts.
         """
         key = fold(name)
-        async with self.db.transaction() as conn:
+        async with self.db.transaction() as tx:
             # Read inside the write transaction so two members naming the same show at once get one row.
-            existing = await _local_named(conn, guild_id, key)
+            existing = await _local_named(tx, guild_id, key)
             if existing is None:
-                cursor = await conn.execute(
-                    "INSERT INTO titles (name, local, guild_id) VALUES (?, 1, ?)", (name, guild_id)
+                row = await tx.fetchone(
+                    "INSERT INTO titles (name, local, guild_id) VALUES (?, 1, ?) RETURNING id", (name, guild_id)
                 )
-                existing = int(cursor.lastrowid or 0)
+                assert row is not None
+                existing = int(row[0])
                 if user_id is not None:
-                    await _audit(conn, guild_id, user_id, "create", existing, detail=name, at=at)
+                    await _audit(tx, guild_id, user_id, "create", existing, detail=name, at=at)
         return await self._reread(existing)
 
     async def creations_since(self, guild_id: int, user_id: int, since: float) -> list[float]:
@@ -65,68 +64,62 @@ class LocalTitleRepo:
 
     async def rename(self, title_id: int, guild_id: int, name: str, *, moderator_id: int, at: float) -> Title:
         """Give a server's local title a new (checked) name; Conflict if another of its titles has it."""
-        async with self.db.transaction() as conn:
-            old = await _owned(conn, title_id, guild_id)
-            clash = await _local_named(conn, guild_id, fold(name))
+        async with self.db.transaction() as tx:
+            old = await _owned(tx, title_id, guild_id)
+            clash = await _local_named(tx, guild_id, fold(name))
             if clash is not None and clash != title_id:
                 raise Conflict("This server already has a title with that name: merge the two with `/title merge`.")
-            await conn.execute(
-                "UPDATE titles SET name = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
-                (name, title_id),
+            await tx.execute(
+                f"UPDATE titles SET name = ?, updated_at = {NOW_SECONDS[tx.dialect]} WHERE id = ?", (name, title_id)
             )
-            await _audit(conn, guild_id, moderator_id, "rename", title_id, detail=f"{old} -> {name}", at=at)
+            await _audit(tx, guild_id, moderator_id, "rename", title_id, detail=f"{old} -> {name}", at=at)
         return await self._reread(title_id)
 
     async def merge(self, title_id: int, into_id: int, guild_id: int, *, moderator_id: int, at: float) -> MergeReport:
         """Move a server's local title (ratings, reviews, links) onto another title, then delete it."""
-        async with self.db.transaction() as conn:
-            name = await _owned(conn, title_id, guild_id)
+        async with self.db.transaction() as tx:
+            name = await _owned(tx, title_id, guild_id)
 
-        async def audit(conn: aiosqlite.Connection, report: MergeReport) -> None:
-            await _audit(conn, guild_id, moderator_id, "merge", title_id, detail=f"{name}: {report.summary()}", at=at)
+        async def audit(tx: Tx, report: MergeReport) -> None:
+            await _audit(tx, guild_id, moderator_id, "merge", title_id, detail=f"{name}: {report.summary()}", at=at)
 
         return await merge_title(self.db, title_id, into_id, then=audit)
 
     async def delete(self, title_id: int, guild_id: int, *, moderator_id: int, at: float) -> DeletedTitle:
         """Delete a server's local title with its scores and links; Conflict while it has a current review."""
-        async with self.db.transaction() as conn:
-            name = await _owned(conn, title_id, guild_id)
-            current = await conn.execute_fetchall(
-                "SELECT 1 FROM reviews WHERE title_id = ? AND status = 'current'", (title_id,)
-            )
-            if list(current):
+        async with self.db.transaction() as tx:
+            name = await _owned(tx, title_id, guild_id)
+            current = await tx.fetchall("SELECT 1 FROM reviews WHERE title_id = ? AND status = 'current'", (title_id,))
+            if current:
                 raise Conflict(HAS_REVIEW)
             # Deleting rows one by one keeps the ratings triggers (aggregates, totals) exact.
-            cursor = await conn.execute("DELETE FROM ratings WHERE title_id = ?", (title_id,))
-            ratings = cursor.rowcount
-            cursor = await conn.execute(
+            ratings = await tx.execute("DELETE FROM ratings WHERE title_id = ?", (title_id,))
+            links = await tx.execute(
                 "DELETE FROM comparison_edges WHERE other_title_id = ? OR title_id = ?", (title_id, title_id)
             )
-            links = cursor.rowcount
-            cursor = await conn.execute("DELETE FROM reviews WHERE title_id = ?", (title_id,))  # revisions cascade
-            old_reviews = cursor.rowcount
-            await conn.execute("DELETE FROM titles WHERE id = ?", (title_id,))
+            old_reviews = await tx.execute("DELETE FROM reviews WHERE title_id = ?", (title_id,))  # revisions cascade
+            await tx.execute("DELETE FROM titles WHERE id = ?", (title_id,))
             detail = f"{name} ({ratings} scores, {links} links, {old_reviews} old reviews)"
-            await _audit(conn, guild_id, moderator_id, "delete", title_id, detail=detail, at=at)
+            await _audit(tx, guild_id, moderator_id, "delete", title_id, detail=detail, at=at)
         return DeletedTitle(title_id, ratings, links, old_reviews)
 
     async def discard_unused(self, title_id: int, guild_id: int) -> bool:
         """Delete a server's local title that nothing uses (no score, review or link), with its creation
         record: it was created for something that failed. Whether it was deleted."""
-        async with self.db.transaction() as conn:
-            used = await conn.execute_fetchall(
+        async with self.db.transaction() as tx:
+            used = await tx.fetchall(
                 "SELECT 1 FROM ratings WHERE title_id = :id UNION ALL SELECT 1 FROM reviews WHERE title_id = :id "
                 "UNION ALL SELECT 1 FROM comparison_edges WHERE title_id = :id OR other_title_id = :id LIMIT 1",
                 {"id": title_id},
             )
-            if list(used):
+            if used:
                 return False
-            cursor = await conn.execute(
+            deleted = await tx.execute(
                 "DELETE FROM titles WHERE id = ? AND local = 1 AND guild_id = ?", (title_id, guild_id)
             )
-            if cursor.rowcount == 0:
+            if deleted == 0:
                 return False
-            await conn.execute("DELETE FROM title_actions WHERE title_id = ? AND action = 'create'", (title_id,))
+            await tx.execute("DELETE FROM title_actions WHERE title_id = ? AND action = 'create'", (title_id,))
         return True
 
     async def actions(self, guild_id: int, limit: int = 50) -> list[tuple[str, int, int, str]]:
@@ -145,27 +138,21 @@ class LocalTitleRepo:
         return title
 
 
-async def _local_named(conn: aiosqlite.Connection, guild_id: int, key: str) -> int | None:
-    rows = await conn.execute_fetchall("SELECT id, name FROM titles WHERE local = 1 AND guild_id = ?", (guild_id,))
+async def _local_named(tx: Tx, guild_id: int, key: str) -> int | None:
+    rows = await tx.fetchall("SELECT id, name FROM titles WHERE local = 1 AND guild_id = ?", (guild_id,))
     return next((int(row[0]) for row in rows if fold(row[1]) == key), None)
 
 
-async def _owned(conn: aiosqlite.Connection, title_id: int, guild_id: int) -> str:
+async def _owned(tx: Tx, title_id: int, guild_id: int) -> str:
     """The name of a local title of this server; NotFound for anything else (real or another server's)."""
-    rows = list(
-        await conn.execute_fetchall(
-            "SELECT name FROM titles WHERE id = ? AND local = 1 AND guild_id = ?", (title_id, guild_id)
-        )
-    )
-    if not rows:
+    row = await tx.fetchone("SELECT name FROM titles WHERE id = ? AND local = 1 AND guild_id = ?", (title_id, guild_id))
+    if row is None:
         raise NotFound("That is not one of this server's own titles (it may have been merged or deleted meanwhile).")
-    return str(rows[0][0])
+    return str(row[0])
 
 
-async def _audit(
-    conn: aiosqlite.Connection, guild_id: int, user_id: int, action: str, title_id: int, *, detail: str, at: float
-) -> None:
-    await conn.execute(
+async def _audit(tx: Tx, guild_id: int, user_id: int, action: str, title_id: int, *, detail: str, at: float) -> None:
+    await tx.execute(
         "INSERT INTO title_actions (guild_id, user_id, action, title_id, detail, created_at) VALUES (?, ?, ?, ?, ?, ?)",
         (guild_id, user_id, action, title_id, detail[:500], iso(at)),
     )

@@ -9,11 +9,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-import aiosqlite
-
 from bot.catalog.models import MergeReport
 from bot.errors import NotFound
-from bot.storage.db import Database
+from bot.storage.db import NOW, Database, Tx
 from bot.storage.titles import TitleRepo
 
 log = logging.getLogger(__name__)
@@ -21,7 +19,7 @@ log = logging.getLogger(__name__)
 __all__ = ["MergeReport", "merge_local_titles", "merge_title"]
 
 
-MergeHook = Callable[[aiosqlite.Connection, MergeReport], Awaitable[None]]
+MergeHook = Callable[[Tx, MergeReport], Awaitable[None]]
 
 
 async def merge_title(db: Database, local_id: int, real_id: int, *, then: MergeHook | None = None) -> MergeReport:
@@ -33,15 +31,15 @@ async def merge_title(db: Database, local_id: int, real_id: int, *, then: MergeH
     report = MergeReport(local_id, real_id)
     if local_id == real_id:
         raise NotFound("A title cannot be merged into itself.")
-    async with db.transaction() as conn:
-        await _check_titles(conn, local_id, real_id)
-        await _move_ratings(conn, report)
-        await conn.execute("UPDATE rating_removals SET title_id = ? WHERE title_id = ?", (real_id, local_id))
-        await _move_reviews(conn, report)
-        await _move_edges(conn, report)
-        await conn.execute("DELETE FROM titles WHERE id = ?", (local_id,))
+    async with db.transaction() as tx:
+        await _check_titles(tx, local_id, real_id)
+        await _move_ratings(tx, report)
+        await tx.execute("UPDATE rating_removals SET title_id = ? WHERE title_id = ?", (real_id, local_id))
+        await _move_reviews(tx, report)
+        await _move_edges(tx, report)
+        await tx.execute("DELETE FROM titles WHERE id = ?", (local_id,))
         if then is not None:
-            await then(conn, report)
+            await then(tx, report)
     log.info("merged %s", report.summary())
     return report
 
@@ -54,13 +52,8 @@ async def merge_local_titles(db: Database) -> list[MergeReport]:
     return reports
 
 
-async def _rows(conn: aiosqlite.Connection, sql: str, params: tuple[object, ...]) -> list[aiosqlite.Row]:
-    async with conn.execute(sql, params) as cursor:
-        return list(await cursor.fetchall())
-
-
-async def _check_titles(conn: aiosqlite.Connection, local_id: int, real_id: int) -> None:
-    rows = await _rows(conn, "SELECT id, local FROM titles WHERE id IN (?, ?)", (local_id, real_id))
+async def _check_titles(tx: Tx, local_id: int, real_id: int) -> None:
+    rows = await tx.fetchall("SELECT id, local FROM titles WHERE id IN (?, ?)", (local_id, real_id))
     found = {row[0]: bool(row[1]) for row in rows}
     if real_id not in found:
         raise NotFound(f"Title {real_id} does not exist.")
@@ -68,16 +61,14 @@ async def _check_titles(conn: aiosqlite.Connection, local_id: int, real_id: int)
         raise NotFound(f"Title {local_id} is not a local title.")
 
 
-async def _move_ratings(conn: aiosqlite.Connection, report: MergeReport) -> None:
+async def _move_ratings(tx: Tx, report: MergeReport) -> None:
     local_id, real_id = report.local_id, report.real_id
-    moving = await _rows(
-        conn,
+    moving = await tx.fetchall(
         "DELETE FROM ratings WHERE title_id = ? RETURNING guild_id, user_id, score, created_at, updated_at",
         (local_id,),
     )
     for guild_id, user_id, score, created_at, updated_at in moving:
-        kept = await _rows(
-            conn,
+        kept = await tx.fetchall(
             "SELECT updated_at FROM ratings WHERE guild_id = ? AND title_id = ? AND user_id = ?",
             (guild_id, real_id, user_id),
         )
@@ -86,11 +77,11 @@ async def _move_ratings(conn: aiosqlite.Connection, report: MergeReport) -> None
             continue
         if kept:  # the local score is the more recent one: it replaces the real title's score
             report.ratings_dropped += 1
-            await conn.execute(
+            await tx.execute(
                 "DELETE FROM ratings WHERE guild_id = ? AND title_id = ? AND user_id = ?",
                 (guild_id, real_id, user_id),
             )
-        await conn.execute(
+        await tx.execute(
             "INSERT INTO ratings (guild_id, title_id, user_id, score, created_at, updated_at) "
             "VALUES (?, ?, ?, ?, ?, ?)",
             (guild_id, real_id, user_id, score, created_at, updated_at),
@@ -98,42 +89,37 @@ async def _move_ratings(conn: aiosqlite.Connection, report: MergeReport) -> None
         report.ratings_moved += 1
 
 
-async def _move_reviews(conn: aiosqlite.Connection, report: MergeReport) -> None:
+async def _move_reviews(tx: Tx, report: MergeReport) -> None:
     local_id, real_id = report.local_id, report.real_id
     # Where both titles have a current review in a server, the real title's review stays current.
-    replaced = await _rows(
-        conn,
-        "UPDATE reviews SET status = 'replaced', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
+    replaced = await tx.fetchall(
+        f"UPDATE reviews SET status = 'replaced', updated_at = {NOW[tx.dialect]} "
         "WHERE title_id = ? AND status = 'current' AND guild_id IN "
         "(SELECT guild_id FROM reviews WHERE title_id = ? AND status = 'current') RETURNING id",
         (local_id, real_id),
     )
     report.reviews_replaced = len(replaced)
     # Revisions hang on the review id, so they follow their review.
-    cursor = await conn.execute("UPDATE reviews SET title_id = ? WHERE title_id = ?", (real_id, local_id))
-    report.reviews_moved = cursor.rowcount
+    report.reviews_moved = await tx.execute("UPDATE reviews SET title_id = ? WHERE title_id = ?", (real_id, local_id))
 
 
-async def _move_edges(conn: aiosqlite.Connection, report: MergeReport) -> None:
+async def _move_edges(tx: Tx, report: MergeReport) -> None:
     local_id, real_id = report.local_id, report.real_id
-    cursor = await conn.execute(
+    dropped = await tx.execute(
         "DELETE FROM comparison_edges WHERE (title_id = ? AND other_title_id = ?) "
         "OR (title_id = ? AND other_title_id = ?)",
         (local_id, real_id, real_id, local_id),
     )
-    dropped = cursor.rowcount
     # A review naming both titles already links to the real one: its link to the local one goes.
-    cursor = await conn.execute(
+    dropped += await tx.execute(
         "DELETE FROM comparison_edges AS e WHERE e.other_title_id = ? AND EXISTS (SELECT 1 FROM "
         "comparison_edges AS d WHERE d.guild_id = e.guild_id AND d.review_id = e.review_id "
         "AND d.other_title_id = ?)",
         (local_id, real_id),
     )
-    dropped += cursor.rowcount
-    cursor = await conn.execute(
+    moved = await tx.execute(
         "UPDATE comparison_edges SET other_title_id = ? WHERE other_title_id = ?", (real_id, local_id)
     )
-    moved = cursor.rowcount
-    cursor = await conn.execute("UPDATE comparison_edges SET title_id = ? WHERE title_id = ?", (real_id, local_id))
-    report.edges_moved = moved + cursor.rowcount
+    moved += await tx.execute("UPDATE comparison_edges SET title_id = ? WHERE title_id = ?", (real_id, local_id))
+    report.edges_moved = moved
     report.edges_dropped = dropped

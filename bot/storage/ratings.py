@@ -7,21 +7,17 @@ so every write here — and any other — updates them in the same transaction a
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-import aiosqlite
 
 from bot.comparisons.similarity import MemberRatings
 from bot.errors import NotFound
 from bot.plural import plural
 from bot.scores.models import RateResult, TopPage, TopRow, UserRating
 from bot.scores.stats import Aggregate, check_score, weighted_rating
-from bot.storage.db import Database
+from bot.storage.db import NOW, Database, ForeignKeyViolation, Row, Tx
 
 _HIST = ", ".join(f"h{score}" for score in range(1, 11))
-_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 _SELECT_AGGREGATE = f"SELECT count, total, total_sq, {_HIST} FROM rating_aggregates WHERE guild_id = ? AND title_id = ?"
 # The aggregate row as one JSON array, for a RETURNING clause (which sees it before the triggers run).
 _AGGREGATE_JSON = (
@@ -30,8 +26,14 @@ _AGGREGATE_JSON = (
 )
 _RECOUNT = (
     "SELECT guild_id, title_id, COUNT(*) AS count, SUM(score) AS total, SUM(score * score) AS total_sq, "
-    + ", ".join(f"SUM(score = {s}) AS h{s}" for s in range(1, 11))
+    + ", ".join(f"SUM(CASE WHEN score = {s} THEN 1 ELSE 0 END) AS h{s}" for s in range(1, 11))
     + " FROM ratings GROUP BY guild_id, title_id"
+)
+# A member's scores in a server, highest first (then most recent): /ratings pages and the CSV export.
+_MEMBER_SCORES = (
+    "SELECT r.title_id, t.name, r.score, r.updated_at FROM ratings AS r "
+    "JOIN titles AS t ON t.id = r.title_id WHERE r.guild_id = ? AND r.user_id = ? "
+    "ORDER BY r.score DESC, r.updated_at DESC, r.title_id"
 )
 # Raters of one title whose ratings /similar reads. A title most of a big server scored would
 # otherwise pull in most of the ratings table; the most recent raters speak for current taste,
@@ -58,7 +60,7 @@ class Drift:
         )
 
 
-def _aggregate_from(row: sqlite3.Row | None) -> Aggregate:
+def _aggregate_from(row: Row | None) -> Aggregate:
     if row is None:
         return Aggregate()
     return Aggregate(row["count"], row["total"], row["total_sq"], tuple(row[f"h{score}"] for score in range(1, 11)))
@@ -86,14 +88,12 @@ class RatingRepo:
             row = await self.db.fetchone(
                 "INSERT INTO ratings (guild_id, title_id, user_id, score) VALUES (:guild, :title, :user, :score) "
                 "ON CONFLICT (guild_id, title_id, user_id) DO UPDATE SET "
-                f"previous_score = score, score = excluded.score, updated_at = {_NOW} "
+                f"previous_score = score, score = excluded.score, updated_at = {NOW[self.db.dialect]} "
                 f"RETURNING previous_score, ({_AGGREGATE_JSON}) AS before",
                 {"guild": guild_id, "title": title_id, "user": user_id, "score": score},
             )
-        except sqlite3.IntegrityError as exc:
-            if "FOREIGN KEY" in str(exc):
-                raise NotFound("That title is not in the catalog.") from exc
-            raise
+        except ForeignKeyViolation as exc:
+            raise NotFound("That title is not in the catalog.") from exc
         if row is None:  # an upsert always returns its row; this would be a SQLite bug
             raise RuntimeError("the rating upsert returned no row")
         previous, before = row[0], _aggregate_from_json(row[1])
@@ -111,12 +111,11 @@ class RatingRepo:
             return RateResult(None, await self.aggregate(guild_id, title_id))
         return RateResult(row[0], _aggregate_from_json(row[1]).remove(row[0]))
 
-    async def _delete(self, conn: aiosqlite.Connection, guild_id: int, title_id: int, user_id: int) -> int | None:
-        async with conn.execute(
+    async def _delete(self, tx: Tx, guild_id: int, title_id: int, user_id: int) -> int | None:
+        row = await tx.fetchone(
             "DELETE FROM ratings WHERE guild_id = ? AND title_id = ? AND user_id = ? RETURNING score",
             (guild_id, title_id, user_id),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return None if row is None else int(row[0])
 
     async def get_user_score(self, guild_id: int, title_id: int, user_id: int) -> int | None:
@@ -182,12 +181,7 @@ class RatingRepo:
 
     async def user_ratings(self, guild_id: int, user_id: int, limit: int, offset: int = 0) -> list[UserRating]:
         """A member's scores in this server, highest first (then most recent)."""
-        rows = await self.db.fetchall(
-            "SELECT r.title_id, t.name, r.score, r.updated_at FROM ratings AS r "
-            "JOIN titles AS t ON t.id = r.title_id WHERE r.guild_id = ? AND r.user_id = ? "
-            "ORDER BY r.score DESC, r.updated_at DESC, r.title_id LIMIT ? OFFSET ?",
-            (guild_id, user_id, limit, offset),
-        )
+        rows = await self.db.fetchall(_MEMBER_SCORES + " LIMIT ? OFFSET ?", (guild_id, user_id, limit, offset))
         return [UserRating(row[0], row[1], row[2], row[3]) for row in rows]
 
     async def member_scores(self, guild_id: int, user_id: int) -> dict[int, int]:
@@ -205,29 +199,26 @@ class RatingRepo:
 
     async def export_rows(self, guild_id: int, user_id: int) -> list[UserRating]:
         """Every score of the member in this server, highest first, for the CSV export."""
-        return await self.user_ratings(guild_id, user_id, limit=-1)
+        rows = await self.db.fetchall(_MEMBER_SCORES, (guild_id, user_id))
+        return [UserRating(row[0], row[1], row[2], row[3]) for row in rows]
 
     async def forget_user(self, guild_id: int, user_id: int) -> int:
         """Delete all of the member's scores in this server; returns how many there were."""
-        async with self.db.transaction() as conn:
-            cursor = await conn.execute("DELETE FROM ratings WHERE guild_id = ? AND user_id = ?", (guild_id, user_id))
-            deleted = cursor.rowcount
-            await cursor.close()
-        return deleted
+        return await self.db.execute("DELETE FROM ratings WHERE guild_id = ? AND user_id = ?", (guild_id, user_id))
 
     async def remove_by_moderator(self, guild_id: int, title_id: int, user_id: int, moderator_id: int) -> bool:
         """Remove one member's score and record who removed it and when; False if there was none."""
-        async with self.db.transaction() as conn:
-            previous = await self._delete(conn, guild_id, title_id, user_id)
+        async with self.db.transaction() as tx:
+            previous = await self._delete(tx, guild_id, title_id, user_id)
             if previous is not None:
-                await conn.execute(
+                await tx.execute(
                     "INSERT INTO rating_removals (guild_id, title_id, user_id, score, moderator_id) "
                     "VALUES (?, ?, ?, ?, ?)",
                     (guild_id, title_id, user_id, previous, moderator_id),
                 )
         return previous is not None
 
-    async def removals(self, guild_id: int, limit: int = 50) -> list[sqlite3.Row]:
+    async def removals(self, guild_id: int, limit: int = 50) -> list[Row]:
         """The most recent moderator removals in this server (the audit log)."""
         return await self.db.fetchall(
             "SELECT title_id, user_id, score, moderator_id, removed_at FROM rating_removals "
@@ -318,13 +309,13 @@ class RatingRepo:
 
     async def rebuild_aggregates(self) -> None:
         """Recompute every aggregate from the ratings (repair after drift, or after a bulk load)."""
-        async with self.db.transaction() as conn:
-            await conn.execute("DELETE FROM rating_aggregates")
-            await conn.execute("DELETE FROM rating_totals")
-            await conn.execute(
+        async with self.db.transaction() as tx:
+            await tx.execute("DELETE FROM rating_aggregates")
+            await tx.execute("DELETE FROM rating_totals")
+            await tx.execute(
                 f"INSERT INTO rating_aggregates (guild_id, title_id, count, total, total_sq, {_HIST}) " + _RECOUNT
             )
-            await conn.execute(
+            await tx.execute(
                 "INSERT INTO rating_totals (guild_id, count, total) "
                 "SELECT guild_id, COUNT(*), SUM(score) FROM ratings GROUP BY guild_id"
             )

@@ -2,40 +2,34 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
-
-import aiosqlite
 
 from bot.comparisons.graph import EdgeKind
 from bot.errors import Conflict
 from bot.reviews.models import NewReview, Published, Review, ReviewListEntry, ReviewListPage, Revision
 from bot.storage.comparisons import delete_review_edges, write_review_edges
-from bot.storage.db import Database
+from bot.storage.db import NOW, Database, Row, Tx
 
-_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 _COLUMNS = (
     "id, guild_id, title_id, author_id, status, score, score_raw, text, analysis, "
     "channel_id, message_id, thread_id, created_at, updated_at, corrections"
 )
 
 
-def _review(row: sqlite3.Row) -> Review:
+def _review(row: Row) -> Review:
     return Review(**dict(row))
 
 
-async def _current(conn: aiosqlite.Connection, guild_id: int, title_id: int) -> Review | None:
-    async with conn.execute(
+async def _current(tx: Tx, guild_id: int, title_id: int) -> Review | None:
+    row = await tx.fetchone(
         f"SELECT {_COLUMNS} FROM reviews WHERE guild_id = ? AND title_id = ? AND status = 'current'",
         (guild_id, title_id),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return _review(row) if row else None
 
 
-async def _by_id(conn: aiosqlite.Connection, review_id: int) -> Review:
-    async with conn.execute(f"SELECT {_COLUMNS} FROM reviews WHERE id = ?", (review_id,)) as cursor:
-        row = await cursor.fetchone()
+async def _by_id(tx: Tx, review_id: int) -> Review:
+    row = await tx.fetchone(f"SELECT {_COLUMNS} FROM reviews WHERE id = ?", (review_id,))
     if row is None:
         raise LookupError(f"review {review_id} vanished inside its own transaction")
     return _review(row)
@@ -55,33 +49,34 @@ class ReviewRepo:
 
         Raises Conflict when the title already has a current review and replace is False.
         """
-        async with self.db.transaction() as conn:
-            old = await _current(conn, new.guild_id, new.title_id)
+        async with self.db.transaction() as tx:
+            old = await _current(tx, new.guild_id, new.title_id)
             if old is not None and not replace:
                 raise Conflict("This title already has an official review in this server; replace it instead.")
             if old is not None:
-                await conn.execute(
-                    f"UPDATE reviews SET status = 'replaced', updated_at = {_NOW} WHERE id = ?", (old.id,)
+                await tx.execute(
+                    f"UPDATE reviews SET status = 'replaced', updated_at = {NOW[tx.dialect]} WHERE id = ?", (old.id,)
                 )
-            cursor = await conn.execute(
+            inserted = await tx.fetchone(
                 "INSERT INTO reviews (guild_id, title_id, author_id, score, score_raw, text, analysis, "
-                "channel_id, message_id, thread_id, corrections) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "channel_id, message_id, thread_id, corrections) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "RETURNING id",
                 (
                     new.guild_id, new.title_id, new.author_id, new.score, new.score_raw, new.text,
                     new.analysis, new.channel_id, new.message_id, new.thread_id, new.corrections,
                 ),
             )  # fmt: skip
-            review_id = cursor.lastrowid
-            assert review_id is not None
+            assert inserted is not None
+            review_id = int(inserted[0])
             if old is not None:
                 # The replaced text stays reachable from the title's current review (/review history).
-                await conn.execute(
+                await tx.execute(
                     "INSERT INTO review_revisions (review_id, text, score, editor_id, created_at, corrections) "
                     "SELECT ?, text, score, author_id, updated_at, corrections FROM reviews WHERE id = ?",
                     (review_id, old.id),
                 )
-            await write_review_edges(conn, new.guild_id, review_id, new.title_id, edges)
-            return Published(await _by_id(conn, review_id), old)
+            await write_review_edges(tx, new.guild_id, review_id, new.title_id, edges)
+            return Published(await _by_id(tx, review_id), old)
 
     async def edit(
         self,
@@ -97,22 +92,22 @@ class ReviewRepo:
     ) -> Review:
         """Change a current review's text (and, given, its parsed comparison edges) in one transaction;
         the previous text and score are kept as a revision. Conflict if it is no longer current."""
-        async with self.db.transaction() as conn:
-            await conn.execute(
+        async with self.db.transaction() as tx:
+            await tx.execute(
                 "INSERT INTO review_revisions (review_id, text, score, editor_id, corrections) "
                 "SELECT id, text, score, ?, corrections FROM reviews WHERE id = ? AND status = 'current'",
                 (editor_id, review_id),
             )
-            cursor = await conn.execute(
+            changed = await tx.execute(
                 "UPDATE reviews SET text = ?, score = ?, score_raw = ?, analysis = ?, corrections = ?, "
-                f"updated_at = {_NOW} WHERE id = ? AND status = 'current'",
+                f"updated_at = {NOW[tx.dialect]} WHERE id = ? AND status = 'current'",
                 (text, score, score_raw, analysis, corrections, review_id),
             )
-            if cursor.rowcount != 1:
+            if changed != 1:
                 raise Conflict("That review was deleted or replaced meanwhile; nothing was changed.")
-            review = await _by_id(conn, review_id)
+            review = await _by_id(tx, review_id)
             if edges is not None:
-                await write_review_edges(conn, review.guild_id, review.id, review.title_id, edges)
+                await write_review_edges(tx, review.guild_id, review.id, review.title_id, edges)
             return review
 
     async def current(self, guild_id: int, title_id: int) -> Review | None:
@@ -185,17 +180,15 @@ class ReviewRepo:
     async def delete(self, review_id: int) -> bool:
         """Mark a current review deleted and forget its comparison edges, in one transaction (member ratings
         are kept); False if it was not current."""
-        async with self.db.transaction() as conn:
-            cursor = await conn.execute(
-                f"UPDATE reviews SET status = 'deleted', updated_at = {_NOW} WHERE id = ? AND status = 'current' "
-                "RETURNING guild_id",
+        async with self.db.transaction() as tx:
+            row = await tx.fetchone(
+                f"UPDATE reviews SET status = 'deleted', updated_at = {NOW[tx.dialect]} "
+                "WHERE id = ? AND status = 'current' RETURNING guild_id",
                 (review_id,),
             )
-            row = await cursor.fetchone()
-            await cursor.close()
             if row is None:
                 return False
-            await delete_review_edges(conn, row[0], review_id)
+            await delete_review_edges(tx, row[0], review_id)
             return True
 
     async def current_ids(self, guild_id: int, review_ids: Iterable[int]) -> set[int]:

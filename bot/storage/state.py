@@ -24,7 +24,7 @@ class StateRepo:
 
     async def counts(self) -> dict[str, int]:
         """Row counts of the tables users care about (0 when a table does not exist)."""
-        present = {row["name"] for row in await self.db.fetchall("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        present = await self.db.table_names()
         result = {}
         for label, table in COUNTED_TABLES.items():
             if table in present:
@@ -35,5 +35,4 @@ class StateRepo:
         return result
 
     async def integrity(self) -> str:
-        row = await self.db.fetchone("PRAGMA quick_check")
-        return str(row[0]) if row else "no answer"
+        return await self.db.integrity()

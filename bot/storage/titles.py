@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-import aiosqlite
-
 from bot.catalog.models import TYPES, AniListMedia, CatalogEntry, ImportReport, SkippedEntry, Title
 from bot.catalog.normalize import fold
 from bot.catalog.validate import tidy_name
-from bot.storage.db import Database
+from bot.storage.db import NOW_SECONDS, Database, Row, Tx
 
 Progress = Callable[[int], object]
 
@@ -51,7 +48,7 @@ def _row_of(entry: CatalogEntry) -> _Row:
     )
 
 
-def _title_of(row: sqlite3.Row, aliases: Iterable[str] = (), sources: Iterable[str] = ()) -> Title:
+def _title_of(row: Row, aliases: Iterable[str] = (), sources: Iterable[str] = ()) -> Title:
     return Title(
         id=row["id"],
         name=row["name"],
@@ -133,25 +130,25 @@ class TitleRepo:
             json.dumps([genre.lower() for genre in media.genres], ensure_ascii=False),
         )
         marks = ", ".join("?" for _ in urls)
-        async with self.db.transaction() as conn:
-            rows = await conn.execute_fetchall(
+        async with self.db.transaction() as tx:
+            existing = await tx.fetchone(
                 f"SELECT title_id FROM title_sources WHERE url IN ({marks}) ORDER BY title_id", urls
             )
-            existing = next(iter(rows), None)
             if existing is not None:
                 title_id = int(existing[0])
             else:
-                cursor = await conn.execute(
+                inserted = await tx.fetchone(
                     "INSERT INTO titles (name, type, year, season, episodes, picture, studios, tags, local) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)",
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0) RETURNING id",
                     row,
                 )
-                title_id = int(cursor.lastrowid or 0)
-                await conn.executemany(
-                    "INSERT OR IGNORE INTO title_names (title_id, name) VALUES (?, ?)",
+                assert inserted is not None
+                title_id = int(inserted[0])
+                await tx.executemany(
+                    "INSERT INTO title_names (title_id, name) VALUES (?, ?) ON CONFLICT DO NOTHING",
                     [(title_id, alias) for alias in names[1:]],
                 )
-                await conn.executemany(
+                await tx.executemany(
                     "INSERT INTO title_sources (url, title_id) VALUES (?, ?)", [(url, title_id) for url in urls]
                 )
         title = await self.get(title_id)
@@ -210,9 +207,9 @@ class TitleRepo:
         report = ImportReport(source=source, entries=len(entries) + len(skipped))
         for entry in sorted(skipped, key=lambda skip: skip.number):
             report.skip(entry)
-        async with self.db.transaction() as conn:
-            await _ImportRun(conn, report, progress).run(entries)
-            await conn.execute(
+        async with self.db.transaction() as tx:
+            await _ImportRun(tx, report, progress).run(entries)
+            await tx.execute(
                 "INSERT INTO catalog_imports (source, entries, created, updated, unchanged, skipped) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (source, report.entries, report.created, report.updated, report.unchanged, report.skipped),
@@ -241,8 +238,8 @@ class _Writes:
 class _ImportRun:
     """One import: read the current catalog, work out every change in memory, then write in bulk."""
 
-    def __init__(self, conn: aiosqlite.Connection, report: ImportReport, progress: Progress | None) -> None:
-        self.conn = conn
+    def __init__(self, tx: Tx, report: ImportReport, progress: Progress | None) -> None:
+        self.tx = tx
         self.report = report
         self.progress = progress
         self._reported = 0
@@ -268,18 +265,18 @@ class _ImportRun:
         await self._write()
 
     async def _load(self) -> None:
-        conn = self.conn
-        self.owner = {row[0]: row[1] for row in await conn.execute_fetchall("SELECT url, title_id FROM title_sources")}
+        tx = self.tx
+        self.owner = {row[0]: row[1] for row in await tx.fetchall("SELECT url, title_id FROM title_sources")}
         for url, title_id in self.owner.items():
             self.sources_of[title_id].add(url)
-        for row in await conn.execute_fetchall(
+        for row in await tx.fetchall(
             "SELECT id, name, type, year, season, episodes, picture, studios, tags FROM titles WHERE local = 0"
         ):
             self.stored[row[0]] = _Row(*row[1:])
-        for title_id, name in await conn.execute_fetchall("SELECT title_id, name FROM title_names"):
+        for title_id, name in await tx.fetchall("SELECT title_id, name FROM title_names"):
             self.names[title_id].add(name)
-        rows = list(await conn.execute_fetchall("SELECT COALESCE(MAX(id), 0) FROM titles"))
-        self.next_id = int(rows[0][0]) + 1
+        top = await tx.fetchone("SELECT COALESCE(MAX(id), 0) FROM titles")
+        self.next_id = int(top[0] if top else 0) + 1
 
     def _apply(self, entry: CatalogEntry) -> None:
         urls = [url for url in entry.sources if url not in self.claimed_urls]
@@ -322,22 +319,24 @@ class _ImportRun:
         writes.sources.extend((url, title_id) for url in urls if owner.get(url) != title_id)
 
     async def _write(self) -> None:
-        conn, writes = self.conn, self.writes
-        await conn.executemany(
+        tx, writes = self.tx, self.writes
+        await tx.executemany(
             "INSERT INTO titles (id, name, type, year, season, episodes, picture, studios, tags, local) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
             writes.new_titles,
         )
-        await conn.executemany(
+        await tx.executemany(
             "UPDATE titles SET name = ?, type = ?, year = ?, season = ?, episodes = ?, picture = ?, "
-            "studios = ?, tags = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
+            f"studios = ?, tags = ?, updated_at = {NOW_SECONDS[tx.dialect]} WHERE id = ?",
             writes.changed_titles,
         )
-        await conn.executemany("DELETE FROM title_names WHERE title_id = ?", writes.renamed)
-        await conn.executemany("INSERT OR IGNORE INTO title_names (title_id, name) VALUES (?, ?)", writes.names)
+        await tx.executemany("DELETE FROM title_names WHERE title_id = ?", writes.renamed)
+        await tx.executemany(
+            "INSERT INTO title_names (title_id, name) VALUES (?, ?) ON CONFLICT DO NOTHING", writes.names
+        )
         # Deletes first: a URL dropped by one title may be taken by another in the same import.
-        await conn.executemany("DELETE FROM title_sources WHERE url = ?", writes.dropped_urls)
-        await conn.executemany(
+        await tx.executemany("DELETE FROM title_sources WHERE url = ?", writes.dropped_urls)
+        await tx.executemany(
             "INSERT INTO title_sources (url, title_id) VALUES (?, ?) "
             "ON CONFLICT (url) DO UPDATE SET title_id = excluded.title_id",
             writes.sources,

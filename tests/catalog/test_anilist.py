@@ -16,7 +16,7 @@ from aiohttp.test_utils import TestServer
 
 from bot.catalog.anilist import CACHE_VERSION, AniListClient, AniListMedia, TokenBucket
 from bot.storage.anilist_cache import AniListCache
-from bot.storage.db import Database
+from bot.storage.db import open_database
 
 Reply = Callable[[], Awaitable[web.Response]]
 
@@ -96,7 +96,7 @@ async def fake() -> AsyncIterator[tuple[FakeAniList, str]]:
 
 @pytest.fixture
 async def cache(tmp_path: Path) -> AsyncIterator[AniListCache]:
-    db = await Database.open(tmp_path / "kansou.db")
+    db = await open_database(tmp_path / "kansou.db")
     yield AniListCache(db)
     await db.close()
 

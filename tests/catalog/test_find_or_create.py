@@ -11,7 +11,7 @@ from bot.catalog.index import CatalogIndex
 from bot.catalog.models import AniListMedia, Title
 from bot.catalog.service import CatalogService, same_show
 from bot.errors import InvalidInput
-from bot.storage.db import Database
+from bot.storage.db import Database, open_database
 from bot.storage.local_titles import LocalTitleRepo
 from bot.storage.merge import merge_title
 from bot.storage.ratings import RatingRepo
@@ -55,7 +55,7 @@ class StubAniList:
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
     path = tmp_path / "kansou.db"
     await seed_titles(path, sample_titles())
-    database = await Database.open(path)
+    database = await open_database(path)
     yield database
     await database.close()
 

@@ -14,7 +14,7 @@ from bot.catalog.loading import snapshot_path
 from bot.cli.catalog import add_catalog_parser
 from bot.client import KansouBot, create_bot
 from bot.config import Settings
-from bot.storage.db import Database
+from bot.storage.db import open_database
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ async def run_import(settings: Settings, path: Path) -> None:
     parser = argparse.ArgumentParser()
     add_catalog_parser(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["catalog", "import", str(path)])
-    db = await Database.open(settings.db_path)
+    db = await open_database(settings.database)
     try:
         assert await args.func(args, db) == 0
     finally:

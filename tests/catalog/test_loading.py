@@ -13,7 +13,7 @@ from bot.catalog.loading import build_snapshot, open_index, saved_index, snapsho
 from bot.catalog.models import AniListMedia, CatalogEntry, Title
 from bot.catalog.service import CatalogService
 from bot.catalog.snapshot import Snapshot
-from bot.storage.db import Database
+from bot.storage.db import Database, open_database
 from bot.storage.local_titles import LocalTitleRepo
 from bot.storage.titles import TitleRepo
 from tests.catalog.sample import sample_titles
@@ -40,8 +40,8 @@ def catalog_service(repo: TitleRepo, index: CatalogIndex) -> CatalogService:
 @pytest.fixture
 async def repo(db: Database, tmp_path: Path) -> TitleRepo:
     await db.close()
-    await seed_titles(db.path, sample_titles())
-    return TitleRepo(await Database.open(db.path))
+    await seed_titles(db.target, sample_titles())
+    return TitleRepo(await open_database(db.target, files=db.path))
 
 
 def test_the_snapshot_sits_beside_the_database(tmp_path: Path) -> None:

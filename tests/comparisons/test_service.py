@@ -11,7 +11,7 @@ from bot.comparisons import service as service_module
 from bot.comparisons.service import ComparisonService
 from bot.errors import InvalidInput, NotFound
 from bot.storage.comparisons import ComparisonRepo
-from bot.storage.db import Database
+from bot.storage.db import open_database
 from bot.storage.ratings import RatingRepo
 from bot.storage.reviews import ReviewRepo
 
@@ -27,7 +27,7 @@ TITLES = {
 
 @pytest.fixture
 async def service(tmp_path: Path):
-    db = await Database.open(tmp_path / "kansou.db")
+    db = await open_database(tmp_path / "kansou.db")
     await db.executemany("INSERT INTO titles (id, name) VALUES (?, ?)", [(t.id, t.name) for t in TITLES.values()])
     yield ComparisonService(ComparisonRepo(db), RatingRepo(db), TITLES, reviews=ReviewRepo(db))
     await db.close()

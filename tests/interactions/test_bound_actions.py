@@ -9,7 +9,7 @@ import pytest
 from bot.client import create_bot
 from bot.config import Settings
 from bot.interactions.binding import NOT_A_CHOICE, NOT_IN_SERVER, NOT_YOURS_OR_MODERATOR, OTHER_SERVER
-from bot.storage.db import Database
+from bot.storage.db import open_database
 from tests.cogs.reviews.review_support import METALLIC_ROUGE, button_id, corpus, posts, seed_catalog
 from tests.conftest import World
 from tests.interactions.forged import forged_component
@@ -23,7 +23,7 @@ OTHER_GUILD = 700_000_000_000_000_001
 
 @pytest.fixture
 async def simcord_bot(settings: Settings):
-    await seed_catalog(settings.db_path)
+    await seed_catalog(settings.database)
     return create_bot(settings)
 
 
@@ -35,7 +35,7 @@ def elsewhere(simcord_env):
 
 
 async def count(settings: Settings, table: str) -> int:
-    db = await Database.open(settings.db_path)
+    db = await open_database(settings.database)
     try:
         row = await db.fetchone(f"SELECT COUNT(*) AS n FROM {table}")
         return int(row["n"]) if row else 0

@@ -18,14 +18,14 @@ LONG_ID = 41
 @pytest.fixture
 async def catalog_titles(settings: Settings) -> list[Title]:
     """The sample catalog, then (id 41) a title whose name and aliases are 500 characters long."""
-    await seed_titles(settings.db_path, sample_titles())
+    await seed_titles(settings.database, sample_titles())
     long_title = Title(
         id=LONG_ID,
         name="Quokka " + "Endless Title Words " * 25,
         aliases=("Quokka Alias " + "y" * 487,),
         sources=("https://anilist.co/anime/999999",),
     )
-    return await seed_titles(settings.db_path, [long_title])
+    return await seed_titles(settings.database, [long_title])
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 
 from bot.client import create_bot
 from bot.config import Settings
-from bot.storage.db import Database
+from bot.storage.db import open_database
 from tests.cogs.reviews.review_support import button_id, corpus, posts
 
 ROUGE = "t:9"
@@ -24,7 +24,7 @@ def simcord_bot(settings: Settings, catalog_titles):
 
 
 async def scores(settings: Settings) -> list[tuple[int, int]]:
-    db = await Database.open(settings.db_path)
+    db = await open_database(settings.database)
     try:
         return [(r["user_id"], r["score"]) for r in await db.fetchall("SELECT user_id, score FROM ratings")]
     finally:

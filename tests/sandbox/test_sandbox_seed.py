@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.sandbox.app import SEEDED_KEY, SandboxOptions, mark_seeded, prepare_database, sandbox_settings
 from bot.sandbox.seed import MIN_VOTES, REVIEWED, SCORES, pick_title, seed
 from bot.sandbox.world import DEMO_GUILD_ID, DemoServer, build_demo_server
-from bot.storage.db import Database
+from bot.storage.sqlite import SQLiteDatabase
 from bot.storage.state import StateRepo
 
 pytestmark = pytest.mark.simcord(settle_timeout=2.0)
@@ -126,7 +126,7 @@ async def test_reset_starts_over(tmp_path: Path) -> None:
     """--reset deletes a seeded database: the demo is seeded again from scratch."""
     path = tmp_path / "s.db"
     assert await prepare_database(path, reset=False)
-    db = await Database.open(path)
+    db = await SQLiteDatabase.open(path)
     await StateRepo(db).set(SEEDED_KEY, "earlier")
     await db.close()
     assert not await prepare_database(path, reset=False)

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from bot.storage.anilist_cache import AniListCache
-from bot.storage.db import Database
+from bot.storage.db import open_database
 
 
 @pytest.fixture
 async def cache(tmp_path: Path) -> AsyncIterator[AniListCache]:
-    db = await Database.open(tmp_path / "kansou.db")
+    db = await open_database(tmp_path / "kansou.db")
     yield AniListCache(db)
     await db.close()
 

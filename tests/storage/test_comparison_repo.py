@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.storage.comparisons import ComparisonRepo
-from bot.storage.db import Database
+from bot.storage.db import open_database
 
 GUILD, OTHER_GUILD = 10, 20
 REVIEW = 500
@@ -15,7 +15,7 @@ REVIEW = 500
 
 @pytest.fixture
 async def repo(tmp_path: Path):
-    db = await Database.open(tmp_path / "kansou.db")
+    db = await open_database(tmp_path / "kansou.db")
     await db.executemany("INSERT INTO titles (id, name) VALUES (?, ?)", [(i, f"Show {i}") for i in range(1, 10)])
     yield ComparisonRepo(db)
     await db.close()

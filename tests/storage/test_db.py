@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from bot.storage.db import Database, StorageError, latest_version, migrations
+from bot.storage.sqlite import SQLiteDatabase
 
 
 async def pragma(db: Database, name: str) -> Any:
@@ -18,7 +19,7 @@ async def pragma(db: Database, name: str) -> Any:
 
 
 async def test_fresh_database_gets_every_migration_with_wal_and_foreign_keys(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "k.db")
+    db = await SQLiteDatabase.open(tmp_path / "k.db")
     try:
         assert await db.schema_version() == latest_version()
         assert await pragma(db, "journal_mode") == "wal"
@@ -37,7 +38,7 @@ async def test_database_from_an_older_version_upgrades_in_place(tmp_path: Path) 
         conn.executescript(first_sql)
         conn.execute(f"PRAGMA user_version = {first_number}")
         conn.execute("INSERT INTO guild_settings (guild_id, min_votes) VALUES (7, 5)")
-    db = await Database.open(path)
+    db = await SQLiteDatabase.open(path)
     try:
         assert await db.schema_version() == latest_version()
         row = await db.fetchone("SELECT min_votes FROM guild_settings WHERE guild_id = 7")
@@ -51,18 +52,18 @@ async def test_database_from_a_newer_version_is_refused_clearly(tmp_path: Path) 
     with sqlite3.connect(path) as conn:
         conn.execute(f"PRAGMA user_version = {latest_version() + 1}")
     with pytest.raises(StorageError, match="newer than this kansou"):
-        await Database.open(path)
+        await SQLiteDatabase.open(path)
 
 
 async def test_a_file_that_is_not_sqlite_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "junk.db"
     path.write_bytes(b"this is not a database" * 100)
     with pytest.raises(StorageError, match="not a usable SQLite database"):
-        await Database.open(path)
+        await SQLiteDatabase.open(path)
 
 
 async def test_a_failed_transaction_leaves_nothing_behind(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "k.db")
+    db = await SQLiteDatabase.open(tmp_path / "k.db")
     try:
         with pytest.raises(RuntimeError):
             async with db.transaction() as conn:
@@ -74,7 +75,7 @@ async def test_a_failed_transaction_leaves_nothing_behind(tmp_path: Path) -> Non
 
 
 async def test_backup_is_a_database_holding_the_same_rows(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "live.db")
+    db = await SQLiteDatabase.open(tmp_path / "live.db")
     try:
         await db.executemany("INSERT INTO bot_state (key, value) VALUES (?, ?)", [(f"k{i}", str(i)) for i in range(50)])
         target = await db.backup(tmp_path / "copy.db")
@@ -82,7 +83,7 @@ async def test_backup_is_a_database_holding_the_same_rows(tmp_path: Path) -> Non
             await db.backup(target)
     finally:
         await db.close()
-    copy = await Database.open(target)
+    copy = await SQLiteDatabase.open(target)
     try:
         assert await copy.schema_version() == latest_version()
         rows = await copy.fetchall("SELECT key, value FROM bot_state WHERE key LIKE 'k%' ORDER BY CAST(value AS INT)")

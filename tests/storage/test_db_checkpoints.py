@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 
 from bot.storage.db import Database
+from bot.storage.sqlite import SQLiteDatabase
 
 
 async def write_rows(db: Database, start: int, count: int) -> None:
@@ -15,7 +16,7 @@ async def write_rows(db: Database, start: int, count: int) -> None:
 
 
 async def test_sqlites_automatic_checkpoint_is_off_and_the_background_one_runs(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "k.db")
+    db = await SQLiteDatabase.open(tmp_path / "k.db")
     try:
         await db.start_checkpoints(after_writes=10)
         row = await db.fetchone("PRAGMA wal_autocheckpoint")
@@ -33,7 +34,7 @@ async def test_sqlites_automatic_checkpoint_is_off_and_the_background_one_runs(t
 
 
 async def test_the_log_is_reused_after_each_checkpoint_instead_of_growing(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "k.db")
+    db = await SQLiteDatabase.open(tmp_path / "k.db")
     wal = tmp_path / "k.db-wal"
     try:
         await db.start_checkpoints(after_writes=10**9)  # checkpoints by hand below
@@ -51,7 +52,7 @@ async def test_the_log_is_reused_after_each_checkpoint_instead_of_growing(tmp_pa
 
 async def test_writes_with_returning_count_towards_the_next_checkpoint(tmp_path: Path) -> None:
     """/rate's upsert is a fetchone (INSERT ... RETURNING): it must count as a write, or the log never shrinks."""
-    db = await Database.open(tmp_path / "k.db")
+    db = await SQLiteDatabase.open(tmp_path / "k.db")
     try:
         await db.start_checkpoints(after_writes=5)
         for n in range(200):  # bounded

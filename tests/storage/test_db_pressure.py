@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from bot.errors import StorageUnavailable
-from bot.storage.db import Database, when_storage_waits
+from bot.storage.db import NotNullViolation, when_storage_waits
+from bot.storage.sqlite import SQLiteDatabase
 
 
 def hold_write_lock(path: Path) -> sqlite3.Connection:
@@ -20,13 +22,20 @@ def hold_write_lock(path: Path) -> sqlite3.Connection:
     return other
 
 
-async def count_state(db: Database) -> int:
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[SQLiteDatabase]:
+    database = await SQLiteDatabase.open(tmp_path / "kansou.db")
+    yield database
+    await database.close()
+
+
+async def count_state(db: SQLiteDatabase) -> int:
     row = await db.fetchone("SELECT COUNT(*) FROM bot_state")
     assert row is not None
     return int(row[0])
 
 
-async def test_a_write_waits_for_a_busy_database_and_says_so_once(db: Database) -> None:
+async def test_a_write_waits_for_a_busy_database_and_says_so_once(db: SQLiteDatabase) -> None:
     other = hold_write_lock(db.path)
     waits: list[float] = []
 
@@ -46,7 +55,9 @@ async def test_a_write_waits_for_a_busy_database_and_says_so_once(db: Database) 
 
 
 @pytest.mark.parametrize("how", ["statement", "transaction"])
-async def test_a_database_busy_past_the_limit_is_a_clear_busy_error_and_nothing_changes(db: Database, how: str) -> None:
+async def test_a_database_busy_past_the_limit_is_a_clear_busy_error_and_nothing_changes(
+    db: SQLiteDatabase, how: str
+) -> None:
     db.busy_retry_seconds = 0.5
     other = hold_write_lock(db.path)
     try:
@@ -64,7 +75,7 @@ async def test_a_database_busy_past_the_limit_is_a_clear_busy_error_and_nothing_
     await db.execute("INSERT INTO bot_state (key, value) VALUES ('a', '1')")  # usable again at once
 
 
-async def test_a_full_disk_is_a_clear_full_error_and_the_transaction_is_rolled_back(db: Database) -> None:
+async def test_a_full_disk_is_a_clear_full_error_and_the_transaction_is_rolled_back(db: SQLiteDatabase) -> None:
     row = await db.fetchone("PRAGMA page_count")
     assert row is not None
     await db.execute(f"PRAGMA max_page_count = {row[0]}")  # SQLite answers SQLITE_FULL, as on a full disk
@@ -77,7 +88,7 @@ async def test_a_full_disk_is_a_clear_full_error_and_the_transaction_is_rolled_b
     assert await count_state(db) == 0
 
 
-async def test_a_read_only_database_is_a_clear_read_only_error(db: Database) -> None:
+async def test_a_read_only_database_is_a_clear_read_only_error(db: SQLiteDatabase) -> None:
     await db.execute("PRAGMA query_only = 1")
     with pytest.raises(StorageUnavailable) as caught:
         await db.execute("INSERT INTO bot_state (key, value) VALUES ('a', '1')")
@@ -85,6 +96,6 @@ async def test_a_read_only_database_is_a_clear_read_only_error(db: Database) -> 
     assert await count_state(db) == 0
 
 
-async def test_other_sqlite_errors_are_left_alone(db: Database) -> None:
-    with pytest.raises(sqlite3.IntegrityError):
+async def test_a_broken_constraint_is_a_typed_constraint_error(db: SQLiteDatabase) -> None:
+    with pytest.raises(NotNullViolation):
         await db.execute("INSERT INTO bot_state (key, value) VALUES (NULL, NULL)")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.errors import Conflict, NotFound
-from bot.storage.db import Database, migrations
+from bot.storage.db import Database, migrations, open_database
 from bot.storage.local_titles import LocalTitleRepo
 from bot.storage.ratings import RatingRepo
 from bot.storage.titles import TitleRepo
@@ -87,7 +87,7 @@ async def test_the_migration_gives_each_older_local_title_to_the_server_that_use
             INSERT INTO comparison_edges (guild_id, review_id, title_id, other_title_id) VALUES (1003, 1, 1, 5);
             """
         )
-    db = await Database.open(path)
+    db = await open_database(path)
     try:
         titles = {(t.name, t.guild_id): t for t in await TitleRepo(db).local_titles()}
         assert set(titles) == {("Shared Local", G1), ("Shared Local", G2), ("Shared Local", G3), ("Only G2", G2)}

@@ -11,7 +11,7 @@ import pytest
 from bot.comparisons.similarity import neighbours
 from bot.errors import NotFound
 from bot.scores.stats import Aggregate, weighted_rating
-from bot.storage.db import Database
+from bot.storage.db import Database, open_database
 from bot.storage.ratings import RatingRepo
 
 GUILD, OTHER_GUILD = 1001, 2002
@@ -224,11 +224,11 @@ async def test_drift_is_reported_and_repaired(db: Database, repo: RatingRepo) ->
 
 async def test_scores_survive_reopening_the_database(tmp_path: Path) -> None:
     """A score acknowledged by rate() is committed: a new connection sees it."""
-    db = await Database.open(tmp_path / "k.db")
+    db = await open_database(tmp_path / "k.db")
     (title,) = await add_titles(db, "Planetes")
     await RatingRepo(db).rate(GUILD, title, 1, 9)
     await db.close()
-    reopened = await Database.open(tmp_path / "k.db")
+    reopened = await open_database(tmp_path / "k.db")
     try:
         assert await RatingRepo(reopened).aggregate(GUILD, title) == Aggregate.of([9])
     finally:

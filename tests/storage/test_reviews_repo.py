@@ -3,7 +3,6 @@ reads, paging, delete."""
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pytest
 
 from bot.errors import Conflict
 from bot.storage.comparisons import ComparisonRepo
-from bot.storage.db import Database
+from bot.storage.db import ForeignKeyViolation, open_database
 from bot.storage.reviews import NewReview, ReviewRepo
 
 GUILD, OTHER = 10, 20
@@ -19,7 +18,7 @@ GUILD, OTHER = 10, 20
 
 @pytest.fixture
 async def repo(tmp_path: Path):
-    db = await Database.open(tmp_path / "kansou.db")
+    db = await open_database(tmp_path / "kansou.db")
     await db.executemany("INSERT INTO titles (id, name) VALUES (?, ?)", [(i, f"Show {i}") for i in range(1, 6)])
     yield ReviewRepo(db)
     await db.close()
@@ -80,7 +79,7 @@ async def test_a_publish_and_its_edges_are_stored_together(repo: ReviewRepo) -> 
 async def test_a_replacing_publish_that_fails_midway_stores_nothing(repo: ReviewRepo) -> None:
     """One transaction: an edge that cannot be stored leaves the old review current, with no new row or revision."""
     first = await repo.publish(new(text="Old text"), replace=False)
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(ForeignKeyViolation):
         await repo.publish(new(text="New text", message=200), replace=True, edges=[(999, "comparison", "")])
     current = await repo.current(GUILD, 1)
     assert current is not None and current.id == first.review.id
@@ -99,7 +98,7 @@ async def test_edit_keeps_the_previous_text_as_a_revision(repo: ReviewRepo) -> N
 async def test_an_edit_that_fails_midway_changes_nothing(repo: ReviewRepo) -> None:
     """The text, the revision and the edges change in one transaction, or not at all."""
     before = (await repo.publish(new(text="First"), replace=False, edges=[(2, "comparison", "")])).review
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(ForeignKeyViolation):
         await repo.edit(
             before.id, text="Second", score=8.0, score_raw="8/10", analysis="{}", editor_id=9,
             edges=[(999, "comparison", "")],

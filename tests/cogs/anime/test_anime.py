@@ -62,8 +62,8 @@ class StubAniList:
 @pytest.fixture
 async def catalog_titles(settings: Settings) -> list[Title]:
     """The sample catalog, then (id 41) a title with 500-character names, 300 tags and 100 links."""
-    await seed_titles(settings.db_path, sample_titles())
-    return await seed_titles(settings.db_path, [huge_title()])
+    await seed_titles(settings.database, sample_titles())
+    return await seed_titles(settings.database, [huge_title()])
 
 
 @pytest.fixture

@@ -66,7 +66,7 @@ def stub() -> StubAniList:
 @pytest.fixture
 async def catalog_titles(settings: Settings) -> None:
     """The sample catalog without Your Name. (Kimi no Na wa), so that film is missing."""
-    await seed_titles(settings.db_path, [t for t in sample_titles() if t.name != "Your Name."])
+    await seed_titles(settings.database, [t for t in sample_titles() if t.name != "Your Name."])
 
 
 @pytest.fixture

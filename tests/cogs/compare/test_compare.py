@@ -10,7 +10,7 @@ import pytest
 from bot.client import create_bot
 from bot.config import Settings
 from bot.errors import InvalidInput, NotFound, PermissionDenied
-from bot.storage.db import Database
+from bot.storage.db import open_database
 
 BEBOP, CHAMPLOO, TRIGUN, KON, DANDY, OUTLAW = 1, 2, 3, 4, 5, 6
 TITLES = [
@@ -24,9 +24,9 @@ TITLES = [
 REVIEW_OF_BEBOP, REVIEW_OF_TRIGUN = 100, 101
 
 
-async def seed_titles(path: Path) -> None:
+async def seed_titles(path: str | Path) -> None:
     """Titles with tags, studios and an AniList page, before the bot loads its catalog."""
-    db = await Database.open(path)
+    db = await open_database(path)
     try:
         for title_id, name, tags, studios in TITLES:
             await db.execute(
@@ -41,9 +41,9 @@ async def seed_titles(path: Path) -> None:
         await db.close()
 
 
-async def seed_server(path: Path, guild_id: int, members: list[int]) -> None:
+async def seed_server(path: str | Path, guild_id: int, members: list[int]) -> None:
     """Two official reviews (Trigun's posted), their edges and four members' scores, via a second connection."""
-    db = await Database.open(path)
+    db = await open_database(path)
     try:
         await db.executemany(
             "INSERT INTO reviews (id, guild_id, title_id, author_id, text, score, score_raw, channel_id, message_id) "
@@ -76,7 +76,7 @@ async def seed_server(path: Path, guild_id: int, members: list[int]) -> None:
 
 @pytest.fixture
 async def simcord_bot(settings: Settings):
-    await seed_titles(settings.db_path)
+    await seed_titles(settings.database)
     return create_bot(settings)
 
 
@@ -84,7 +84,7 @@ async def simcord_bot(settings: Settings):
 async def club(world, settings: Settings):
     """The server with four members who scored titles, two official reviews and their comparison edges."""
     world.raters = [world.member(f"rater{i}") for i in range(1, 5)]
-    await seed_server(settings.db_path, world.guild.id, [m.id for m in world.raters])
+    await seed_server(settings.database, world.guild.id, [m.id for m in world.raters])
     return world
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
-from bot.storage.db import Database
+from bot.storage.db import open_database
 from tests.catalog.sample import sample_titles
 from tests.conftest import seed_titles
 
@@ -14,8 +14,8 @@ CORPUS = Path(__file__).resolve().parents[2] / "reviews" / "corpus"
 METALLIC_ROUGE, CAROLE, FRIEREN, DEATH_PARADE, MONSTER = 9, 10, 24, 8, 14
 
 
-async def seed_catalog(path: Path) -> None:
-    """The shared sample catalog in the database file, before the bot loads it."""
+async def seed_catalog(path: str | Path) -> None:
+    """The shared sample catalog in the database, before the bot loads it."""
     await seed_titles(path, sample_titles())
 
 
@@ -63,7 +63,7 @@ def answered_errors(env: Any) -> list[type]:
 
 async def rows(settings: Settings, sql: str) -> list[tuple]:
     """Rows of a query on the bot's database file, read with a connection of its own."""
-    db = await Database.open(settings.db_path)
+    db = await open_database(settings.database)
     try:
         return [tuple(r) for r in await db.fetchall(sql)]
     finally:

@@ -6,7 +6,7 @@ import pytest
 
 from bot.client import create_bot
 from bot.config import Settings
-from bot.storage.db import Database
+from bot.storage.db import open_database
 from tests.cogs.reviews.review_support import (
     METALLIC_ROUGE,
     button_id,
@@ -27,13 +27,13 @@ REVIEW = corpus("02_metallic_rouge_prose.md")
 
 @pytest.fixture
 async def simcord_bot(settings: Settings):
-    await seed_catalog(settings.db_path)
+    await seed_catalog(settings.database)
     return create_bot(settings)
 
 
 async def stored_reviews(settings: Settings) -> list[tuple[str, float | None]]:
     """(status, score) of every review row, read through a second connection."""
-    db = await Database.open(settings.db_path)
+    db = await open_database(settings.database)
     try:
         return [(r["status"], r["score"]) for r in await db.fetchall("SELECT status, score FROM reviews ORDER BY id")]
     finally:
@@ -123,7 +123,7 @@ async def test_cancel_publishes_nothing(world, settings) -> None:
 
 
 async def local_titles(settings: Settings) -> list[str]:
-    db = await Database.open(settings.db_path)
+    db = await open_database(settings.database)
     try:
         rows = await db.fetchall("SELECT name FROM titles WHERE local = 1 AND name LIKE 'Qwxzzv%' ORDER BY id")
         return [r["name"] for r in rows]
@@ -231,7 +231,7 @@ async def test_review_of_a_title_the_catalog_lacks_creates_a_local_title(world, 
     [post] = posts(world.channel)
     assert post.embeds[0].title == "Zorblax Chronicles Zeta"
     assert post.embeds[0].url.startswith("https://anilist.co/search/anime?search=")
-    db = await Database.open(settings.db_path)
+    db = await open_database(settings.database)
     try:
         row = await db.fetchone("SELECT local FROM titles WHERE name = 'Zorblax Chronicles Zeta'")
         assert row is not None and row["local"] == 1
@@ -246,7 +246,7 @@ async def test_non_moderator_naming_an_unknown_title_stores_nothing(world, setti
     refused = await member.slash(world.channel, "mod review post", title="Zorblax Chronicles Zeta")
     assert refused.ephemeral and "moderators" in refused.response.content.lower()
     assert simcord_env.errors
-    db = await Database.open(settings.db_path)
+    db = await open_database(settings.database)
     try:
         assert await db.fetchone("SELECT id FROM titles WHERE name = 'Zorblax Chronicles Zeta'") is None
     finally:

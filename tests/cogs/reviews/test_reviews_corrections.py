@@ -9,7 +9,7 @@ import pytest
 
 from bot.client import create_bot
 from bot.config import Settings
-from bot.storage.db import Database
+from bot.storage.db import open_database
 from tests.cogs.reviews.review_support import (
     DEATH_PARADE,
     button_id,
@@ -29,7 +29,7 @@ TLDR = "Dark games in a strange bar turn into a moving story about learning to f
 
 @pytest.fixture
 async def simcord_bot(settings: Settings):
-    await seed_catalog(settings.db_path)
+    await seed_catalog(settings.database)
     return create_bot(settings)
 
 
@@ -42,7 +42,7 @@ def modal_values(shown) -> dict[str, str]:
 
 
 async def stored_review(settings: Settings) -> dict:
-    db = await Database.open(settings.db_path)
+    db = await open_database(settings.database)
     try:
         row = await db.fetchone("SELECT score, analysis, corrections FROM reviews WHERE status = 'current'")
         assert row is not None

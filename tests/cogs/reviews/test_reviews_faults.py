@@ -23,7 +23,7 @@ DROPPED = "the connection to Discord dropped"
 
 @pytest.fixture
 async def simcord_bot(settings: Settings):
-    await seed_catalog(settings.db_path)
+    await seed_catalog(settings.database)
     return create_bot(settings)
 
 

@@ -19,7 +19,7 @@ LONG_REVIEW = (Path(__file__).parent / "long_review.md").read_text(encoding="utf
 
 @pytest.fixture
 async def simcord_bot(settings: Settings):
-    await seed_catalog(settings.db_path)
+    await seed_catalog(settings.database)
     return create_bot(settings)
 
 

@@ -9,7 +9,7 @@ from bot.client import create_bot
 from bot.config import Settings
 from bot.errors import InvalidInput, UserFacingError
 from bot.reviews.intake import split_for_form
-from bot.storage.db import Database
+from bot.storage.db import open_database
 from tests.cogs.reviews.review_support import METALLIC_ROUGE, answered_errors, seed_catalog
 
 pytestmark = pytest.mark.simcord(settle_timeout=2.0)
@@ -19,12 +19,12 @@ ROUGE = f"t:{METALLIC_ROUGE}"
 
 @pytest.fixture
 async def simcord_bot(settings: Settings):
-    await seed_catalog(settings.db_path)
+    await seed_catalog(settings.database)
     return create_bot(settings)
 
 
 async def stored(settings: Settings) -> int:
-    db = await Database.open(settings.db_path)
+    db = await open_database(settings.database)
     try:
         row = await db.fetchone("SELECT count(*) AS n FROM reviews")
         return int(row["n"]) if row else 0

@@ -27,7 +27,7 @@ REVIEW = corpus("02_metallic_rouge_prose.md")
 
 @pytest.fixture
 async def simcord_bot(settings: Settings):
-    await seed_catalog(settings.db_path)
+    await seed_catalog(settings.database)
     return create_bot(settings)
 
 

@@ -27,7 +27,7 @@ SHORT = "# Death Parade review\n\nA strange bar, dark games and a moving ending.
 
 @pytest.fixture
 async def simcord_bot(settings: Settings):
-    await seed_catalog(settings.db_path)
+    await seed_catalog(settings.database)
     return create_bot(settings)
 
 

@@ -15,7 +15,7 @@ ROUGE = f"t:{METALLIC_ROUGE}"
 
 @pytest.fixture
 async def simcord_bot(settings: Settings):
-    await seed_catalog(settings.db_path)
+    await seed_catalog(settings.database)
     return create_bot(settings)
 
 

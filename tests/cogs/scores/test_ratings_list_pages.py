@@ -16,7 +16,7 @@ SCORES = 263  # more than the 250 the list used to stop at
 
 @pytest.fixture
 async def simcord_bot(settings: Settings) -> KansouBot:
-    await seed_titles(settings.db_path, [Title(n, f"Show {n:03d}") for n in range(1, SCORES + 1)])
+    await seed_titles(settings.database, [Title(n, f"Show {n:03d}") for n in range(1, SCORES + 1)])
     return create_bot(settings)
 
 

@@ -13,7 +13,7 @@ import pytest
 from bot.client import create_bot
 from bot.config import Settings
 from bot.scores.stats import Aggregate
-from bot.storage.db import Database
+from bot.storage.db import open_database
 from bot.storage.ratings import RatingRepo
 
 METALLIC_ROUGE, MONSTER, KAIBA, DEATH_PARADE = 9, 14, 39, 8
@@ -26,7 +26,7 @@ def simcord_bot(settings: Settings, catalog_titles):
 
 async def stored(settings: Settings, guild_id: int, title_id: int) -> Aggregate:
     """What the database file holds, read through a second connection."""
-    db = await Database.open(settings.db_path)
+    db = await open_database(settings.database)
     try:
         return await RatingRepo(db).aggregate(guild_id, title_id)
     finally:
@@ -109,7 +109,7 @@ async def test_unknown_title_is_added_for_the_server_once_the_member_confirms(wo
     assert asked.ephemeral
     assert asked.response.content.startswith("Not found. Add *Qwxzzv Plorp* as a new title for this server?")
     assert custom_ids(asked) == ["confirm:yes", "confirm:no"]
-    db = await Database.open(settings.db_path)
+    db = await open_database(settings.database)
     try:
         assert await db.fetchone("SELECT id FROM titles WHERE name = 'Qwxzzv Plorp'") is None
         added = await member.click(asked.response.message, custom_id="confirm:yes")
@@ -137,7 +137,7 @@ async def test_bad_title_text_is_answered_privately(world, settings, typed: str,
     assert result.ephemeral
     assert says in result.response.content
     assert user_errors(world.env)
-    db = await Database.open(settings.db_path)
+    db = await open_database(settings.database)
     try:
         assert await RatingRepo(db).count() == 0
     finally:
@@ -353,7 +353,7 @@ async def test_moderator_removes_a_score_and_it_is_audited(world, settings) -> N
     removed = await mod.slash(world.channel, "mod ratings remove", member=alice, title="t:9")
     assert removed.ephemeral and "Removed" in removed.response.content
     assert await stored(settings, world.guild.id, METALLIC_ROUGE) == Aggregate.of([8])
-    db = await Database.open(settings.db_path)
+    db = await open_database(settings.database)
     try:
         (entry,) = await RatingRepo(db).removals(world.guild.id)
     finally:

@@ -10,6 +10,7 @@ import pytest
 
 from bot.client import KansouBot, create_bot
 from bot.config import Settings
+from bot.storage.sqlite import SQLiteDatabase
 
 
 @pytest.fixture
@@ -25,6 +26,7 @@ async def ratings(bot: KansouBot) -> int:
 
 def fail_writes_as_on_a_full_disk(bot: KansouBot, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every write raises what SQLite raises when the disk is full (a real full disk is hard to make in a test)."""
+    assert isinstance(bot.db, SQLiteDatabase)
     conn = bot.db._conn
     for name in ("execute", "execute_fetchall"):
         monkeypatch.setattr(conn, name, refusing_writes(getattr(conn, name)))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot.storage.db import Database
+from bot.storage.db import open_database
 from bot.storage.settings import SettingsRepo
 
 
 async def stored(settings, guild_id: int):
-    db = await Database.open(settings.db_path)
+    db = await open_database(settings.database)
     try:
         return await SettingsRepo(db).get(guild_id)
     finally:
