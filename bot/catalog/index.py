@@ -38,6 +38,7 @@ _WORD_PREFIX_KEYS = 600
 _VOCAB_PREFIX_TOKENS = 60
 _FUZZY_CANDIDATES = 1200
 _PREFERRED_SCAN = 5000
+_PREFERRED_FUZZY = 50
 # A folded name with its id in the snapshot (None: only titles added since have it).
 _Name = tuple[str, int | None]
 # "Not looked up yet" for a snapshot key id (None already means "not in the snapshot").
@@ -89,6 +90,50 @@ class _Added:
                     del self.words[word]
 
 
+class _Preferred:
+    """The names of a server's preferred titles, sorted for prefix and word-prefix lookups by bisection.
+
+    Built once per set of preferred titles, so a keystroke looks up a few names instead of scanning
+    every name of every title the server rated.
+    """
+
+    def __init__(self, names: list[str], hits: list[list[int]]) -> None:
+        self.names = names
+        self.hits = hits  # per name: (title id << 2 | kind) of the preferred titles holding it
+        self._by_key = sorted(range(len(names)), key=names.__getitem__)
+        self._keys = [names[at] for at in self._by_key]
+        # Every word start after the first: (rest of the name from there, position of the name).
+        starts = [
+            (key[at + 1 :], position)
+            for position, key in enumerate(names)
+            for at, char in enumerate(key)
+            if char == " "
+        ]
+        starts.sort()
+        self._rests = [rest for rest, _ in starts]
+        self._rest_of = [position for _, position in starts]
+
+    def with_prefix(self, folded: str) -> list[int]:
+        """Positions of the preferred names starting with folded."""
+        found = []
+        for at in range(bisect.bisect_left(self._keys, folded), len(self._keys)):
+            if not self._keys[at].startswith(folded):
+                break
+            found.append(self._by_key[at])
+        return found
+
+    def with_word_prefix(self, folded: str) -> list[int]:
+        """Positions of the preferred names with a later word starting with folded, not starting with it themselves."""
+        found: dict[int, None] = {}
+        for at in range(bisect.bisect_left(self._rests, folded), len(self._rests)):
+            if not self._rests[at].startswith(folded):
+                break
+            position = self._rest_of[at]
+            if not self.names[position].startswith(folded):
+                found[position] = None
+        return list(found)
+
+
 class CatalogIndex:
     """All catalog titles by every folded name: a compact snapshot, plus the titles changed since it was made.
 
@@ -101,7 +146,7 @@ class CatalogIndex:
         self._added = _Added()
         self._hidden: set[int] = set()  # snapshot titles removed or replaced since
         self._popular: list[int] | None = None  # recomputed lazily after changes
-        self._preferred_names: dict[frozenset[int], list[str]] = {}  # emptied after changes
+        self._preferred_sets: dict[frozenset[int], _Preferred] = {}  # emptied after changes
         # The snapshot never changes, so what is decoded from it can be cached without invalidation.
         self._decode = lru_cache(maxsize=_TITLE_CACHE)(self._base.title_at)
         self._base_keys = lru_cache(maxsize=_KEYS_CACHE)(self._base.keys_of)
@@ -148,7 +193,7 @@ class CatalogIndex:
             self._hidden.add(title.id)
         self._added.add(title)
         self._popular = None
-        self._preferred_names.clear()
+        self._preferred_sets.clear()
 
     def remove(self, title_id: int) -> None:
         """Forget a title; unknown ids are ignored."""
@@ -156,7 +201,7 @@ class CatalogIndex:
             self._hidden.add(title_id)
         self._added.remove(title_id)
         self._popular = None
-        self._preferred_names.clear()
+        self._preferred_sets.clear()
 
     def changes(self) -> tuple[list[Title], set[int]]:
         """What happened since the snapshot: titles added or replaced, and snapshot titles removed."""
@@ -342,27 +387,47 @@ class CatalogIndex:
         # title id -> (tier, name length, folded name); lower sorts first.
         found: dict[int, tuple[int, int, str]] = {}
 
-        def offer(key: str, tier: int, key_id: int | None = _UNKNOWN) -> None:
+        def offer_hits(key: str, tier: int, hits: list[int]) -> None:
             rank = (tier, len(key), key)
-            for hit in self._hits_of(key, key_id):
+            for hit in hits:
                 if rank < found.get(hit >> 2, (9, 0, "")):
                     found[hit >> 2] = rank
+
+        def offer(key: str, tier: int, key_id: int | None = _UNKNOWN) -> None:
+            offer_hits(key, tier, self._hits_of(key, key_id))
 
         for key, key_id in self._keys_with_prefix(folded):
             offer(key, 0 if key == folded else 1, key_id)
         for key, key_id in self._keys_with_word_prefix(folded):
             offer(key, 2, key_id)
         if preferred:
-            self._offer_preferred(folded, preferred, offer)
+            self._offer_preferred(folded, self._preferred(preferred), offer_hits)
         if len(found) < limit and len(folded) >= 3:
             for key, score in self._fuzzy(folded, prefix_last=True, limit=limit * 2):
                 offer(key, 3 if score >= 80 else 4)
-        ranked = sorted(
-            found.items(),
-            key=lambda item: (item[0] not in preferred, item[1][:2], -self.prominence(item[0]), item[0]),
-        )
+        ranked = self._best(found, preferred, limit)
         confidence = {0: 1.0, 1: 0.85, 2: 0.75, 3: 0.6, 4: 0.5}
-        return [self._candidate(tid, confidence[rank[0]], rank[2]) for tid, rank in ranked[:limit]]
+        return [self._candidate(tid, confidence[rank[0]], rank[2]) for tid, rank in ranked]
+
+    def _best(
+        self, found: dict[int, tuple[int, int, str]], preferred: Collection[int], limit: int
+    ) -> list[tuple[int, tuple[int, int, str]]]:
+        """The limit best offers: preferred first, then tier and name length; prominence and id break ties.
+
+        A short query offers thousands of titles: prominence is looked up only for those tied at the cut.
+        """
+
+        def coarse(item: tuple[int, tuple[int, int, str]]) -> tuple[bool, int, int]:
+            return (item[0] not in preferred, item[1][0], item[1][1])
+
+        ranked = sorted(found.items(), key=coarse)
+        if len(ranked) > limit > 0:
+            edge, cut = coarse(ranked[limit - 1]), limit
+            while cut < len(ranked) and coarse(ranked[cut]) == edge:
+                cut += 1
+            ranked = ranked[:cut]
+        ranked.sort(key=lambda item: (*coarse(item), -self.prominence(item[0]), item[0]))
+        return ranked[:limit]
 
     def _empty_query_choices(self, preferred: Collection[int], limit: int) -> list[Candidate]:
         titles = [title for tid in preferred if (title := self.get(tid)) is not None]
@@ -405,31 +470,46 @@ class CatalogIndex:
                 break
         return keys
 
-    def _offer_preferred(self, folded: str, preferred: Collection[int], offer: Callable[[str, int], None]) -> None:
-        """Preferred titles beyond the global scan caps: prefix, word-prefix, then partial fuzzy matches."""
-        names = self._names_of(preferred)
-        needle = " " + folded
-        for key in [key for key in names if key.startswith(folded)]:
-            offer(key, 1)
-        for key in [key for key in names if needle in key and not key.startswith(folded)]:
-            offer(key, 2)
+    def _offer_preferred(
+        self, folded: str, preferred: _Preferred, offer: Callable[[str, int, list[int]], None]
+    ) -> None:
+        """Preferred titles beyond the global scan caps: prefix, word-prefix, then partial fuzzy matches.
+
+        Only the preferred titles themselves are offered here: another title sharing one of their names
+        is found, or not, by the global scans exactly as it would be without preferences.
+        """
+        names, hits = preferred.names, preferred.hits
+        matched = preferred.with_prefix(folded)
+        for position in matched:
+            offer(names[position], 1, hits[position])
+        word_matched = preferred.with_word_prefix(folded)
+        for position in word_matched:
+            offer(names[position], 2, hits[position])
         if len(folded) < 3:
             return
-        unmatched = [key for key in names if needle not in key and not key.startswith(folded)]
-        if unmatched:
-            found = process.extract(folded, unmatched, scorer=fuzz.partial_ratio, score_cutoff=80, limit=50)
-            for key, _, _ in found:
-                offer(key, 3)
+        # Names matched above keep their better tier (offer keeps the best rank), so the fuzzy pass may
+        # look at every name; asking for that many more keeps the best of the others.
+        more = len(matched) + len(word_matched)
+        found = process.extract(
+            folded, names, scorer=fuzz.partial_ratio, score_cutoff=80, limit=_PREFERRED_FUZZY + more
+        )
+        for key, _, position in found:
+            offer(key, 3, hits[position])
 
-    def _names_of(self, preferred: Collection[int]) -> list[str]:
-        """The names of a server's preferred titles; kept for the next keystroke (the set rarely changes)."""
-        ids = frozenset(preferred if len(preferred) <= _PREFERRED_SCAN else list(preferred)[:_PREFERRED_SCAN])
-        names = self._preferred_names.get(ids)
-        if names is None:
-            if len(self._preferred_names) >= _PREFERRED_SETS:
-                self._preferred_names.clear()
-            names = self._preferred_names[ids] = [key for title_id in ids for key in self._title_keys(title_id)]
-        return names
+    def _preferred(self, prefer: Collection[int]) -> _Preferred:
+        """A server's preferred titles' names, arranged for lookups; built once per set (it rarely changes)."""
+        ids = frozenset(prefer if len(prefer) <= _PREFERRED_SCAN else list(prefer)[:_PREFERRED_SCAN])
+        arranged = self._preferred_sets.get(ids)
+        if arranged is None:
+            if len(self._preferred_sets) >= _PREFERRED_SETS:
+                self._preferred_sets.clear()
+            names, hits = [], []
+            for title_id in ids:
+                for key in self._title_keys(title_id):
+                    names.append(key)
+                    hits.append([hit for hit in self._hits_of(key) if hit >> 2 == title_id])
+            arranged = self._preferred_sets[ids] = _Preferred(names, hits)
+        return arranged
 
     def _title_keys(self, title_id: int) -> tuple[str, ...]:
         if title_id in self._added.title_keys:

@@ -196,6 +196,43 @@ def test_preferred_titles_are_found_even_past_the_usual_caps() -> None:
     assert names(index.complete("death", prefer=[8]))[0] == "Death Parade"
 
 
+def test_preferred_titles_are_found_by_a_later_word_and_by_a_misspelling_past_the_caps() -> None:
+    filler = [Title(id=1000 + n, name=f"Parade Filler {n:04d}") for n in range(1500)]
+    index = CatalogIndex([*sample_titles(), *filler])
+    assert names(index.complete("parade", prefer=[8]))[0] == "Death Parade"
+    assert names(index.complete("deth parad", prefer=[8]))[0] == "Death Parade"
+
+
+def test_a_preferred_title_does_not_pull_in_the_titles_sharing_its_names() -> None:
+    """Only the preferred title itself is boosted; its namesakes are found as they would be anyway."""
+    twins = [Title(id=1, name="Tko Academy", aliases=("LLER",)), Title(id=2, name="Other Show", aliases=("LLER",))]
+    filler = [Title(id=10 + n, name=f"Mude Filler 0{n}") for n in range(10)]
+    index = CatalogIndex([*twins, *filler])
+    found = names(index.complete("mude filler 0", prefer={1}))
+    assert found[0] == "Tko Academy"  # "ller" is part of what was typed
+    assert "Other Show" not in found
+    assert len(found) == 11
+
+
+def test_the_preferred_names_follow_titles_added_and_removed() -> None:
+    index = CatalogIndex(sample_titles())
+    assert names(index.complete("kitsune", prefer={500})) == []
+    index.add(Title(id=500, name="Sousou no Kitsune"))
+    assert names(index.complete("kitsune", prefer={500})) == ["Sousou no Kitsune"]
+    index.remove(500)
+    assert names(index.complete("kitsune", prefer={500})) == []
+
+
+def test_ties_at_the_last_choice_are_broken_by_prominence_then_id() -> None:
+    """Fifty titles share tier and name length: the 25 kept are the best-known, then the lowest ids."""
+    plain = [Title(id=100 + n, name=f"Zeta {n:02d}") for n in range(50)]
+    known = [Title(id=300 + n, name=f"Zeta {50 + n:02d}", aliases=("A", "B", "C"), type="TV") for n in range(5)]
+    index = CatalogIndex([*plain, *known])
+    chosen = [c.title.id for c in index.complete("zeta")]
+    assert chosen[:5] == [300, 301, 302, 303, 304]
+    assert chosen[5:] == list(range(100, 120))
+
+
 def test_empty_query_lists_preferred_titles_then_popular_ones(index: CatalogIndex) -> None:
     choices = index.complete("", prefer={13, 8})
     assert names(choices)[:2] == ["Another", "Death Parade"]
