@@ -18,7 +18,9 @@ from discord.ext import commands
 
 from bot import __version__
 from bot.catalog.anilist import AniListClient
-from bot.catalog.loading import open_index, saved_index, snapshot_path
+from bot.catalog.index import CatalogIndex
+from bot.catalog.interim import StoreLookup
+from bot.catalog.loading import CHILD_BUILD_TITLES, open_index, saved_index, snapshot_path
 from bot.catalog.service import CatalogService
 from bot.command_sync import command_differences
 from bot.comparisons.service import ComparisonService
@@ -43,6 +45,7 @@ from bot.storage.ratings import RatingRepo
 from bot.storage.reviews import ReviewRepo
 from bot.storage.settings import SettingsRepo
 from bot.storage.state import StateRepo
+from bot.storage.title_search import TitleSearchRepo
 from bot.storage.titles import TitleRepo
 
 if TYPE_CHECKING:
@@ -63,6 +66,9 @@ EXTENSIONS: tuple[str, ...] = (
 COMMAND_HASH_KEY = "command_tree_hash"
 # How often the running bot looks for a finished `catalog import` or `catalog update`.
 CATALOG_POLL_SECONDS = 30.0
+# Without a usable saved index, a catalog this big is indexed in the background while the bot answers
+# from the database; a smaller one is indexed before connecting (well under a second).
+BACKGROUND_INDEX_TITLES = CHILD_BUILD_TITLES
 DRAIN_SECONDS = 10.0
 RESTARTING = "kansou is restarting; try again in a minute."
 # discord.py names the task that runs each interaction's handler; ours answer interactions while stopping.
@@ -136,6 +142,7 @@ class KansouBot(commands.Bot):
         self.started_monotonic = time.monotonic()
         self._local_lookup: asyncio.Task[int] | None = None
         self._catalog_watch: asyncio.Task[None] | None = None
+        self._catalog_build: asyncio.Task[None] | None = None
         self._awaited_version: str | None = None  # a catalog version whose saved index was not there yet
         self.draining = False
         self._refusals: set[asyncio.Task[None]] = set()
@@ -193,12 +200,24 @@ class KansouBot(commands.Bot):
         return merged
 
     async def load_catalog(self) -> None:
-        """Open the title index (the saved snapshot when usable) and watch for catalog imports."""
+        """Open the title index: the saved snapshot when usable; else build it, in the background when big.
+
+        While a big catalog is indexed in the background, autocomplete and typed names are answered
+        from the database (bot.catalog.interim); the index is swapped in once built.
+        """
         titles = TitleRepo(self.db)
         started = time.perf_counter()
-        index = await open_index(titles, snapshot_path(self.db.path), db_path=self.db.target)
+        index = await saved_index(titles, snapshot_path(self.db.path))
+        interim = None
+        if index is None and await titles.count() >= BACKGROUND_INDEX_TITLES:
+            search = TitleSearchRepo(self.db)
+            interim = StoreLookup(search, await search.catalog_titles())
+            index = CatalogIndex()
+        elif index is None:
+            index = await open_index(titles, snapshot_path(self.db.path), db_path=self.db.target)
         self.catalog = CatalogService(
             index,
+            interim=interim,
             store=LocalTitleRepo(self.db),
             guild_titles=titles.guild_title_ids,
             local_titles=await titles.local_titles(),
@@ -206,7 +225,33 @@ class KansouBot(commands.Bot):
             create_from_anilist=titles.create_from_anilist,
             merge=self._merge_titles,
         )
-        log.info("catalog loaded: %s in %.1f s", plural(len(index), "title"), time.perf_counter() - started)
+        seconds = time.perf_counter() - started
+        if interim is not None:
+            log.info(
+                "catalog: no usable saved index; answering from the database (%s, read in %.1f s) while it is built",
+                plural(len(interim), "title"),
+                seconds,
+            )
+            self._catalog_build = asyncio.create_task(self._build_catalog_index(), name="kansou-catalog-index")
+        else:
+            log.info("catalog loaded: %s in %.1f s", plural(len(index), "title"), seconds)
+
+    async def _build_catalog_index(self) -> None:
+        """Build the index the bot started without, save it for the next start, and swap it in."""
+        titles, db_path, path = TitleRepo(self.db), self.db.target, snapshot_path(self.db.path)
+        started = time.perf_counter()
+        try:
+            index = await self.catalog.reload(lambda: open_index(titles, path, db_path=db_path))
+        except Exception:
+            # The watcher tries again at its next check (the version of the index in use is still unknown).
+            log.exception("could not build the catalog index; still answering from the database")
+            return
+        if index is not None:
+            log.info(
+                "catalog index in use: %s, built in %.1f s in the background",
+                plural(len(index), "title"),
+                time.perf_counter() - started,
+            )
 
     async def connect(self, *, reconnect: bool = True) -> None:
         """Connect to the gateway, with the catalog watcher beside it.
@@ -231,6 +276,8 @@ class KansouBot(commands.Bot):
         """
         titles, db_path = TitleRepo(self.db), self.db.target
         path = snapshot_path(self.db.path)
+        if self._catalog_build is not None and not self._catalog_build.done():
+            return False  # the index being built in the background reads the catalog as it is now
         try:
             version = await titles.catalog_version()
             if version == self.catalog.version:
@@ -299,7 +346,7 @@ class KansouBot(commands.Bot):
 
     async def close(self) -> None:
         """Close Discord (cogs unload first: pending post refreshes are flushed), AniList, then the database."""
-        for task in (self._local_lookup, self._catalog_watch):
+        for task in (self._local_lookup, self._catalog_watch, self._catalog_build):
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

@@ -124,7 +124,13 @@ async def _build_in_child(db_path: str | Path) -> bool:
         child = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "catalog", "index", env=env, stdout=asyncio.subprocess.DEVNULL
         )
-        return await child.wait() == 0
     except OSError:
         log.exception("could not start a child process to build the catalog index")
         return False
+    try:
+        return await child.wait() == 0
+    except asyncio.CancelledError:  # the bot is stopping: the child must not outlive it
+        if child.returncode is None:
+            child.kill()
+            await child.wait()
+        raise

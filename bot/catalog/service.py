@@ -11,6 +11,7 @@ from typing import Protocol
 from rapidfuzz import fuzz
 
 from bot.catalog.index import CONFIDENT, CatalogIndex
+from bot.catalog.interim import StoreLookup
 from bot.catalog.links import escape_markdown, shorten
 from bot.catalog.local import GuildFinder, LocalTitles, combine, visible_in
 from bot.catalog.models import AniListMedia, Candidate, DeletedTitle, MergeReport, Title
@@ -76,6 +77,7 @@ class CatalogService:
         self,
         index: CatalogIndex,
         *,
+        interim: StoreLookup | None = None,
         store: LocalStore,
         guild_titles: GuildTitlesLoader,
         local_titles: Iterable[Title] = (),
@@ -85,6 +87,9 @@ class CatalogService:
         clock: Clock = time.time,
     ) -> None:
         self.index = index
+        # Until the index of the whole catalog is built (a first start): answers from the store, and
+        # index holds only the catalog titles added meanwhile.
+        self._interim = interim
         self.locals = LocalTitles()
         self._store = store
         self._guild_titles_loader = guild_titles
@@ -115,7 +120,12 @@ class CatalogService:
                 self.locals.add(title)
 
     def __len__(self) -> int:
-        return len(self.index) + len(self.locals)
+        return len(self.index) + len(self.locals) + (len(self._interim) if self._interim is not None else 0)
+
+    @property
+    def loading(self) -> bool:
+        """Whether the index is still being built (lookups are answered from the store meanwhile)."""
+        return self._interim is not None
 
     @property
     def version(self) -> str:
@@ -143,35 +153,41 @@ class CatalogService:
                 for title in self._journal:
                     index.add(title)
                 self.index = index  # one assignment: every later lookup sees the new catalog
+                self._interim = None
             finally:
                 self._journal = None
         return index
 
     def get(self, title_id: int) -> Title | None:
         """Any title by id, whichever server owns it: for ids read from a server's own stored data."""
-        return self.index.get(title_id) or self.locals.get(title_id)
+        found = self.index.get(title_id)
+        if found is None and self._interim is not None:
+            found = self._interim.get(title_id)
+        return found or self.locals.get(title_id)
 
     def visible(self, title_id: int, guild_id: int | None) -> Title | None:
         """The title with this id if this server may see it (a picked autocomplete value, say)."""
         title = self.get(title_id)
         return title if title is not None and visible_in(title, guild_id) else None
 
-    def resolve(self, query: str, limit: int = 5, *, guild_id: int | None = None) -> list[Candidate]:
+    async def resolve(self, query: str, limit: int = 5, *, guild_id: int | None = None) -> list[Candidate]:
         """The titles this server may mean by the query, best first."""
         shared = self.index.resolve(query, limit=limit)
+        if self._interim is not None:
+            shared = _best_of(await self._interim.resolve(query, limit=limit), shared, limit)
         own = self.locals.of(guild_id)
         return combine(shared, own.resolve(query, limit=limit) if own else [], limit)
 
-    def confident(self, query: str, *, guild_id: int | None = None) -> Title | None:
+    async def confident(self, query: str, *, guild_id: int | None = None) -> Title | None:
         """The title the query surely means, or None when the user should be asked."""
-        candidates = self.resolve(query, limit=2, guild_id=guild_id)
+        candidates = await self.resolve(query, limit=2, guild_id=guild_id)
         if candidates and candidates[0].confidence >= CONFIDENT:
             return candidates[0].title
         return None
 
-    def did_you_mean(self, query: str, *, guild_id: int | None = None, limit: int = 5) -> list[Candidate]:
+    async def did_you_mean(self, query: str, *, guild_id: int | None = None, limit: int = 5) -> list[Candidate]:
         """Only the candidates actually close to the query (an empty list means "not found")."""
-        return [c for c in self.resolve(query, limit=limit, guild_id=guild_id) if is_close(query, c)]
+        return [c for c in await self.resolve(query, limit=limit, guild_id=guild_id) if is_close(query, c)]
 
     def finder(self, guild_id: int | None) -> GuildFinder:
         """The mention finder for a review of this server: catalog titles and the server's own."""
@@ -193,7 +209,11 @@ class CatalogService:
     async def complete(self, query: str, guild_id: int | None, limit: int = 25) -> list[Candidate]:
         """Autocomplete for this server: its rated and reviewed titles and its own titles first."""
         prefer = await self.guild_title_ids(guild_id)
-        shared = [c for c in self.index.complete(query, limit=limit, prefer=prefer) if not c.title.local]
+        shared = self.index.complete(query, limit=limit, prefer=prefer)
+        if self._interim is not None:
+            from_store = await self._interim.complete(query, limit=limit, prefer=prefer)
+            shared = _best_of(from_store, shared, limit, first=lambda c: c.title.id in prefer)
+        shared = [c for c in shared if not c.title.local]
         own_index = self.locals.of(guild_id)
         own = own_index.complete(query, limit=limit) if own_index is not None else []
         if not own:
@@ -234,7 +254,7 @@ class CatalogService:
     async def rename(self, title: Title, raw_name: str, guild_id: int, moderator_id: int) -> Title:
         """A moderator renames one of the server's own titles."""
         name = check_new_title_name(raw_name)
-        clash = self.confident(name, guild_id=guild_id)
+        clash = await self.confident(name, guild_id=guild_id)
         if clash is not None and clash.id != title.id and not clash.local:
             raise Conflict(
                 f"The catalog already has **{escape_markdown(shorten(clash.name, 80))}** under that name: "
@@ -286,7 +306,7 @@ class CatalogService:
         Raises InvalidInput when the name cannot be a title (see clean_title_name).
         """
         name = clean_title_name(raw_name)
-        surely = self.confident(name, guild_id=guild_id)
+        surely = await self.confident(name, guild_id=guild_id)
         return surely if surely is not None else await self.lookup_anilist(name)
 
     async def lookup_anilist(self, name: str) -> Title | None:
@@ -324,6 +344,18 @@ class CatalogService:
                 # One odd title must not stop the others; the next start tries it again.
                 log.exception("could not look up local title %s %r", title.id, title.name)
         return merged
+
+
+def _best_of(
+    one: list[Candidate], other: list[Candidate], limit: int, first: Callable[[Candidate], bool] = lambda _: False
+) -> list[Candidate]:
+    """Two rankings as one: each title once (its better candidate), best first (`first` ones before the rest)."""
+    best: dict[int, Candidate] = {}
+    for candidate in (*one, *other):
+        kept = best.get(candidate.title.id)
+        if kept is None or candidate.confidence > kept.confidence:
+            best[candidate.title.id] = candidate
+    return sorted(best.values(), key=lambda c: (not first(c), -c.confidence))[:limit]
 
 
 # A did-you-mean candidate must be at least this close (0..100) to what was typed.

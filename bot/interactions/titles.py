@@ -36,7 +36,7 @@ NO_LONGER_KNOWN = (
 )
 
 
-def resolve_typed_title(bot: KansouBot, value: str, guild_id: int | None) -> Title | list[Candidate]:
+async def resolve_typed_title(bot: KansouBot, value: str, guild_id: int | None) -> Title | list[Candidate]:
     """A picked or surely-meant title this server sees, else the close candidates to offer ("Did you
     mean …?"), possibly none ("not found").
 
@@ -50,8 +50,8 @@ def resolve_typed_title(bot: KansouBot, value: str, guild_id: int | None) -> Tit
             raise NotFound(NO_LONGER_KNOWN)
         return title
     name = clean_title_name(value)
-    surely = bot.catalog.confident(name, guild_id=guild_id)
-    return surely if surely is not None else bot.catalog.did_you_mean(name, guild_id=guild_id)
+    surely = await bot.catalog.confident(name, guild_id=guild_id)
+    return surely if surely is not None else await bot.catalog.did_you_mean(name, guild_id=guild_id)
 
 
 def not_sure_message(typed: str, candidates: list[Candidate]) -> str:
@@ -84,7 +84,7 @@ class TitleTransformer(_TitleTransformer):
     """A title option that must name one title surely; otherwise the user is told what it could mean."""
 
     async def transform(self, interaction: discord.Interaction, value: str, /) -> Title:
-        resolved = resolve_typed_title(cast("KansouBot", interaction.client), value, interaction.guild_id)
+        resolved = await resolve_typed_title(cast("KansouBot", interaction.client), value, interaction.guild_id)
         if isinstance(resolved, Title):
             return resolved
         raise NotFound(not_sure_message(value, resolved))
@@ -94,7 +94,7 @@ class NewTitleTransformer(_TitleTransformer):
     """Like TitleTransformer, but a name that resembles nothing known comes back as text (a new title)."""
 
     async def transform(self, interaction: discord.Interaction, value: str, /) -> Title | str:
-        resolved = resolve_typed_title(cast("KansouBot", interaction.client), value, interaction.guild_id)
+        resolved = await resolve_typed_title(cast("KansouBot", interaction.client), value, interaction.guild_id)
         if isinstance(resolved, Title):
             return resolved
         if resolved:

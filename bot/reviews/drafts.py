@@ -107,7 +107,7 @@ class Draft:
         return list(refs.values())
 
 
-def understand(draft: Draft, catalog: CatalogService) -> None:
+async def understand(draft: Draft, catalog: CatalogService) -> None:
     """Read the draft's text and typed titles: score, summary, linked titles, names the catalog lacks.
 
     Raises InvalidInput for text that is not a review (empty, wordless).
@@ -127,7 +127,7 @@ def understand(draft: Draft, catalog: CatalogService) -> None:
         )
     known = {t.id for t in (*draft.compared, *draft.credits)} | {draft.title.id}
     for name in comparison_names(draft.comparisons_raw):
-        title = catalog.confident(name, guild_id=draft.guild_id)
+        title = await catalog.confident(name, guild_id=draft.guild_id)
         if title is None:
             if name.casefold() not in {s.casefold() for s in draft.suggestions}:
                 draft.suggestions.append(name)

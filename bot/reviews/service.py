@@ -186,12 +186,12 @@ class ReviewService:
             expires_at=self.drafts.expiry(),
         )
 
-    def preview(self, draft: Draft) -> None:
+    async def preview(self, draft: Draft) -> None:
         """Understand the draft (InvalidInput for empty or wordless text) and keep it for its buttons."""
-        understand(draft, self.catalog)
+        await understand(draft, self.catalog)
         self.drafts.keep(draft)
 
-    def relink(self, draft: Draft, compared: Sequence[str], credits: Sequence[str]) -> list[str]:
+    async def relink(self, draft: Draft, compared: Sequence[str], credits: Sequence[str]) -> list[str]:
         """The moderator's lists of linked titles (names, one per line, as the preview shows them):
         removed, moved between "compared to" and "studio credits", or added by name. A name the catalog
         knows surely is linked; a name close to known titles is not, and the answer asks "did you mean";
@@ -204,12 +204,12 @@ class ReviewService:
         asked: tuple[tuple[EdgeKind, Sequence[str]], ...] = (("comparison", compared), ("studio_credit", credits))
         for kind, names in asked:
             for name in names:
-                title = linked.get(name.casefold()) or self.catalog.confident(name, guild_id=draft.guild_id)
+                title = linked.get(name.casefold()) or await self.catalog.confident(name, guild_id=draft.guild_id)
                 if title is not None:
                     if title.id != draft.title.id:
                         ids[kind].append(title.id)
                     continue
-                candidates = self.catalog.did_you_mean(name, guild_id=draft.guild_id, limit=3)
+                candidates = await self.catalog.did_you_mean(name, guild_id=draft.guild_id, limit=3)
                 if candidates:
                     names_ = ", ".join(f"**{display_name(c.title, 60)}**" for c in candidates)
                     notes.append(f"“{display_name(Title(0, name), 60)}” was not linked: did you mean {names_}?")
@@ -255,7 +255,7 @@ class ReviewService:
         return Prepared(draft.content(), draft.edges(kept), tuple(created), corrections.to_json())
 
     async def _new_title(self, draft: Draft, name: str, created: list[Title]) -> Title:
-        known = self.catalog.confident(name, guild_id=draft.guild_id)
+        known = await self.catalog.confident(name, guild_id=draft.guild_id)
         title = await self.catalog.create_local(name, draft.guild_id, user_id=draft.author_id)
         if known is None or known.id != title.id:
             created.append(title)

@@ -139,7 +139,7 @@ class Correcting:
                 return
             notes: list[str] = []
             if name == "links":
-                notes = self.service.relink(current, names(values["compared"]), names(values["credits"]))
+                notes = await self.service.relink(current, names(values["compared"]), names(values["credits"]))
             else:
                 assert current.read is not None
                 current.corrections.correct(name, typed_value(name, values["value"], current.read), current.read)

@@ -196,7 +196,7 @@ class Drafting:
         }
 
     async def _preview(self, interaction: discord.Interaction, draft: Draft, *, first: bool) -> None:
-        self.service.preview(draft)  # InvalidInput (empty, wordless) reaches the user as is
+        await self.service.preview(draft)  # InvalidInput (empty, wordless) reaches the user as is
         message = await self._preview_message(draft)
         if first or interaction.message is None:
             await reply(interaction, **message)

@@ -138,7 +138,7 @@ async def post_message(
     require_moderator(interaction, await bot.server_settings.get(guild_id))
     text, intake = await read_message(msg)
     guess = title_guess(text) or ""
-    surely = bot.catalog.confident(guess, guild_id=guild_id) if guess else None
+    surely = await bot.catalog.confident(guess, guild_id=guild_id) if guess else None
 
     async def answered(modal: discord.Interaction, name: str, comparisons: str, raw_score: str) -> None:
         require_moderator(modal, await bot.server_settings.get(guild_id))
@@ -148,7 +148,7 @@ async def post_message(
             require_moderator(answer, await bot.server_settings.get(guild_id))
             await drafting.begin(answer, title, text=text, score=score, intake=intake, comparisons=comparisons)
 
-        resolved = resolve_typed_title(bot, name, guild_id)
+        resolved = await resolve_typed_title(bot, name, guild_id)
         if isinstance(resolved, Title):
             await begin(modal, resolved)
         elif not resolved:

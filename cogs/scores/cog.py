@@ -85,7 +85,7 @@ class Scores(commands.Cog, name="Scores"):
         guild_id = require_guild(interaction)
         # Refuse at once rather than after a "Did you mean" the member could not use anyway.
         await self.service.check_may_rate(guild_id, interaction.user.id, member_role_ids(interaction))
-        resolved = resolve_typed_title(self.bot, title, guild_id)
+        resolved = await resolve_typed_title(self.bot, title, guild_id)
         if isinstance(resolved, Title):
             await reply(interaction, await self.rate_title(interaction, resolved, score))
             return

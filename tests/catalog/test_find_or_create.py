@@ -101,7 +101,7 @@ async def test_a_show_anilist_knows_becomes_a_real_catalog_title(db: Database) -
     assert title.studios == ("Studio M2",) and title.tags == ("mystery", "sci-fi")
     assert title.picture == "https://img.anili.st/pluto.jpg"
     assert await TitleRepo(db).count() == before + 1
-    assert catalog.get(title.id) == title and catalog.confident("プルートウ") == title
+    assert catalog.get(title.id) == title and await catalog.confident("プルートウ") == title
 
 
 async def test_the_same_anilist_show_is_never_stored_twice(db: Database) -> None:
@@ -117,7 +117,7 @@ async def test_an_unknown_show_becomes_a_local_title(db: Database) -> None:
     catalog = await service(db, StubAniList())
     title = await find_or_create(catalog, "  Our  Club's Fan Film ")
     assert title.local and title.name == "Our Club's Fan Film" and title.sources == ()
-    assert catalog.confident("our club's fan film", guild_id=G) == title
+    assert await catalog.confident("our club's fan film", guild_id=G) == title
 
 
 async def test_anilists_guess_for_a_different_name_is_not_taken(db: Database) -> None:
@@ -154,7 +154,7 @@ async def test_a_local_title_anilist_later_finds_is_merged_with_its_ratings(db: 
 
     merged = await catalog.lookup_local_titles()
 
-    real = catalog.confident("Pluto", guild_id=G)
+    real = await catalog.confident("Pluto", guild_id=G)
     assert merged == 1  # the sample's own local title is unknown to AniList and stays local
     assert real is not None and not real.local
     assert catalog.get(local.id) is None and await TitleRepo(db).get(local.id) is None

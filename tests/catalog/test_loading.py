@@ -145,4 +145,4 @@ async def test_a_failed_reload_keeps_the_current_index(repo: TitleRepo) -> None:
     with pytest.raises(OSError):
         await service.reload(broken)
     assert service.index is index
-    assert service.confident("Kept") is not None
+    assert await service.confident("Kept") is not None

@@ -235,7 +235,7 @@ LANTERNS = AniListMedia(id=424242, site_url="https://anilist.co/anime/424242", r
 @pytest.mark.parametrize("anilist_stub", [StubAniList(LANTERNS)], indirect=True)
 async def test_at_start_with_anilist_on_a_local_title_it_knows_is_merged(world, simcord_bot) -> None:
     assert await simcord_bot._local_lookup == 1
-    title = simcord_bot.catalog.confident("Midnight Lanterns & Co.")
+    title = await simcord_bot.catalog.confident("Midnight Lanterns & Co.")
     assert title is not None and not title.local and title.id != LOCAL
     assert LOCAL not in simcord_bot.catalog.index
     assert await TitleRepo(simcord_bot.db).local_titles() == []

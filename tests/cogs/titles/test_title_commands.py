@@ -58,7 +58,7 @@ async def test_a_moderator_renames_a_local_title_and_it_is_audited(world, simcor
     answer = await mod.slash(world.channel, "title rename", title=f"t:{LOCAL_TITLE.id}", name="Midnight Lanterns")
     assert "Renamed **Midnight Lanterns & Co.** to **Midnight Lanterns**" in answer.response.content
     assert await stored_name(simcord_bot) == "Midnight Lanterns"
-    renamed = simcord_bot.catalog.confident("Midnight Lanterns", guild_id=world.guild.id)
+    renamed = await simcord_bot.catalog.confident("Midnight Lanterns", guild_id=world.guild.id)
     assert renamed is not None and renamed.id == LOCAL_TITLE.id
     [(action, user, title_id, _)] = await LocalTitleRepo(simcord_bot.db).actions(world.guild.id)
     assert (action, user, title_id) == ("rename", mod.id, LOCAL_TITLE.id)

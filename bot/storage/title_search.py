@@ -1,0 +1,80 @@
+"""Catalog titles found by name in the database: what answers while the in-memory index is built.
+
+Plain SQL that SQLite and PostgreSQL both read the same way: LOWER(...) LIKE with an explicit escape
+character, a UNION ALL ordered by one of its own columns. Every query scans the names (no index
+helps a LIKE with a leading wildcard), which is fine for the seconds a first start takes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from bot.catalog.models import Title
+from bot.storage.db import Database, Row
+
+_LIKE_ESCAPE = "\\"
+
+
+def like_literal(text: str) -> str:
+    """Text to match literally inside a LIKE pattern (its %, _ and the escape character escaped)."""
+    for special in (_LIKE_ESCAPE, "%", "_"):
+        text = text.replace(special, _LIKE_ESCAPE + special)
+    return text
+
+
+def words_pattern(words: Sequence[str], *, anywhere: bool) -> str:
+    """A LIKE pattern for names holding these words in this order (starting with the first unless anywhere)."""
+    pattern = "%".join(like_literal(word) for word in words) + "%"
+    return "%" + pattern if anywhere else pattern
+
+
+def _bare_title(row: Row, sources: Sequence[str]) -> Title:
+    return Title(
+        id=row["id"],
+        name=row["name"],
+        type=row["type"],
+        year=row["year"],
+        season=row["season"],
+        episodes=row["episodes"],
+        studios=tuple(json.loads(row["studios"])),
+        tags=tuple(json.loads(row["tags"])),
+        picture=row["picture"],
+        sources=tuple(sources),
+    )
+
+
+class TitleSearchRepo:
+    """Catalog (not local) titles by name, straight from the titles and title_names tables."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def catalog_titles(self) -> dict[int, Title]:
+        """Every catalog title by id with its source pages, without its other names."""
+        rows = await self.db.fetchall(
+            "SELECT id, name, type, year, season, episodes, picture, studios, tags FROM titles WHERE local = 0"
+        )
+        sources: dict[int, list[str]] = {}
+        for title_id, url in await self.db.fetchall("SELECT title_id, url FROM title_sources ORDER BY url"):
+            sources.setdefault(title_id, []).append(url)
+        return {row["id"]: _bare_title(row, sources.get(row["id"], ())) for row in rows}
+
+    async def names_with(self, words: Sequence[str], *, anywhere: bool, limit: int) -> list[tuple[int, str, bool]]:
+        """(title id, name, whether it is the main name) for names holding these lower-case words in order.
+
+        A name must start with the first word unless anywhere. Shortest names first (the closest to what
+        was typed), at most limit. Local titles' main names are left out; other names belong to catalog
+        titles only.
+        """
+        pattern = words_pattern(words, anywhere=anywhere)
+        rows = await self.db.fetchall(
+            "SELECT id AS title_id, name, 1 AS main, LENGTH(name) AS size FROM titles "
+            "WHERE local = 0 AND LOWER(name) LIKE ? ESCAPE '\\' "
+            "UNION ALL "
+            "SELECT title_id, name, 0 AS main, LENGTH(name) AS size FROM title_names "
+            "WHERE LOWER(name) LIKE ? ESCAPE '\\' "
+            "ORDER BY size, title_id LIMIT ?",
+            (pattern, pattern, limit),
+        )
+        return [(int(row["title_id"]), str(row["name"]), bool(row["main"])) for row in rows]
