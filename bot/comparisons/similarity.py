@@ -14,10 +14,11 @@ A similarity resting on two members is noise, so:
 - the rest are shrunk toward zero by overlap: shrunk = sim · n / (n + SHRINKAGE). With SHRINKAGE 10,
   a perfect agreement of 3 members counts 0.23, of 10 members 0.5, of 90 members 0.9.
 
-Speed: only the members who scored the target matter. The caller loads their ratings (all of
-them, so each member's mean is exact) as `MemberRatings`; one pass over those rows accumulates the
-sums for every other title. The cost is the number of rows loaded (raters of T × their ratings),
-not the size of the server.
+Speed: only the members who scored the target matter. Per other title, five sums over their
+ratings (CoRatingSums: overlap, the dot product and both squares of deviations, the fans) are all
+the similarity needs. The database computes them (RatingRepo.co_rating_sums: a GROUP BY over the
+raters' ratings, one row per title instead of one per rating); `co_rating_sums` here is the same
+definition over ratings held in memory, which the tests hold the database to.
 """
 
 from __future__ import annotations
@@ -106,23 +107,27 @@ def shrink(similarity: float, overlap: int, shrinkage: float = SHRINKAGE) -> flo
     return similarity * overlap / (overlap + shrinkage)
 
 
-def neighbours(
-    target_id: int,
-    ratings: MemberRatings,
-    *,
-    min_overlap: int = MIN_OVERLAP,
-    shrinkage: float = SHRINKAGE,
-    high_score: int = HIGH_SCORE,
-    limit: int | None = None,
-) -> list[Neighbour]:
-    """Every title sharing at least `min_overlap` raters with the target, most similar first.
+@dataclass(frozen=True, slots=True)
+class CoRatingSums:
+    """What the members who scored both the target and another title say, summed; the similarity's inputs.
 
-    `ratings` must hold all ratings of the members to consider (members who did not score the
-    target are skipped). Ties break on overlap (more first), then title id.
-    """
-    if min_overlap < 1:
-        raise ValueError("min_overlap must be at least 1")
-    # Per other title: [dot, sum of target deviations², sum of own deviations², overlap, fans' sum, fans]
+    Deviations are from each member's own mean (over all of their scores in the server)."""
+
+    title_id: int
+    overlap: int  # members who scored both
+    dot: float  # Σ (r_uT - m_u)(r_uJ - m_u)
+    target_sq: float  # Σ (r_uT - m_u)²
+    own_sq: float  # Σ (r_uJ - m_u)²
+    fans: int  # co-raters who scored the target HIGH_SCORE or more
+    fans_total: int  # the sum of their scores for this title
+
+
+def co_rating_sums(target_id: int, ratings: MemberRatings, *, high_score: int = HIGH_SCORE) -> list[CoRatingSums]:
+    """The sums for every title sharing a rater with the target, from those raters' ratings, by title id.
+
+    The definition the database computes too (RatingRepo.co_rating_sums); `ratings` must hold all
+    ratings of the members to consider (members who did not score the target are skipped)."""
+    # Per other title: [dot, sum of target deviations², sum of own deviations², overlap, fans, fans' sum]
     sums: dict[int, list[float]] = {}
     title_ids, scores, starts = ratings.title_ids, ratings.scores, ratings.starts
     for k in range(len(ratings.user_ids)):
@@ -150,25 +155,63 @@ def neighbours(
             acc[2] += dev * dev
             acc[3] += 1
             if is_fan:
-                acc[4] += score
-                acc[5] += 1
+                acc[4] += 1
+                acc[5] += score
+    return [
+        CoRatingSums(title_id, int(acc[3]), acc[0], acc[1], acc[2], int(acc[4]), int(acc[5]))
+        for title_id, acc in sorted(sums.items())
+    ]
+
+
+def neighbours_from_sums(
+    sums: Iterable[CoRatingSums],
+    *,
+    min_overlap: int = MIN_OVERLAP,
+    shrinkage: float = SHRINKAGE,
+    limit: int | None = None,
+) -> list[Neighbour]:
+    """Titles with at least `min_overlap` co-raters, most similar first (ties: more overlap, then title id)."""
+    if min_overlap < 1:
+        raise ValueError("min_overlap must be at least 1")
     found = []
-    for title_id, (dot, sq_t, sq_j, overlap, fan_sum, fans) in sums.items():
+    for found_sums in sums:
+        overlap = found_sums.overlap
         if overlap < min_overlap:
             continue
-        denominator = math.sqrt(sq_t * sq_j)
+        denominator = math.sqrt(found_sums.target_sq * found_sums.own_sq)
         # A member group with no spread on either side says nothing about likeness.
-        raw = dot / denominator if denominator > 0 else 0.0
+        raw = found_sums.dot / denominator if denominator > 0 else 0.0
         raw = max(-1.0, min(1.0, raw))  # float rounding can step just outside
+        fans = found_sums.fans
         found.append(
             Neighbour(
-                title_id=title_id,
-                similarity=shrink(raw, int(overlap), shrinkage),
+                title_id=found_sums.title_id,
+                similarity=shrink(raw, overlap, shrinkage),
                 raw_similarity=raw,
-                overlap=int(overlap),
-                fans=int(fans),
-                fans_mean=fan_sum / fans if fans else None,
+                overlap=overlap,
+                fans=fans,
+                fans_mean=found_sums.fans_total / fans if fans else None,
             )
         )
     found.sort(key=lambda n: (-n.similarity, -n.overlap, n.title_id))
     return found if limit is None else found[:limit]
+
+
+def neighbours(
+    target_id: int,
+    ratings: MemberRatings,
+    *,
+    min_overlap: int = MIN_OVERLAP,
+    shrinkage: float = SHRINKAGE,
+    high_score: int = HIGH_SCORE,
+    limit: int | None = None,
+) -> list[Neighbour]:
+    """Every title sharing at least `min_overlap` raters with the target, most similar first.
+
+    `ratings` must hold all ratings of the members to consider (members who did not score the
+    target are skipped). Ties break on overlap (more first), then title id.
+    """
+    if min_overlap < 1:
+        raise ValueError("min_overlap must be at least 1")
+    sums = co_rating_sums(target_id, ratings, high_score=high_score)
+    return neighbours_from_sums(sums, min_overlap=min_overlap, shrinkage=shrinkage, limit=limit)

@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.comparisons.similarity import MemberRatings
+from bot.comparisons.similarity import HIGH_SCORE, MIN_OVERLAP, CoRatingSums, MemberRatings
 from bot.errors import NotFound
 from bot.plural import plural
 from bot.scores.models import RateResult, TopPage, TopRow, UserRating
@@ -40,6 +40,28 @@ _MEMBER_SCORES = (
 # and the cap bounds the work per request (see benchmarks/similar_bench.py); 600 co-raters still
 # estimate a correlation to about ±0.04.
 MAX_RATERS = 600
+
+# /similar's co-rating sums (see RatingRepo.co_rating_sums). `members`: each bounded rater's score for
+# the target, and their mean over all their scores (a float on both backends: AVG of an integer
+# is exact NUMERIC in PostgreSQL); then one GROUP BY over their ratings gives one row per other title.
+_CO_RATING_SUMS = """
+WITH raters AS (
+    SELECT user_id, score FROM ratings WHERE guild_id = :guild AND title_id = :title
+    ORDER BY updated_at DESC, user_id LIMIT :max_raters
+), members AS (
+    SELECT r.user_id, r.score - AVG(CAST(x.score AS DOUBLE PRECISION)) AS dev_t,
+           AVG(CAST(x.score AS DOUBLE PRECISION)) AS mean,
+           CASE WHEN r.score >= :high THEN 1 ELSE 0 END AS fan
+    FROM raters AS r JOIN ratings AS x ON x.guild_id = :guild AND x.user_id = r.user_id
+    GROUP BY r.user_id, r.score
+)
+SELECT x.title_id, COUNT(*), SUM(m.dev_t * (x.score - m.mean)), SUM(m.dev_t * m.dev_t),
+       SUM((x.score - m.mean) * (x.score - m.mean)), SUM(m.fan), SUM(m.fan * x.score)
+FROM members AS m JOIN ratings AS x ON x.guild_id = :guild AND x.user_id = m.user_id
+WHERE x.title_id <> :title
+GROUP BY x.title_id HAVING COUNT(*) >= :min_overlap
+ORDER BY x.title_id
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +260,33 @@ class RatingRepo:
             (guild_id, guild_id, title_id, max_raters),
         )
         return MemberRatings.from_sorted_rows(rows)
+
+    async def co_rating_sums(
+        self,
+        guild_id: int,
+        title_id: int,
+        *,
+        max_raters: int = MAX_RATERS,
+        min_overlap: int = MIN_OVERLAP,
+        high_score: int = HIGH_SCORE,
+    ) -> list[CoRatingSums]:
+        """Per other title, the sums /similar needs over the (at most `max_raters` most recent) raters
+        of this one who scored it too; titles with fewer than `min_overlap` such raters are left out.
+
+        The database does the arithmetic: one row per title comes back, not every rating of every
+        rater (600 raters × 500 scores each at 10M ratings). Same definition as
+        bot.comparisons.similarity.co_rating_sums."""
+        rows = await self.db.fetchall(
+            _CO_RATING_SUMS,
+            {
+                "guild": guild_id,
+                "title": title_id,
+                "max_raters": max_raters,
+                "min_overlap": min_overlap,
+                "high": high_score,
+            },
+        )
+        return [CoRatingSums(*row) for row in rows]
 
     async def paired_scores(self, guild_id: int, first: int, second: int) -> list[tuple[int, int]]:
         """(score for first, score for second) of every member who scored both."""

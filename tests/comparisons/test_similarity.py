@@ -6,7 +6,14 @@ import math
 
 import pytest
 
-from bot.comparisons.similarity import MemberRatings, neighbours, shrink
+from bot.comparisons.similarity import (
+    CoRatingSums,
+    MemberRatings,
+    co_rating_sums,
+    neighbours,
+    neighbours_from_sums,
+    shrink,
+)
 
 T, A, B, C = 1, 2, 3, 4
 
@@ -111,3 +118,27 @@ def test_sorted_rows_and_unsorted_rows_build_the_same_matrix():
 
 def test_limit_keeps_only_the_best():
     assert [n.title_id for n in neighbours(T, MemberRatings.from_rows(ROWS), limit=1)] == [A]
+
+
+def test_co_rating_sums_hold_the_hand_computed_deviations():
+    """A: dot 4, target squares 12, own squares 8 over 4 co-raters; fans u1 and u2 gave A 9 + 6."""
+    sums = {s.title_id: s for s in co_rating_sums(T, MemberRatings.from_rows(ROWS))}
+    assert set(sums) == {A, B}  # C shares no rater with T
+    a = sums[A]
+    assert (a.overlap, a.dot, a.target_sq, a.own_sq, a.fans, a.fans_total) == (4, 4.0, 12.0, 8.0, 2, 15)
+
+
+def test_neighbours_from_sums_leave_out_thin_overlaps_and_shrink_the_rest():
+    """The same answer as from the ratings; a title under min_overlap co-raters is not a neighbour."""
+    sums = co_rating_sums(T, MemberRatings.from_rows(ROWS))
+    assert neighbours_from_sums(sums) == neighbours(T, MemberRatings.from_rows(ROWS))
+    thin = CoRatingSums(C, 2, 4.0, 4.0, 4.0, 0, 0)
+    assert C not in by_title(neighbours_from_sums([*sums, thin]))
+    found = by_title(neighbours_from_sums(sums))[A]
+    assert found.similarity == pytest.approx(shrink(4 / math.sqrt(96), 4)) and found.fans_mean == 7.5
+
+
+def test_sums_without_spread_give_similarity_zero():
+    """Every co-rater at their own mean: no denominator, so no likeness either way."""
+    (found,) = neighbours_from_sums([CoRatingSums(A, 5, 0.0, 0.0, 3.0, 0, 0)])
+    assert found.raw_similarity == 0.0 and found.fans_mean is None

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.comparisons.similarity import neighbours
+from bot.comparisons.similarity import co_rating_sums, neighbours, neighbours_from_sums
 from bot.errors import NotFound
 from bot.scores.stats import Aggregate, weighted_rating
 from bot.storage.db import Database, open_database
@@ -314,6 +314,45 @@ async def test_member_ratings_keep_only_the_most_recent_raters_past_the_cap(db: 
     await db.execute("UPDATE ratings SET updated_at = '2030-01-01' WHERE user_id IN (2, 4)")
     ratings = await repo.member_ratings(GUILD, title, max_raters=2)
     assert list(ratings.user_ids) == [2, 4]
+
+
+async def test_co_rating_sums_from_the_database_equal_the_definition_over_the_ratings(
+    db: Database, repo: RatingRepo
+) -> None:
+    """Random scores in two servers: the database's per-title sums are those computed in Python from
+    every rating of the target's raters (bot.comparisons.similarity.co_rating_sums)."""
+    titles = await add_titles(db, *(f"Title {i}" for i in range(1, 13)))
+    rng = random.Random(14)
+    for guild in (GUILD, OTHER_GUILD):
+        rows = [(user, title, rng.randint(1, 10)) for user in range(1, 41) for title in rng.sample(range(1, 13), 6)]
+        await rate_all(repo, titles, rows, guild=guild)
+    for target in titles[:4]:
+        expected = co_rating_sums(target, await repo.member_ratings(GUILD, target))
+        found = await repo.co_rating_sums(GUILD, target, min_overlap=1)
+        assert [(s.title_id, s.overlap, s.fans, s.fans_total) for s in found] == [
+            (s.title_id, s.overlap, s.fans, s.fans_total) for s in expected
+        ]
+        for got, want in zip(found, expected, strict=True):
+            assert (got.dot, got.target_sq, got.own_sq) == pytest.approx((want.dot, want.target_sq, want.own_sq))
+        ranked = [(n.title_id, round(n.similarity, 9)) for n in neighbours_from_sums(found)]
+        assert ranked == [(n.title_id, round(n.similarity, 9)) for n in neighbours_from_sums(expected)]
+
+
+async def test_co_rating_sums_leave_out_thin_overlaps_and_read_only_the_most_recent_raters(
+    db: Database, repo: RatingRepo
+) -> None:
+    """Past max_raters only the most recent raters count; titles under min_overlap co-raters are not returned."""
+    target, second, third = await add_titles(db, "Popular", "Second", "Third")
+    await rate_all(repo, [target, second, third], [(user, 1, 5 + user % 3) for user in range(1, 6)])
+    await rate_all(repo, [target, second, third], [(user, 2, 1 + user) for user in range(1, 6)])
+    await rate_all(repo, [target, second, third], [(1, 3, 4), (2, 3, 9)])
+    await db.execute(
+        "UPDATE ratings SET updated_at = '2030-01-01' WHERE user_id IN (2, 4, 5) AND title_id = ?", (target,)
+    )
+    assert [s.title_id for s in await repo.co_rating_sums(GUILD, target, min_overlap=3)] == [second]
+    (recent,) = await repo.co_rating_sums(GUILD, target, max_raters=3, min_overlap=3)
+    assert (recent.title_id, recent.overlap, recent.fans) == (second, 3, 0)
+    assert [s.overlap for s in await repo.co_rating_sums(GUILD, target, min_overlap=1)] == [5, 2]
 
 
 async def test_paired_scores_are_those_of_members_who_scored_both(db: Database, repo: RatingRepo) -> None:
