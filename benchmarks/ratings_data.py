@@ -24,7 +24,7 @@ from pathlib import Path
 import bot.storage
 from bot.comparisons.graph import EdgeKind
 from bot.storage.comparisons import ComparisonRepo
-from bot.storage.db import Database
+from bot.storage.db import Database, open_database
 from bot.storage.ratings import RatingRepo
 
 GUILD = 1
@@ -80,12 +80,11 @@ def cache_dir() -> Path:
     return path
 
 
-def schema_key() -> str:
-    """A short hash of every migration file: a cached database is only reused by the same schema."""
+def schema_key(folder: str = "migrations") -> str:
+    """A short hash of a backend's migration files: a cached database is only reused by the same schema."""
     digest = hashlib.sha256()
-    root = Path(bot.storage.__file__).parent / "migrations"
-    for path in sorted(root.rglob("*.sql")):
-        digest.update(str(path.relative_to(root)).encode())
+    for path in sorted((Path(bot.storage.__file__).parent / folder).glob("*.sql")):
+        digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:10]
 
@@ -106,9 +105,9 @@ def cached_sqlite(shape: Shape) -> Path:
 async def _build_sqlite(path: Path, shape: Shape) -> None:
     for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         stale.unlink(missing_ok=True)
-    await (await Database.open(path)).close()  # the schema, by the real migrations
+    await (await open_database(path)).close()  # the schema, by the real migrations
     bulk_load_sqlite(path, shape)
-    db = await Database.open(path)
+    db = await open_database(path)
     try:
         await RatingRepo(db).rebuild_aggregates()
         await add_tags_and_reviews(db, shape)

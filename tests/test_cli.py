@@ -18,7 +18,8 @@ SHAPED_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl." + "x" * 38
 
 def run_kansou(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "KANSOU_"))}
-    environ.update({"KANSOU_DB": str(tmp_path / "k.db"), **env})
+    # This checkout's code, not whichever kansou the interpreter has installed.
+    environ.update({"KANSOU_DB": str(tmp_path / "k.db"), "PYTHONPATH": str(Path(__file__).parents[1]), **env})
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         cwd=tmp_path,

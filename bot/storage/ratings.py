@@ -41,41 +41,43 @@ _MEMBER_SCORES = (
 # estimate a correlation to about ±0.04.
 MAX_RATERS = 600
 
-# /similar's co-rating sums (see RatingRepo.co_rating_sums). `members`: each bounded rater's score for
-# the target, and their mean over all their scores (a float on both backends: AVG of an integer
-# is exact NUMERIC in PostgreSQL); then one GROUP BY over their ratings gives one row per other title.
+# /similar's co-rating sums (see RatingRepo.co_rating_sums). `raters`: the bounded most recent raters of
+# the target, each with their score for it and their mean over all their scores (member_totals, a float on
+# both backends); then one GROUP BY over their ratings gives one row per other title.
 _CO_RATING_SUMS = """
 WITH raters AS (
-    SELECT user_id, score FROM ratings WHERE guild_id = :guild AND title_id = :title
-    ORDER BY updated_at DESC, user_id LIMIT :max_raters
-), members AS (
-    SELECT r.user_id, r.score - AVG(CAST(x.score AS DOUBLE PRECISION)) AS dev_t,
-           AVG(CAST(x.score AS DOUBLE PRECISION)) AS mean,
+    SELECT r.user_id, r.score - CAST(m.total AS DOUBLE PRECISION) / m.count AS dev_t,
+           CAST(m.total AS DOUBLE PRECISION) / m.count AS mean,
            CASE WHEN r.score >= :high THEN 1 ELSE 0 END AS fan
-    FROM raters AS r JOIN ratings AS x ON x.guild_id = :guild AND x.user_id = r.user_id
-    GROUP BY r.user_id, r.score
+    FROM ratings AS r JOIN member_totals AS m ON m.guild_id = r.guild_id AND m.user_id = r.user_id
+    WHERE r.guild_id = :guild AND r.title_id = :title
+    ORDER BY r.updated_at DESC, r.user_id LIMIT :max_raters
 )
-SELECT x.title_id, COUNT(*), SUM(m.dev_t * (x.score - m.mean)), SUM(m.dev_t * m.dev_t),
-       SUM((x.score - m.mean) * (x.score - m.mean)), SUM(m.fan), SUM(m.fan * x.score)
-FROM members AS m JOIN ratings AS x ON x.guild_id = :guild AND x.user_id = m.user_id
+SELECT x.title_id, COUNT(*), SUM(r.dev_t * (x.score - r.mean)), SUM(r.dev_t * r.dev_t),
+       SUM((x.score - r.mean) * (x.score - r.mean)), SUM(r.fan), SUM(r.fan * x.score)
+FROM raters AS r JOIN ratings AS x ON x.guild_id = :guild AND x.user_id = r.user_id
 WHERE x.title_id <> :title
 GROUP BY x.title_id HAVING COUNT(*) >= :min_overlap
 ORDER BY x.title_id
 """
+_MEMBER_RECOUNT = "SELECT guild_id, user_id, COUNT(*), SUM(score) FROM ratings GROUP BY guild_id, user_id"
 
 
 @dataclass(frozen=True, slots=True)
 class Drift:
-    """A stored aggregate that differs from the ratings it summarises (title_id None: server totals)."""
+    """A stored aggregate that differs from the ratings it summarises (title_id None: server totals, or a
+    member's when user_id is set)."""
 
     guild_id: int
     title_id: int | None
     stored: Aggregate
     actual: Aggregate
+    user_id: int | None = None
 
     def describe(self) -> str:
         """One line for `python -m bot check`."""
         where = f"server {self.guild_id}" + ("" if self.title_id is None else f", title {self.title_id}")
+        where += "" if self.user_id is None else f", member {self.user_id}"
         return (
             f"aggregates drifted ({where}): stored {plural(self.stored.count, 'vote')} / sum {self.stored.total}, "
             f"ratings say {plural(self.actual.count, 'vote')} / sum {self.actual.total}"
@@ -354,6 +356,15 @@ class RatingRepo:
             have, want = server_stored.get(guild, Aggregate()), server_actual.get(guild, Aggregate())
             if have != want:
                 drifts.append(Drift(guild, None, have, want))
+        stored_members = {
+            (r[0], r[1]): (r[2], r[3])
+            for r in await self.db.fetchall("SELECT guild_id, user_id, count, total FROM member_totals")
+        }
+        actual_members = {(r[0], r[1]): (r[2], r[3]) for r in await self.db.fetchall(_MEMBER_RECOUNT)}
+        for guild, user in sorted(stored_members.keys() | actual_members.keys()):
+            have, want = stored_members.get((guild, user), (0, 0)), actual_members.get((guild, user), (0, 0))
+            if have != want:
+                drifts.append(Drift(guild, None, Aggregate(have[0], have[1], 0), Aggregate(want[0], want[1], 0), user))
         return drifts
 
     async def rebuild_aggregates(self) -> None:
@@ -368,3 +379,5 @@ class RatingRepo:
                 "INSERT INTO rating_totals (guild_id, count, total) "
                 "SELECT guild_id, COUNT(*), SUM(score) FROM ratings GROUP BY guild_id"
             )
+            await tx.execute("DELETE FROM member_totals")
+            await tx.execute("INSERT INTO member_totals (guild_id, user_id, count, total) " + _MEMBER_RECOUNT)
