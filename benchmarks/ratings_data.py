@@ -142,7 +142,7 @@ def bulk_load_sqlite(path: Path, shape: Shape) -> None:
             "INSERT INTO ratings (guild_id, title_id, user_id, score, created_at, updated_at) "
             "VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%fZ', ?6 - ?5, 'unixepoch'), "
             "strftime('%Y-%m-%dT%H:%M:%fZ', ?6 - ?5, 'unixepoch'))",
-            (row + (EPOCH,) for row in rating_rows(shape)),
+            ((*row, EPOCH) for row in rating_rows(shape)),
         )
         for _, sql in set_aside:
             conn.execute(sql)

@@ -68,7 +68,7 @@ def content(words: int) -> PostContent:
 
 
 def top_row(votes: int) -> TopRow:
-    return TopRow(1, 1, "Cowboy Bebop", 8.0, 8.0, votes)
+    return TopRow(1, 1, 8.0, 8.0, votes)
 
 
 # (what is counted, builder of the text for a count); each text must show `plural(count, noun)`.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.reviews.models import OfficialScore
 from bot.scores.stats import Aggregate
 
 
@@ -16,10 +17,20 @@ class RateResult:
 
 
 @dataclass(frozen=True, slots=True)
+class ScoreCard:
+    """What /score shows: the title's votes in the server, the asking member's own score, the official review's."""
+
+    aggregate: Aggregate
+    own_score: int | None
+    official: OfficialScore | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class TopRow:
+    """One leaderboard line; the title's name comes from the catalog when it is shown."""
+
     rank: int
     title_id: int
-    title_name: str
     weighted: float
     mean: float
     votes: int

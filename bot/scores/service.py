@@ -5,11 +5,10 @@ from __future__ import annotations
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass
 
 from bot.errors import InvalidInput, NotFound, OnCooldown, PermissionDenied
 from bot.plural import plural
-from bot.scores.models import MemberProfile, RateResult, TopPage, UserRating
+from bot.scores.models import MemberProfile, RateResult, ScoreCard, TopPage, UserRating
 from bot.scores.stats import MAX_SCORE, MIN_SCORE, Aggregate, format_mean
 from bot.settings.models import GuildSettings
 from bot.settings.service import SettingsService
@@ -27,14 +26,6 @@ PROFILE_TAGS = 5  # tags a member profile names
 def _monotonic() -> float:
     # Looked up on each call, not bound once, so a test harness that patches time.monotonic is honoured.
     return time.monotonic()
-
-
-@dataclass(frozen=True, slots=True)
-class ScoreView:
-    """What /score shows from the ratings: the title's aggregate and the asking member's own score."""
-
-    aggregate: Aggregate
-    own_score: int | None
 
 
 def check_user_score(score: object) -> int:
@@ -167,11 +158,9 @@ class RatingService:
         self._changed(guild_id, [title_id])
         return result
 
-    async def score_view(self, guild_id: int, title_id: int, user_id: int) -> ScoreView:
-        """The title's aggregate and the member's own score, for /score."""
-        aggregate = await self.repo.aggregate(guild_id, title_id)
-        own = await self.repo.get_user_score(guild_id, title_id, user_id) if aggregate.count else None
-        return ScoreView(aggregate, own)
+    async def score_view(self, guild_id: int, title_id: int, user_id: int) -> ScoreCard:
+        """The title's aggregate, the member's own score and the official review's, for /score (one query)."""
+        return await self.repo.score_card(guild_id, title_id, user_id)
 
     async def community_line(self, guild_id: int, title_id: int) -> str:
         """The review post's Community field text for this title in this server."""

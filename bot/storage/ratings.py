@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from bot.comparisons.similarity import HIGH_SCORE, MIN_OVERLAP, CoRatingSums, MemberRatings
 from bot.errors import NotFound
 from bot.plural import plural
-from bot.scores.models import RateResult, TopPage, TopRow, UserRating
+from bot.reviews.models import OfficialScore
+from bot.scores.models import RateResult, ScoreCard, TopPage, TopRow, UserRating
 from bot.scores.stats import Aggregate, check_score, weighted_rating
 from bot.storage.db import NOW, Database, ForeignKeyViolation, Row, Tx
 
@@ -61,6 +62,39 @@ GROUP BY x.title_id HAVING COUNT(*) >= :min_overlap
 ORDER BY x.title_id
 """
 _MEMBER_RECOUNT = "SELECT guild_id, user_id, COUNT(*), SUM(score) FROM ratings GROUP BY guild_id, user_id"
+
+# /top's page. C, the server mean, and the count of qualifying titles are uncorrelated subqueries (one
+# row from rating_totals; a count on the rating_aggregates_by_votes index), read once per statement.
+# (total + m·C)/(count + m) is the weighted rating with R = total/count, straight from the aggregate
+# rows. Standard competition ranking (1, 2, 2, 4) on the rating as shown, two decimals: titles that
+# look tied share a rank; the window runs over every qualifying title, before LIMIT.
+_TOP_HEAD = """
+SELECT (SELECT CAST(total AS DOUBLE PRECISION) / count FROM rating_totals WHERE guild_id = :guild AND count > 0),
+       (SELECT COUNT(*) FROM rating_aggregates WHERE guild_id = :guild AND count >= :min_votes)
+"""
+_TOP = """
+SELECT a.title_id, a.count, a.total,
+       RANK() OVER (ORDER BY ROUND(CAST((a.total + :m * h.mean) / (a.count + :m) AS NUMERIC), 2) DESC) AS place,
+       h.mean, h.qualifying
+FROM rating_aggregates AS a,
+     (SELECT (SELECT CAST(total AS DOUBLE PRECISION) / count FROM rating_totals
+              WHERE guild_id = :guild AND count > 0) AS mean,
+             (SELECT COUNT(*) FROM rating_aggregates WHERE guild_id = :guild AND count >= :min_votes) AS qualifying
+     ) AS h
+WHERE a.guild_id = :guild AND a.count >= :min_votes AND h.mean IS NOT NULL
+ORDER BY place, a.count DESC, a.title_id LIMIT :limit OFFSET :offset
+"""
+
+# /score in one round trip: the aggregate row, the member's own score and the current official review,
+# each LEFT JOINed to a constant row so a missing one reads as NULLs.
+_SCORE_CARD = f"""
+SELECT a.count, a.total, a.total_sq, {", ".join(f"a.h{score}" for score in range(1, 11))},
+       (SELECT score FROM ratings WHERE guild_id = :guild AND title_id = :title AND user_id = :user),
+       CASE WHEN v.id IS NULL THEN 0 ELSE 1 END, v.score, v.score_raw, v.channel_id, v.message_id
+FROM (SELECT 1 AS one) AS k
+LEFT JOIN rating_aggregates AS a ON a.guild_id = :guild AND a.title_id = :title
+LEFT JOIN reviews AS v ON v.guild_id = :guild AND v.title_id = :title AND v.status = 'current'
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,55 +187,53 @@ class RatingRepo:
         """The title's votes in this server, read from the aggregate row (never a scan of ratings)."""
         return _aggregate_from(await self.db.fetchone(_SELECT_AGGREGATE, (guild_id, title_id)))
 
+    async def score_card(self, guild_id: int, title_id: int, user_id: int) -> ScoreCard:
+        """What /score shows, in one query: the title's votes here, the member's own score, and the
+        server's current official review's score and post."""
+        row = await self.db.fetchone(_SCORE_CARD, {"guild": guild_id, "title": title_id, "user": user_id})
+        if row is None:  # one row always comes back (the LEFT JOINs hang off a constant row)
+            raise RuntimeError("the score card query returned no row")
+        count, total, total_sq, *hist = row[:13]
+        aggregate = Aggregate(count, total, total_sq, tuple(hist)) if count else Aggregate()
+        own, has_review, score, score_raw, channel_id, message_id = row[13:]
+        official = None
+        if has_review:
+            jump_url = None
+            if channel_id is not None and message_id is not None:
+                jump_url = f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
+            official = OfficialScore(score, score_raw, jump_url)
+        return ScoreCard(aggregate, None if own is None else int(own), official)
+
     async def server_mean(self, guild_id: int) -> float | None:
         """C: the mean of every rating in this server, None without ratings."""
         row = await self.db.fetchone("SELECT count, total FROM rating_totals WHERE guild_id = ?", (guild_id,))
         return row["total"] / row["count"] if row and row["count"] else None
 
     async def top(self, guild_id: int, m: int, min_votes: int, limit: int, offset: int = 0) -> TopPage:
-        """The leaderboard by weighted rating (v·R + m·C)/(v + m); titles under min_votes are left out."""
-        server_mean = await self.server_mean(guild_id)
-        if server_mean is None:
-            return TopPage([], 0, None)
-        # (total + m·C)/(count + m) is the weighted rating with R = total/count, so SQLite orders by it
-        # straight from the aggregate rows.
-        rows = await self.db.fetchall(
-            "SELECT a.title_id, t.name, a.count, a.total, "
-            "(a.total + :m * :c) / (a.count + :m) AS wr, COUNT(*) OVER () AS qualifying, "
-            # Standard competition ranking (1, 2, 2, 4) on the rating as shown, two decimals: titles
-            # that look tied share a rank. The window runs over every qualifying title, before LIMIT.
-            "RANK() OVER (ORDER BY ROUND((a.total + :m * :c) / (a.count + :m), 2) DESC) AS place "
-            "FROM rating_aggregates AS a JOIN titles AS t ON t.id = a.title_id "
-            "WHERE a.guild_id = :guild AND a.count >= :min_votes "
-            "ORDER BY place, a.count DESC, a.title_id LIMIT :limit OFFSET :offset",
-            {
-                "m": m,
-                "c": server_mean,
-                "guild": guild_id,
-                "min_votes": min_votes,
-                "limit": limit,
-                "offset": offset,
-            },
-        )
-        total = rows[0]["qualifying"] if rows else await self._count_qualifying(guild_id, min_votes)
+        """The leaderboard by weighted rating (v·R + m·C)/(v + m); titles under min_votes are left out.
+
+        One query: the server mean C and the number of qualifying titles come with the page (names are
+        the catalog's, in memory); an empty page takes a second, cheap one for those two figures."""
+        params = {"m": m, "guild": guild_id, "min_votes": min_votes, "limit": limit, "offset": offset}
+        rows = await self.db.fetchall(_TOP, params)
+        if rows:
+            server_mean, total = float(rows[0][4]), int(rows[0][5])
+        else:
+            head = await self.db.fetchone(_TOP_HEAD, params)
+            if head is None or head[0] is None:
+                return TopPage([], 0, None)
+            server_mean, total = float(head[0]), int(head[1])
         page = [
             TopRow(
-                rank=row["place"],
-                title_id=row["title_id"],
-                title_name=row["name"],
-                weighted=weighted_rating(row["total"] / row["count"], row["count"], server_mean, m),
-                mean=row["total"] / row["count"],
-                votes=row["count"],
+                rank=int(place),
+                title_id=int(title_id),
+                weighted=weighted_rating(total_sum / count, count, server_mean, m),
+                mean=total_sum / count,
+                votes=int(count),
             )
-            for row in rows
+            for title_id, count, total_sum, place, _, _ in rows
         ]
         return TopPage(page, total, server_mean)
-
-    async def _count_qualifying(self, guild_id: int, min_votes: int) -> int:
-        row = await self.db.fetchone(
-            "SELECT COUNT(*) FROM rating_aggregates WHERE guild_id = ? AND count >= ?", (guild_id, min_votes)
-        )
-        return int(row[0]) if row else 0
 
     async def user_ratings(self, guild_id: int, user_id: int, limit: int, offset: int = 0) -> list[UserRating]:
         """A member's scores in this server, highest first (then most recent)."""
@@ -362,9 +394,11 @@ class RatingRepo:
         }
         actual_members = {(r[0], r[1]): (r[2], r[3]) for r in await self.db.fetchall(_MEMBER_RECOUNT)}
         for guild, user in sorted(stored_members.keys() | actual_members.keys()):
-            have, want = stored_members.get((guild, user), (0, 0)), actual_members.get((guild, user), (0, 0))
-            if have != want:
-                drifts.append(Drift(guild, None, Aggregate(have[0], have[1], 0), Aggregate(want[0], want[1], 0), user))
+            (stored_count, stored_total) = stored_members.get((guild, user), (0, 0))
+            (actual_count, actual_total) = actual_members.get((guild, user), (0, 0))
+            if (stored_count, stored_total) != (actual_count, actual_total):
+                have, want = Aggregate(stored_count, stored_total, 0), Aggregate(actual_count, actual_total, 0)
+                drifts.append(Drift(guild, None, have, want, user))
         return drifts
 
     async def rebuild_aggregates(self) -> None:

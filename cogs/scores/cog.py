@@ -153,8 +153,7 @@ class Scores(commands.Cog, name="Scores"):
     async def score(self, interaction: discord.Interaction, title: TitleOption) -> None:
         guild_id = require_guild(interaction)
         view = await self.service.score_view(guild_id, title.id, interaction.user.id)
-        official = await self.bot.reviews.official(guild_id, title.id)
-        await reply(interaction, embed=score_embed(title, view, official), ephemeral=False)
+        await reply(interaction, embed=score_embed(title, view), ephemeral=False)
 
     @app_commands.command(name="top", description="This server's best titles by weighted community score")
     @app_commands.describe(limit="How many titles (default 30)", min_votes="Leave out titles with fewer votes")

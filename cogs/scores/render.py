@@ -11,9 +11,7 @@ import discord
 from bot.catalog.links import escape_markdown, shorten, title_link
 from bot.catalog.models import Title
 from bot.plural import plural
-from bot.reviews.models import OfficialScore
-from bot.scores.models import MemberProfile, TopRow, UserRating
-from bot.scores.service import ScoreView
+from bot.scores.models import MemberProfile, ScoreCard, TopRow, UserRating
 from bot.scores.stats import format_mean, histogram_bars
 
 PAGE_SIZE = 10
@@ -25,9 +23,9 @@ def _link(title_id: int, name: str, titles: Mapping[int, Title]) -> str:
     return title_link(title, max_name=60) if title else f"**{escape_markdown(shorten(name, 60))}**"
 
 
-def score_embed(title: Title, view: ScoreView, official: OfficialScore | None) -> discord.Embed:
+def score_embed(title: Title, view: ScoreCard) -> discord.Embed:
     """/score: mean, median, votes, spread, histogram, the official score and the difference."""
-    agg = view.aggregate
+    agg, official = view.aggregate, view.official
     embed = discord.Embed(title=shorten(title.name, 250), url=title.anilist_url or title.mal_url, colour=COLOUR)
     if not agg.count:
         embed.description = "Nobody in this server has scored this title yet. Be the first with `/rate`."
@@ -84,7 +82,7 @@ def top_pages(
 def _top_line(row: TopRow, titles: Mapping[int, Title], own: int | None) -> str:
     mine = f" · you **{own}**" if own is not None else ""
     return (
-        f"**{row.rank}.** {_link(row.title_id, row.title_name, titles)} — **{row.weighted:.2f}** · "
+        f"**{row.rank}.** {_link(row.title_id, f'Title {row.title_id}', titles)} — **{row.weighted:.2f}** · "
         f"mean {row.mean:.2f} · {plural(row.votes, 'vote')}{mine}"
     )
 

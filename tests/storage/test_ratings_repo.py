@@ -126,12 +126,51 @@ async def test_top_ranks_by_weighted_rating_and_skips_titles_under_min_votes(db:
     page = await repo.top(GUILD, m=3, min_votes=2, limit=10)
     server_mean = (10 * 2 + 9 * 20 + 10 + 3 * 20) / 43
     assert page.server_mean == pytest.approx(server_mean)
-    assert [row.title_name for row in page.rows] == ["Many Good Votes", "Two Perfect Votes", "Many Low Votes"]
+    assert [row.title_id for row in page.rows] == [b, a, d]
     assert page.total == 3
     assert page.rows[0].rank == 1
     assert page.rows[0].weighted == pytest.approx(weighted_rating(9.0, 20, server_mean, 3))
     assert page.rows[1].weighted == pytest.approx(weighted_rating(10.0, 2, server_mean, 3))
     assert (page.rows[1].mean, page.rows[1].votes) == (10.0, 2)
+
+
+async def test_score_card_reads_votes_own_score_and_the_current_review_in_one_query(
+    db: Database, repo: RatingRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/score's figures come in one statement; a replaced review, another server's and a missing own score stay out."""
+    (title,) = await add_titles(db, "Mushishi")
+    await repo.rate(GUILD, title, 1, 9)
+    await repo.rate(GUILD, title, 2, 6)
+    await repo.rate(OTHER_GUILD, title, 3, 1)
+    for guild, status, raw, message in (
+        (GUILD, "replaced", "2/5", 50),
+        (GUILD, "current", "4/5", 51),
+        (OTHER_GUILD, "current", "1/5", 52),
+    ):
+        await db.execute(
+            "INSERT INTO reviews (guild_id, title_id, author_id, status, score, score_raw, text, channel_id, message_id) "
+            "VALUES (?, ?, 7, ?, 8.0, ?, 'text', 40, ?)",
+            (guild, title, status, raw, message),
+        )
+    statements: list[str] = []
+    fetchall = db.fetchall
+
+    async def counted(sql: str, params: object = ()) -> list:
+        statements.append(sql)
+        return await fetchall(sql, params)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(db, "fetchall", counted)
+    card = await repo.score_card(GUILD, title, 1)
+    assert len(statements) == 1
+    assert (card.aggregate, card.own_score) == (Aggregate.of([9, 6]), 9)
+    assert card.official is not None and (card.official.score, card.official.text) == (8.0, "4/5")
+    assert card.official.jump_url == f"https://discord.com/channels/{GUILD}/40/51"
+    monkeypatch.undo()
+    stranger = await repo.score_card(GUILD, title, 99)
+    assert (stranger.aggregate.count, stranger.own_score) == (2, None)
+    (unscored,) = await add_titles(db, "Nobody Scored This")
+    empty = await repo.score_card(GUILD, unscored, 1)
+    assert (empty.aggregate, empty.own_score, empty.official) == (Aggregate(), None, None)
 
 
 async def test_top_pages_continue_the_ranking(db: Database, repo: RatingRepo) -> None:
@@ -153,7 +192,7 @@ async def test_titles_with_the_same_weighted_rating_share_a_rank(db: Database, r
         for title, score in ((best, s1), (tie_a, s2), (tie_b, s3), (last, s4)):
             await repo.rate(GUILD, title, user, score)
     page = await repo.top(GUILD, m=3, min_votes=1, limit=10)
-    assert [(row.rank, row.title_name) for row in page.rows] == [(1, "Best"), (2, "Tie A"), (2, "Tie B"), (4, "Last")]
+    assert [(row.rank, row.title_id) for row in page.rows] == [(1, best), (2, tie_a), (2, tie_b), (4, last)]
     second = await repo.top(GUILD, m=3, min_votes=1, limit=2, offset=2)
     assert [row.rank for row in second.rows] == [2, 4]
 
