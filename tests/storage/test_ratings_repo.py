@@ -148,8 +148,8 @@ async def test_score_card_reads_votes_own_score_and_the_current_review_in_one_qu
         (OTHER_GUILD, "current", "1/5", 52),
     ):
         await db.execute(
-            "INSERT INTO reviews (guild_id, title_id, author_id, status, score, score_raw, text, channel_id, message_id) "
-            "VALUES (?, ?, 7, ?, 8.0, ?, 'text', 40, ?)",
+            "INSERT INTO reviews (guild_id, title_id, author_id, status, score, score_raw, text, channel_id, "
+            "message_id) VALUES (?, ?, 7, ?, 8.0, ?, 'text', 40, ?)",
             (guild, title, status, raw, message),
         )
     statements: list[str] = []
