@@ -40,6 +40,7 @@ STORAGE_AT_START = {
     "full": "the disk holding it is full",
     "read-only": "it cannot be written (read-only file, directory or disk)",
     "failing": "the disk reported an error reading or writing it (a full disk can cause this too)",
+    "unreachable": "the PostgreSQL server does not answer",
 }
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2

@@ -44,9 +44,10 @@ class Unavailable(UserFacingError):
 
 
 class StorageUnavailable(Unavailable):
-    """kansou's database cannot take the request now (busy, full, read-only, failing); nothing was changed.
+    """kansou's database cannot take the request now (busy, full, read-only, failing, unreachable); nothing
+    was changed, except with reason "uncertain" (a write whose connection was lost before its outcome was known).
 
-    `reason` is one of STORAGE_REASONS; `detail` is SQLite's own words, for the operator's log line.
+    `reason` is one of STORAGE_REASONS; `detail` is the database's own words, for the operator's log line.
     """
 
     def __init__(self, reason: str, detail: str = "") -> None:
@@ -62,4 +63,11 @@ STORAGE_REASONS = {
         "kansou's storage is read-only right now, so nothing was saved; a server admin has been told in the log."
     ),
     "failing": "kansou could not use its storage, so nothing was saved; a server admin has been told in the log.",
+    "unreachable": (
+        "kansou cannot reach its storage right now, so nothing was saved; a server admin has been told in the log."
+    ),
+    "uncertain": (
+        "kansou lost its connection to its storage while saving this, so it cannot tell whether it was saved. "
+        "Check in a minute, and try again if it is missing."
+    ),
 }

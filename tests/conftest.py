@@ -1,11 +1,21 @@
-"""Shared fixtures: the real bot, built by create_bot on a temporary database, running under simcord."""
+"""Shared fixtures: the real bot, built by create_bot on a temporary database, running under simcord.
+
+The database is a SQLite file, or with KANSOU_TEST_DB=postgresql a fresh PostgreSQL database per test
+(copied from a migrated template on a throwaway cluster, tests/pg_cluster.py); `settings`, `db` and
+`seed_titles` follow it. Tests about SQLite itself are marked `sqlite_only` and skipped under PostgreSQL.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import os
 import time
+import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import discord
 import pytest
@@ -16,12 +26,56 @@ from bot.client import KansouBot, create_bot
 from bot.config import Settings
 from bot.storage.db import Database, open_database
 from bot.storage.local_titles import LocalTitleRepo
+from bot.storage.postgres import PostgresDatabase
 from bot.storage.sqlite import SQLiteDatabase
 from bot.storage.titles import TitleRepo
 from tests.catalog.sample import SAMPLE_GUILD, sample_titles
 
+if TYPE_CHECKING:
+    from tests.pg_cluster import PgCluster
+
 # The session fixture `pg_cluster`: a throwaway PostgreSQL server (tests/pg_cluster.py).
 pytest_plugins = ["tests.pg_cluster"]
+
+ON_POSTGRES = os.environ.get("KANSOU_TEST_DB", "sqlite") == "postgresql"
+PG_TEMPLATE = "kansou_template"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if ON_POSTGRES:
+        skip = pytest.mark.skip(reason="about SQLite itself (KANSOU_TEST_DB=postgresql)")
+        for item in items:
+            if item.get_closest_marker("sqlite_only"):
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def pg_template(request: pytest.FixtureRequest) -> str | None:
+    """Under KANSOU_TEST_DB=postgresql: a database migrated once, that each test's database copies."""
+    if not ON_POSTGRES:
+        return None
+    cluster: PgCluster = request.getfixturevalue("pg_cluster")
+    url = cluster.create_database(PG_TEMPLATE)
+
+    async def migrate() -> None:
+        await (await PostgresDatabase.open(url)).close()
+
+    with ThreadPoolExecutor(1) as thread:  # outside any running event loop
+        thread.submit(asyncio.run, migrate()).result()
+    return PG_TEMPLATE
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, pg_template: str | None) -> Iterator[str | None]:
+    """The test's own PostgreSQL database (its URL) under KANSOU_TEST_DB=postgresql, else None."""
+    if pg_template is None:
+        yield None
+        return
+    cluster: PgCluster = request.getfixturevalue("pg_cluster")
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    url = cluster.create_database(name, template=pg_template)
+    yield url
+    cluster.drop_database(name)
 
 
 @pytest.fixture(autouse=True)
@@ -29,29 +83,40 @@ async def close_databases(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[None
     """Close every database a test opened: simcord detaches bots without closing them, and an open
     aiosqlite connection's worker thread would keep the test process from exiting."""
     opened: list[Database] = []
-    original = SQLiteDatabase.open
+    original_sqlite, original_postgres = SQLiteDatabase.open, PostgresDatabase.open
 
-    async def tracking_open(cls: type[SQLiteDatabase], path: str | Path, *, migrate: bool = True) -> SQLiteDatabase:
-        db = await original(path, migrate=migrate)
+    async def tracking_sqlite(cls: type[SQLiteDatabase], path: str | Path, *, migrate: bool = True) -> SQLiteDatabase:
+        db = await original_sqlite(path, migrate=migrate)
         opened.append(db)
         return db
 
-    monkeypatch.setattr(SQLiteDatabase, "open", classmethod(tracking_open))
+    async def tracking_postgres(
+        cls: type[PostgresDatabase], url: str, *, migrate: bool = True, files: Path | None = None
+    ) -> PostgresDatabase:
+        db = await original_postgres(url, migrate=migrate, files=files)
+        opened.append(db)
+        return db
+
+    monkeypatch.setattr(SQLiteDatabase, "open", classmethod(tracking_sqlite))
+    monkeypatch.setattr(PostgresDatabase, "open", classmethod(tracking_postgres))
     yield
     for db in opened:
         await db.close()
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Settings for a test bot: a fresh database file, AniList off (tests never reach the internet)."""
-    return Settings(token=None, db_path=tmp_path / "kansou.db", anilist=False)
+def settings(tmp_path: Path, database_url: str | None) -> Settings:
+    """Settings for a test bot: a fresh database (SQLite file, or PostgreSQL database), AniList off (tests
+    never reach the internet). Under PostgreSQL, derived files (the catalog index) go to tmp_path."""
+    if database_url is None:
+        return Settings(token=None, db_path=tmp_path / "kansou.db", anilist=False)
+    return Settings(token=None, db_path=tmp_path / "kansou.postgresql", anilist=False, db_url=database_url)
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    """A migrated database on a real SQLite file, for storage tests."""
-    database = await open_database(tmp_path / "kansou.db")
+async def db(settings: Settings) -> AsyncIterator[Database]:
+    """The test's migrated database (the one `settings` names), for storage tests."""
+    database = await open_database(settings.database, files=settings.db_path)
     yield database
     await database.close()
 

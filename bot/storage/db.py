@@ -36,12 +36,16 @@ _MIGRATION_FOLDERS: dict[str, str] = {SQLITE: "migrations", POSTGRESQL: "migrati
 # same to the second (the catalog's updated_at). Text in both backends, so rows compare equal across them.
 NOW: dict[str, str] = {
     SQLITE: "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-    POSTGRESQL: "to_char(statement_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')",
+    POSTGRESQL: "kansou_now()",  # bot/storage/migrations_pg/0008_schema.sql
 }
 NOW_SECONDS: dict[str, str] = {
     SQLITE: "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
-    POSTGRESQL: "to_char(statement_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')",
+    POSTGRESQL: "kansou_now_seconds()",
 }
+
+# The payload every listener gets after notifications may have been missed (PostgreSQL's listening
+# connection was lost and is back): forget whatever the notifications keep fresh. Never notify() it.
+MISSED = "*"
 
 # Set per interaction: called once when a statement must wait for a busy database (the bot defers
 # the interaction, so a slow answer still arrives within Discord's deadline).
@@ -77,7 +81,7 @@ class UniqueViolation(ConstraintViolation):
 
 
 class CheckViolation(ConstraintViolation):
-    """A value outside what a CHECK allows (a score of 11, say)."""
+    """A value outside what a CHECK (or the column's type) allows: a score of 11, or of 7.5."""
 
 
 class NotNullViolation(ConstraintViolation):
@@ -283,7 +287,9 @@ async def open_database(target: str | Path, *, migrate: bool = True, files: Path
     `files`: for PostgreSQL, the stem of the files derived from it (Settings.db_path); SQLite uses its own path.
     """
     if is_url(target):
-        raise StorageError("PostgreSQL is not supported by this kansou yet")
+        from bot.storage.postgres import PostgresDatabase
+
+        return await PostgresDatabase.open(str(target), migrate=migrate, files=files)
     from bot.storage.sqlite import SQLiteDatabase
 
     return await SQLiteDatabase.open(target, migrate=migrate)
@@ -292,13 +298,16 @@ async def open_database(target: str | Path, *, migrate: bool = True, files: Path
 async def open_when_free(target: str | Path, *, files: Path | None = None) -> Database:
     """Open and migrate for the bot: waits (saying so) while the database is locked or unreachable."""
     if is_url(target):
-        raise StorageError("PostgreSQL is not supported by this kansou yet")
+        from bot.storage.postgres import PostgresDatabase
+
+        return await PostgresDatabase.open_when_free(str(target), files=files)
     from bot.storage.sqlite import SQLiteDatabase
 
     return await SQLiteDatabase.open_when_free(target)
 
 
 __all__ = [
+    "MISSED",
     "NOW",
     "NOW_SECONDS",
     "CheckViolation",

@@ -16,7 +16,7 @@ from bot.plural import plural
 from bot.reviews.models import OfficialScore
 from bot.scores.models import RateResult, ScoreCard, TopPage, TopRow, UserRating
 from bot.scores.stats import Aggregate, check_score, weighted_rating
-from bot.storage.db import NOW, Database, ForeignKeyViolation, Row, Tx
+from bot.storage.db import NOW, POSTGRESQL, Database, ForeignKeyViolation, Row, Tx
 
 _HIST = ", ".join(f"h{score}" for score in range(1, 11))
 _SELECT_AGGREGATE = f"SELECT count, total, total_sq, {_HIST} FROM rating_aggregates WHERE guild_id = ? AND title_id = ?"
@@ -140,15 +140,25 @@ class RatingRepo:
     async def rate(self, guild_id: int, title_id: int, user_id: int, score: int) -> RateResult:
         """Record or replace the member's score; committed (with its aggregates) before this returns."""
         check_score(score)
+        values = {"guild": guild_id, "title": title_id, "user": user_id, "score": score}
+        if self.db.dialect == POSTGRESQL:  # the same in a function: the aggregate as the trigger left it
+            try:
+                row = await self.db.fetchone(
+                    "SELECT previous, after FROM kansou_rate(:guild, :title, :user, :score)", values
+                )
+            except ForeignKeyViolation as exc:
+                raise NotFound("That title is not in the catalog.") from exc
+            assert row is not None
+            return RateResult(row[0], _aggregate_from_json(row[1]))
         # One statement is one transaction: the upsert, and the triggers that update the aggregates.
         # RETURNING gives the replaced score and the aggregate as it was before the triggers ran.
         try:
             row = await self.db.fetchone(
                 "INSERT INTO ratings (guild_id, title_id, user_id, score) VALUES (:guild, :title, :user, :score) "
                 "ON CONFLICT (guild_id, title_id, user_id) DO UPDATE SET "
-                f"previous_score = score, score = excluded.score, updated_at = {NOW[self.db.dialect]} "
+                f"previous_score = ratings.score, score = excluded.score, updated_at = {NOW[self.db.dialect]} "
                 f"RETURNING previous_score, ({_AGGREGATE_JSON}) AS before",
-                {"guild": guild_id, "title": title_id, "user": user_id, "score": score},
+                values,
             )
         except ForeignKeyViolation as exc:
             raise NotFound("That title is not in the catalog.") from exc
@@ -160,6 +170,13 @@ class RatingRepo:
 
     async def unrate(self, guild_id: int, title_id: int, user_id: int) -> RateResult:
         """Remove the member's score; `previous` is None when there was nothing to remove."""
+        if self.db.dialect == POSTGRESQL:
+            row = await self.db.fetchone(
+                "SELECT previous, after FROM kansou_unrate(:guild, :title, :user)",
+                {"guild": guild_id, "title": title_id, "user": user_id},
+            )
+            assert row is not None
+            return RateResult(row[0], _aggregate_from_json(row[1]))
         row = await self.db.fetchone(
             "DELETE FROM ratings WHERE guild_id = :guild AND title_id = :title AND user_id = :user "
             f"RETURNING score, ({_AGGREGATE_JSON}) AS before",

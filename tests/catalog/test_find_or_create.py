@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
 from bot.catalog.index import CatalogIndex
 from bot.catalog.models import AniListMedia, Title
 from bot.catalog.service import CatalogService, same_show
+from bot.config import Settings
 from bot.errors import InvalidInput
 from bot.storage.db import Database, open_database
 from bot.storage.local_titles import LocalTitleRepo
@@ -52,8 +52,8 @@ class StubAniList:
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    path = tmp_path / "kansou.db"
+async def db(settings: Settings) -> AsyncIterator[Database]:
+    path = settings.database
     await seed_titles(path, sample_titles())
     database = await open_database(path)
     yield database

@@ -38,7 +38,7 @@ async def run_import(settings: Settings, path: Path) -> None:
     parser = argparse.ArgumentParser()
     add_catalog_parser(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["catalog", "import", str(path)])
-    db = await open_database(settings.database)
+    db = await open_database(settings.database, files=settings.db_path)
     try:
         assert await args.func(args, db) == 0
     finally:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bot.catalog.models import Title
 from bot.comparisons import service as service_module
 from bot.comparisons.service import ComparisonService
+from bot.config import Settings
 from bot.errors import InvalidInput, NotFound
 from bot.storage.comparisons import ComparisonRepo
 from bot.storage.db import open_database
@@ -26,8 +25,8 @@ TITLES = {
 
 
 @pytest.fixture
-async def service(tmp_path: Path):
-    db = await open_database(tmp_path / "kansou.db")
+async def service(settings: Settings):
+    db = await open_database(settings.database)
     await db.executemany("INSERT INTO titles (id, name) VALUES (?, ?)", [(t.id, t.name) for t in TITLES.values()])
     yield ComparisonService(ComparisonRepo(db), RatingRepo(db), TITLES, reviews=ReviewRepo(db))
     await db.close()

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
+from bot.config import Settings
 from bot.storage.anilist_cache import AniListCache
 from bot.storage.db import open_database
 
 
 @pytest.fixture
-async def cache(tmp_path: Path) -> AsyncIterator[AniListCache]:
-    db = await open_database(tmp_path / "kansou.db")
+async def cache(settings: Settings) -> AsyncIterator[AniListCache]:
+    db = await open_database(settings.database)
     yield AniListCache(db)
     await db.close()
 

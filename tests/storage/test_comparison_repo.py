@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from bot.config import Settings
 from bot.storage.comparisons import ComparisonRepo
 from bot.storage.db import open_database
 
@@ -14,8 +13,8 @@ REVIEW = 500
 
 
 @pytest.fixture
-async def repo(tmp_path: Path):
-    db = await open_database(tmp_path / "kansou.db")
+async def repo(settings: Settings):
+    db = await open_database(settings.database)
     await db.executemany("INSERT INTO titles (id, name) VALUES (?, ?)", [(i, f"Show {i}") for i in range(1, 10)])
     yield ComparisonRepo(db)
     await db.close()

@@ -11,6 +11,8 @@ import pytest
 from bot.storage.db import Database, StorageError, latest_version, migrations
 from bot.storage.sqlite import SQLiteDatabase
 
+pytestmark = pytest.mark.sqlite_only
+
 
 async def pragma(db: Database, name: str) -> Any:
     row = await db.fetchone(f"PRAGMA {name}")

@@ -5,8 +5,12 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from bot.storage.db import Database
 from bot.storage.sqlite import SQLiteDatabase
+
+pytestmark = pytest.mark.sqlite_only
 
 
 async def write_rows(db: Database, start: int, count: int) -> None:

@@ -14,6 +14,8 @@ from bot.errors import StorageUnavailable
 from bot.storage.db import NotNullViolation, when_storage_waits
 from bot.storage.sqlite import SQLiteDatabase
 
+pytestmark = pytest.mark.sqlite_only
+
 
 def hold_write_lock(path: Path) -> sqlite3.Connection:
     """Another program holding the database's write lock (as `sqlite3 kansou.db 'BEGIN IMMEDIATE'` would)."""

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from bot.config import Settings
 from bot.storage.db import open_database
 from bot.storage.leftovers import Leftover, LeftoverRepo
 
 
-async def test_leftovers_are_kept_across_a_reopen_listed_oldest_first_and_forgotten(tmp_path: Path) -> None:
-    db = await open_database(tmp_path / "kansou.db")
+async def test_leftovers_are_kept_across_a_reopen_listed_oldest_first_and_forgotten(
+    settings: Settings,
+) -> None:
+    db = await open_database(settings.database)
     repo = LeftoverRepo(db)
     await repo.record(10, 11, None)
     await repo.record(20, None, 22)
     await repo.record(30, 31, 31)
     await db.close()
-    db = await open_database(tmp_path / "kansou.db")
+    db = await open_database(settings.database)
     repo = LeftoverRepo(db)
     try:
         first_two = await repo.oldest(2)

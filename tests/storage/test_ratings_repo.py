@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import random
-from pathlib import Path
 
 import pytest
 
 from bot.comparisons.similarity import co_rating_sums, neighbours, neighbours_from_sums
+from bot.config import Settings
 from bot.errors import NotFound
 from bot.scores.stats import Aggregate, weighted_rating
-from bot.storage.db import Database, open_database
+from bot.storage.db import CheckViolation, Database, open_database
 from bot.storage.ratings import RatingRepo
 
 GUILD, OTHER_GUILD = 1001, 2002
@@ -89,11 +89,14 @@ async def test_scoring_an_unknown_title_is_not_found(repo: RatingRepo) -> None:
 
 @pytest.mark.parametrize("bad", [0, 11, 7.5])
 async def test_scores_outside_one_to_ten_are_never_stored(db: Database, repo: RatingRepo, bad: float) -> None:
-    """The repository refuses them before SQL, and the CHECK would refuse them after."""
+    """The repository refuses them before SQL, and the CHECK would refuse them after (on PostgreSQL not 7.5:
+    asyncpg turns it into an integer before the server sees it, so there the repository's check is the guard)."""
     (title,) = await add_titles(db, "Haibane Renmei")
     with pytest.raises(ValueError):
         await repo.rate(GUILD, title, 1, bad)  # type: ignore[arg-type]  # 7.5 on purpose: refused at run time too
-    with pytest.raises(Exception, match="CHECK"):
+    if db.dialect == "postgresql" and bad == 7.5:
+        return
+    with pytest.raises(CheckViolation):
         await db.execute(
             "INSERT INTO ratings (guild_id, title_id, user_id, score) VALUES (?, ?, ?, ?)",
             (GUILD, title, 1, bad),
@@ -286,13 +289,13 @@ async def test_member_totals_follow_every_write_and_a_tampered_one_is_reported_a
     assert await repo.recompute_drift() == []
 
 
-async def test_scores_survive_reopening_the_database(tmp_path: Path) -> None:
+async def test_scores_survive_reopening_the_database(settings: Settings) -> None:
     """A score acknowledged by rate() is committed: a new connection sees it."""
-    db = await open_database(tmp_path / "k.db")
+    db = await open_database(settings.database)
     (title,) = await add_titles(db, "Planetes")
     await RatingRepo(db).rate(GUILD, title, 1, 9)
     await db.close()
-    reopened = await open_database(tmp_path / "k.db")
+    reopened = await open_database(settings.database)
     try:
         assert await RatingRepo(reopened).aggregate(GUILD, title) == Aggregate.of([9])
     finally:

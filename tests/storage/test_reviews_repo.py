@@ -4,10 +4,10 @@ reads, paging, delete."""
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
+from bot.config import Settings
 from bot.errors import Conflict
 from bot.storage.comparisons import ComparisonRepo
 from bot.storage.db import ForeignKeyViolation, open_database
@@ -17,8 +17,8 @@ GUILD, OTHER = 10, 20
 
 
 @pytest.fixture
-async def repo(tmp_path: Path):
-    db = await open_database(tmp_path / "kansou.db")
+async def repo(settings: Settings):
+    db = await open_database(settings.database)
     await db.executemany("INSERT INTO titles (id, name) VALUES (?, ?)", [(i, f"Show {i}") for i in range(1, 6)])
     yield ReviewRepo(db)
     await db.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,7 @@ import pytest
 from bot.catalog.models import Title
 from bot.client import KansouBot, create_bot
 from bot.config import Settings
-from bot.storage.db import Database
+from bot.storage.db import Database, open_database
 from tests.conftest import seed_titles
 
 REVIEWS = 263  # more than the 250 the list used to stop at
@@ -22,18 +21,19 @@ async def simcord_bot(settings: Settings) -> KansouBot:
     return create_bot(settings)
 
 
-def add_reviews(path: Path, guild_id: int) -> None:
+async def add_reviews(path: str | Path, guild_id: int) -> None:
     """REVIEWS current reviews, Show 001 the oldest; two members scored Show 263."""
-    with sqlite3.connect(path) as conn:
-        conn.executemany(
-            "INSERT INTO reviews (guild_id, title_id, author_id, score, text, channel_id, message_id, created_at) "
-            "VALUES (?, ?, 5, 7.5, 'text', 10, ?, ?)",
-            [(guild_id, n, 1000 + n, f"2026-01-01T00:00:{n // 60:02d}.{n % 60:03d}Z") for n in range(1, REVIEWS + 1)],
-        )
-        conn.executemany(
-            "INSERT INTO ratings (guild_id, title_id, user_id, score) VALUES (?, ?, ?, ?)",
-            [(guild_id, REVIEWS, 1, 9), (guild_id, REVIEWS, 2, 8)],
-        )
+    db = await open_database(path)
+    await db.executemany(
+        "INSERT INTO reviews (guild_id, title_id, author_id, score, text, channel_id, message_id, created_at) "
+        "VALUES (?, ?, 5, 7.5, 'text', 10, ?, ?)",
+        [(guild_id, n, 1000 + n, f"2026-01-01T00:00:{n // 60:02d}.{n % 60:03d}Z") for n in range(1, REVIEWS + 1)],
+    )
+    await db.executemany(
+        "INSERT INTO ratings (guild_id, title_id, user_id, score) VALUES (?, ?, ?, ?)",
+        [(guild_id, REVIEWS, 1, 9), (guild_id, REVIEWS, 2, 8)],
+    )
+    await db.close()
 
 
 def count_queries(db: Database, monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -52,7 +52,7 @@ def count_queries(db: Database, monkeypatch: pytest.MonkeyPatch) -> list[str]:
 async def test_every_review_is_listed_page_by_page_with_one_query_per_page(
     world, simcord_bot: KansouBot, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    add_reviews(settings.db_path, world.guild.id)
+    await add_reviews(settings.database, world.guild.id)
     member = world.member("reader")
     queries = count_queries(simcord_bot.db, monkeypatch)
     shown = await member.slash(world.channel, "review list")

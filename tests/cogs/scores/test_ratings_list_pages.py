@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from bot.catalog.models import Title
 from bot.client import KansouBot, create_bot
 from bot.config import Settings
+from bot.storage.db import open_database
 from tests.conftest import seed_titles
 
 SCORES = 263  # more than the 250 the list used to stop at
@@ -22,11 +21,12 @@ async def simcord_bot(settings: Settings) -> KansouBot:
 
 async def test_every_score_is_listed_page_by_page(world, settings: Settings) -> None:
     fan = world.member("fan")
-    with sqlite3.connect(settings.db_path) as conn:
-        conn.executemany(
-            "INSERT INTO ratings (guild_id, title_id, user_id, score) VALUES (?, ?, ?, ?)",
-            [(world.guild.id, n, fan.id, 1 + n % 10) for n in range(1, SCORES + 1)],
-        )
+    db = await open_database(settings.database)
+    await db.executemany(
+        "INSERT INTO ratings (guild_id, title_id, user_id, score) VALUES (?, ?, ?, ?)",
+        [(world.guild.id, n, fan.id, 1 + n % 10) for n in range(1, SCORES + 1)],
+    )
+    await db.close()
     shown = await fan.slash(world.channel, "ratings list")
     embed = shown.response.embeds[0]
     assert embed.description.startswith("**263 scores** given")

@@ -41,6 +41,7 @@ def refusing_writes(original: Any) -> Any:
     return run
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize(
     ("says", "reason"),
     [
