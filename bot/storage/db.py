@@ -190,6 +190,10 @@ class Tx(ABC):
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         """Run one statement once per parameter row."""
 
+    async def serialize(self, scope: str, key: int) -> None:  # noqa: B027 (SQLite: already one writer at a time)
+        """Wait until no other transaction holds (scope, key), then hold it until this one ends: for a
+        read-then-write no constraint protects (two members creating the same local title at once)."""
+
 
 class Database(ABC):
     """The store every repository uses; open one with open_database()."""

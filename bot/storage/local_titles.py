@@ -42,6 +42,7 @@ class LocalTitleRepo:
         key = fold(name)
         async with self.db.transaction() as tx:
             # Read inside the write transaction so two members naming the same show at once get one row.
+            await tx.serialize("local_titles", guild_id)
             existing = await _local_named(tx, guild_id, key)
             if existing is None:
                 row = await tx.fetchone(
@@ -65,6 +66,7 @@ class LocalTitleRepo:
     async def rename(self, title_id: int, guild_id: int, name: str, *, moderator_id: int, at: float) -> Title:
         """Give a server's local title a new (checked) name; Conflict if another of its titles has it."""
         async with self.db.transaction() as tx:
+            await tx.serialize("local_titles", guild_id)
             old = await _owned(tx, title_id, guild_id)
             clash = await _local_named(tx, guild_id, fold(name))
             if clash is not None and clash != title_id:

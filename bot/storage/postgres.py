@@ -172,10 +172,21 @@ def typed(exc: BaseException) -> BaseException:
     return exc
 
 
-def _raise_typed(exc: BaseException) -> None:
+def _raise_typed(exc: BaseException, conn: Pooled | None = None) -> None:
+    """Raise the typed form of `exc` if it has one; an error on a connection that is closed meanwhile
+    (whatever asyncpg calls it) is a lost server."""
     problem = typed(exc)
+    if problem is exc and conn is not None and _closed(conn):
+        problem = StorageUnavailable("unreachable", str(exc) or type(exc).__name__)
     if problem is not exc:
         raise problem from exc
+
+
+def _closed(conn: Pooled) -> bool:
+    try:
+        return conn.is_closed()
+    except pg.InterfaceError:  # already released: it was closed
+        return True
 
 
 class PostgresTx(Tx):
@@ -191,7 +202,7 @@ class PostgresTx(Tx):
         try:
             return _rowcount(await self._conn.execute(query, *args))
         except Exception as exc:
-            _raise_typed(exc)
+            _raise_typed(exc, self._conn)
             raise
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
@@ -199,8 +210,11 @@ class PostgresTx(Tx):
         try:
             return list(await self._conn.fetch(query, *args))
         except Exception as exc:
-            _raise_typed(exc)
+            _raise_typed(exc, self._conn)
             raise
+
+    async def serialize(self, scope: str, key: int) -> None:
+        await self.execute("SELECT pg_advisory_xact_lock(hashtextextended(?, ?))", (scope, key))
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         query, names = translate(sql)
@@ -210,7 +224,7 @@ class PostgresTx(Tx):
         try:
             await self._conn.executemany(query, args)
         except Exception as exc:
-            _raise_typed(exc)
+            _raise_typed(exc, self._conn)
             raise
 
 
@@ -315,7 +329,8 @@ class PostgresDatabase(Database):
         try:
             await self._pool.release(conn)
         except Exception:  # a broken connection: the pool replaces it on the next acquire
-            conn.terminate()
+            with contextlib.suppress(Exception):
+                conn.terminate()
 
     async def _statement(self, sql: str, params: Params, fetch: bool) -> Any:
         """One statement in its own (implicit) transaction; reads that lose the server are tried again."""
@@ -327,7 +342,7 @@ class PostgresDatabase(Database):
                     return list(await conn.fetch(query, *args))
                 return _rowcount(await conn.execute(query, *args))
             except Exception as exc:
-                if lost_connection(exc):
+                if lost_connection(exc) or _closed(conn):
                     if _is_read(sql) and attempt == 1:
                         continue
                     if not _is_read(sql):
@@ -355,36 +370,37 @@ class PostgresDatabase(Database):
             try:
                 await conn.execute("BEGIN")
             except Exception as exc:
-                _raise_typed(exc)
+                _raise_typed(exc, conn)
                 raise
             try:
                 yield PostgresTx(conn)
             except BaseException as exc:
                 await self._rollback(conn)
-                _raise_typed(exc)
+                _raise_typed(exc, conn)
                 raise
             await self._commit(conn)
         finally:
             await self._release(conn)
 
     async def _rollback(self, conn: Pooled) -> None:
-        if conn.is_closed():
+        if _closed(conn):
             return
         try:
             await conn.execute("ROLLBACK")
         except Exception:  # mid-operation or gone: the pool must not hand it out again as it is
-            conn.terminate()
+            with contextlib.suppress(Exception):
+                conn.terminate()
 
     async def _commit(self, conn: Pooled) -> None:
         try:
             xid = await conn.fetchval("SELECT txid_current_if_assigned()")
         except Exception as exc:
-            _raise_typed(exc)  # lost before COMMIT: the server rolled the transaction back
+            _raise_typed(exc, conn)  # lost before COMMIT: the server rolled the transaction back
             raise
         try:
             await conn.execute("COMMIT")
         except Exception as exc:
-            if not lost_connection(exc):
+            if not (lost_connection(exc) or _closed(conn)):
                 _raise_typed(exc)
                 raise
             if xid is None:

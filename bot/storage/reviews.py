@@ -50,6 +50,7 @@ class ReviewRepo:
         Raises Conflict when the title already has a current review and replace is False.
         """
         async with self.db.transaction() as tx:
+            await tx.serialize("reviews", new.guild_id)  # two publishes of one title: the second sees the first
             old = await _current(tx, new.guild_id, new.title_id)
             if old is not None and not replace:
                 raise Conflict("This title already has an official review in this server; replace it instead.")
