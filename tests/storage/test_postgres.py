@@ -80,7 +80,7 @@ async def test_a_new_database_is_migrated_once_and_a_newer_one_is_refused(pg_url
 async def test_processes_starting_together_migrate_once(pg_url: str) -> None:
     opened = await asyncio.gather(*(PostgresDatabase.open(pg_url) for _ in range(4)))
     try:
-        assert sorted(len(db.applied) for db in opened) == [0, 0, 0, 1]
+        assert sorted(len(db.applied) for db in opened) == [0, 0, 0, len(migrations("postgresql"))]
     finally:
         for db in opened:
             await db.close()
