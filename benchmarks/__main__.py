@@ -16,6 +16,7 @@ BENCHMARKS = {
     "review": "benchmarks.review_bench",
     "understanding": "benchmarks.understanding_bench",
     "scores": "benchmarks.scores_bench",
+    "scale": "benchmarks.scale_bench",
     "similar": "benchmarks.similar_bench",
     "rate": "benchmarks.rate_bench",
     "cooldown": "benchmarks.cooldown_bench",

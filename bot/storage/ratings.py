@@ -63,26 +63,32 @@ ORDER BY x.title_id
 """
 _MEMBER_RECOUNT = "SELECT guild_id, user_id, COUNT(*), SUM(score) FROM ratings GROUP BY guild_id, user_id"
 
-# /top's page. C, the server mean, and the count of qualifying titles are uncorrelated subqueries (one
-# row from rating_totals; a count on the rating_aggregates_by_votes index), read once per statement.
-# (total + m·C)/(count + m) is the weighted rating with R = total/count, straight from the aggregate
-# rows. Standard competition ranking (1, 2, 2, 4) on the rating as shown, two decimals: titles that
-# look tied share a rank; the window runs over every qualifying title, before LIMIT.
+# /top's page, ranked without sorting every qualifying title: standard competition ranking (1, 2, 2, 4) on
+# the weighted rating as shown (two decimals; titles that look tied share a rank) is 1 + the number of
+# titles shown higher. The page is a top-N (ORDER BY … LIMIT); one count of the titles above its first
+# row places it, and the rows after it are ranked in Python (RatingRepo.top). (total + m·C)/(count + m)
+# is the weighted rating with R = total/count; C is the server mean, from rating_totals. The qualifying
+# count is an index count (rating_aggregates_by_votes). Names are not read: the catalog has them.
+_TOP = """
+WITH server AS (
+    SELECT CAST(total AS DOUBLE PRECISION) / count AS mean FROM rating_totals WHERE guild_id = :guild AND count > 0
+), shown AS (
+    SELECT a.title_id, a.count, a.total,
+           ROUND(CAST((a.total + :m * server.mean) / (a.count + :m) AS NUMERIC), 2) AS shown
+    FROM rating_aggregates AS a, server WHERE a.guild_id = :guild AND a.count >= :min_votes
+), page AS (
+    SELECT title_id, count, total, shown FROM shown
+    ORDER BY shown DESC, count DESC, title_id LIMIT :limit OFFSET :offset
+)
+SELECT page.title_id, page.count, page.total, page.shown, server.mean,
+       (SELECT COUNT(*) FROM rating_aggregates WHERE guild_id = :guild AND count >= :min_votes),
+       (SELECT COUNT(*) FROM shown WHERE shown.shown > (SELECT MAX(p.shown) FROM page AS p))
+FROM page, server
+ORDER BY page.shown DESC, page.count DESC, page.title_id
+"""
 _TOP_HEAD = """
 SELECT (SELECT CAST(total AS DOUBLE PRECISION) / count FROM rating_totals WHERE guild_id = :guild AND count > 0),
        (SELECT COUNT(*) FROM rating_aggregates WHERE guild_id = :guild AND count >= :min_votes)
-"""
-_TOP = """
-SELECT a.title_id, a.count, a.total,
-       RANK() OVER (ORDER BY ROUND(CAST((a.total + :m * h.mean) / (a.count + :m) AS NUMERIC), 2) DESC) AS place,
-       h.mean, h.qualifying
-FROM rating_aggregates AS a,
-     (SELECT (SELECT CAST(total AS DOUBLE PRECISION) / count FROM rating_totals
-              WHERE guild_id = :guild AND count > 0) AS mean,
-             (SELECT COUNT(*) FROM rating_aggregates WHERE guild_id = :guild AND count >= :min_votes) AS qualifying
-     ) AS h
-WHERE a.guild_id = :guild AND a.count >= :min_votes AND h.mean IS NOT NULL
-ORDER BY place, a.count DESC, a.title_id LIMIT :limit OFFSET :offset
 """
 
 # /score in one round trip: the aggregate row, the member's own score and the current official review,
@@ -229,27 +235,31 @@ class RatingRepo:
     async def top(self, guild_id: int, m: int, min_votes: int, limit: int, offset: int = 0) -> TopPage:
         """The leaderboard by weighted rating (v·R + m·C)/(v + m); titles under min_votes are left out.
 
-        One query: the server mean C and the number of qualifying titles come with the page (names are
-        the catalog's, in memory); an empty page takes a second, cheap one for those two figures."""
+        One query (see _TOP); an empty page takes a second, cheap one for the server mean and the count."""
         params = {"m": m, "guild": guild_id, "min_votes": min_votes, "limit": limit, "offset": offset}
         rows = await self.db.fetchall(_TOP, params)
         if rows:
-            server_mean, total = float(rows[0][4]), int(rows[0][5])
+            server_mean, total, above = float(rows[0][4]), int(rows[0][5]), int(rows[0][6])
         else:
             head = await self.db.fetchone(_TOP_HEAD, params)
             if head is None or head[0] is None:
                 return TopPage([], 0, None)
-            server_mean, total = float(head[0]), int(head[1])
-        page = [
-            TopRow(
-                rank=int(place),
-                title_id=int(title_id),
-                weighted=weighted_rating(total_sum / count, count, server_mean, m),
-                mean=total_sum / count,
-                votes=int(count),
+            server_mean, total, above = float(head[0]), int(head[1]), 0
+        page = []
+        rank, previous = above + 1, None
+        for position, (title_id, count, total_sum, shown, *_) in enumerate(rows):
+            if previous is not None and shown != previous:
+                rank = offset + position + 1  # every title before this one is shown higher
+            previous = shown
+            page.append(
+                TopRow(
+                    rank=rank,
+                    title_id=int(title_id),
+                    weighted=weighted_rating(total_sum / count, count, server_mean, m),
+                    mean=total_sum / count,
+                    votes=int(count),
+                )
             )
-            for title_id, count, total_sum, place, _, _ in rows
-        ]
         return TopPage(page, total, server_mean)
 
     async def user_ratings(self, guild_id: int, user_id: int, limit: int, offset: int = 0) -> list[UserRating]:

@@ -137,6 +137,34 @@ async def test_top_ranks_by_weighted_rating_and_skips_titles_under_min_votes(db:
     assert (page.rows[1].mean, page.rows[1].votes) == (10.0, 2)
 
 
+async def test_top_pages_rank_as_competition_ranking_over_the_whole_list_in_one_query(
+    db: Database, repo: RatingRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Random votes with many ties on the shown rating: every page's ranks are 1 + the titles shown higher
+    (computed here over the whole list), and a page is one statement."""
+    ids = await add_titles(db, *(f"Title {n}" for n in range(40)))
+    rng = random.Random(3)
+    for title in ids:
+        for user in range(rng.randint(1, 6)):
+            await repo.rate(GUILD, title, user, rng.choice((4, 6, 8)))
+    everything = await repo.top(GUILD, m=2, min_votes=2, limit=100)
+    shown = [round(row.weighted, 2) for row in everything.rows]
+    assert [row.rank for row in everything.rows] == [1 + sum(other > mine for other in shown) for mine in shown]
+    assert len(set(shown)) < len(shown)  # ties do happen
+    statements: list[str] = []
+    fetchall = db.fetchall
+
+    async def counted(sql: str, params: object = ()) -> list:
+        statements.append(sql)
+        return await fetchall(sql, params)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(db, "fetchall", counted)
+    for offset in range(0, everything.total, 7):
+        page = await repo.top(GUILD, m=2, min_votes=2, limit=7, offset=offset)
+        assert page.rows == everything.rows[offset : offset + 7] and page.total == everything.total
+    assert len(statements) == -(-everything.total // 7)
+
+
 async def test_score_card_reads_votes_own_score_and_the_current_review_in_one_query(
     db: Database, repo: RatingRepo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
