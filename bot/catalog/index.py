@@ -25,6 +25,12 @@ MAX_CHOICE_NAME = 100
 
 __all__ = ["ABBREVIATION", "ALIAS", "CANONICAL", "CONFIDENT", "INITIALS", "CatalogIndex", "choice_label"]
 
+# Autocomplete tiers: 0 the exact name, 1 a prefix, 2 a later word's prefix, 3 and 4 close spellings.
+# A server's titles come first among the names matching as typed (tiers 0-2), then among close ones.
+AS_TYPED_TIER = 2
+# An autocomplete choice with at least this confidence matched as typed (tiers 0-2).
+AS_TYPED = 0.75
+TIER_CONFIDENCE = {0: 1.0, 1: 0.85, 2: AS_TYPED, 3: 0.6, 4: 0.5}
 # The confidence of an exact hit on each kind of name (bot.catalog.keys).
 KIND_CONFIDENCE = {CANONICAL: 1.0, ALIAS: 0.97, ABBREVIATION: 0.95, INITIALS: 0.92}
 # Several titles sharing the exact name the query hit: the command should ask which one.
@@ -378,7 +384,12 @@ class CatalogIndex:
     # ----- autocomplete -------------------------------------------------------------------------
 
     def complete(self, query: str, limit: int = MAX_CHOICES, prefer: Collection[int] = ()) -> list[Candidate]:
-        """Autocomplete choices: prefix, then word-prefix, then fuzzy matches; preferred titles first."""
+        """Autocomplete choices: exact, prefix, then word-prefix, then fuzzy matches.
+
+        The preferred titles (the server rated or reviewed them) come first among the names matching as
+        typed, and first among the close spellings: a rated title that only resembles what was typed
+        does not push away the titles named exactly so.
+        """
         limit = max(0, min(limit, MAX_CHOICES))
         preferred = prefer if isinstance(prefer, set | frozenset) else set(prefer)
         folded = fold(query)
@@ -406,19 +417,19 @@ class CatalogIndex:
             for key, score in self._fuzzy(folded, prefix_last=True, limit=limit * 2):
                 offer(key, 3 if score >= 80 else 4)
         ranked = self._best(found, preferred, limit)
-        confidence = {0: 1.0, 1: 0.85, 2: 0.75, 3: 0.6, 4: 0.5}
-        return [self._candidate(tid, confidence[rank[0]], rank[2]) for tid, rank in ranked]
+        return [self._candidate(tid, TIER_CONFIDENCE[rank[0]], rank[2]) for tid, rank in ranked]
 
     def _best(
         self, found: dict[int, tuple[int, int, str]], preferred: Collection[int], limit: int
     ) -> list[tuple[int, tuple[int, int, str]]]:
-        """The limit best offers: preferred first, then tier and name length; prominence and id break ties.
+        """The limit best offers: names matching as typed before close spellings, preferred titles first in
+        each, then tier and name length; prominence and id break ties.
 
         A short query offers thousands of titles: prominence is looked up only for those tied at the cut.
         """
 
-        def coarse(item: tuple[int, tuple[int, int, str]]) -> tuple[bool, int, int]:
-            return (item[0] not in preferred, item[1][0], item[1][1])
+        def coarse(item: tuple[int, tuple[int, int, str]]) -> tuple[bool, bool, int, int]:
+            return (item[1][0] > AS_TYPED_TIER, item[0] not in preferred, item[1][0], item[1][1])
 
         ranked = sorted(found.items(), key=coarse)
         if len(ranked) > limit > 0:

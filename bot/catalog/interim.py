@@ -14,7 +14,7 @@ from typing import Protocol
 
 from rapidfuzz import fuzz, process
 
-from bot.catalog.index import AMBIGUITY_PENALTY, FUZZY_SCALE, MAX_CHOICES
+from bot.catalog.index import AMBIGUITY_PENALTY, AS_TYPED_TIER, FUZZY_SCALE, MAX_CHOICES, TIER_CONFIDENCE
 from bot.catalog.models import Candidate, Title
 from bot.catalog.normalize import fold
 
@@ -22,8 +22,6 @@ from bot.catalog.normalize import fold
 ROWS = 400
 # Confidence of an exact main name and an exact other name (as the index's CANONICAL and ALIAS).
 MAIN, OTHER = 1.0, 0.97
-# Autocomplete confidence per tier, as the index gives them.
-TIER_CONFIDENCE = {0: 1.0, 1: 0.85, 2: 0.75, 3: 0.6, 4: 0.5}
 # Words this short say too little to look for close spellings of.
 _FUZZY_WORD = 3
 # Words at least this long are looked up in the database; shorter ones are only checked in ranking.
@@ -106,7 +104,8 @@ class StoreLookup:
         return [Candidate(self._titles[tid], round(conf, 4), name) for tid, (conf, name) in ranked]
 
     async def complete(self, query: str, limit: int = MAX_CHOICES, prefer: Collection[int] = ()) -> list[Candidate]:
-        """Autocomplete choices: exact, prefix, word-prefix, then close names; preferred titles first."""
+        """Autocomplete choices: exact, prefix, word-prefix, then close names; preferred titles first in each
+        (as CatalogIndex.complete)."""
         limit = max(0, min(limit, MAX_CHOICES))
         folded = fold(query)
         if not folded:
@@ -134,7 +133,9 @@ class StoreLookup:
                 rank = (3 if score >= 80 else 4, len(key), name)
                 if rank < found.get(title.id, (9, 0, "")):
                     found[title.id] = rank
-        ranked = sorted(found.items(), key=lambda item: (item[0] not in prefer, item[1][:2], item[0]))[:limit]
+        ranked = sorted(
+            found.items(), key=lambda item: (item[1][0] > AS_TYPED_TIER, item[0] not in prefer, item[1][:2], item[0])
+        )[:limit]
         return [Candidate(self._titles[tid], TIER_CONFIDENCE[rank[0]], rank[2]) for tid, rank in ranked]
 
     def _empty_query_choices(self, prefer: Collection[int], limit: int) -> list[Candidate]:

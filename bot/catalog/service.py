@@ -10,7 +10,7 @@ from typing import Protocol
 
 from rapidfuzz import fuzz
 
-from bot.catalog.index import CONFIDENT, CatalogIndex
+from bot.catalog.index import AS_TYPED, CONFIDENT, CatalogIndex
 from bot.catalog.interim import StoreLookup
 from bot.catalog.links import escape_markdown, shorten
 from bot.catalog.local import GuildFinder, LocalTitles, combine, visible_in
@@ -212,17 +212,15 @@ class CatalogService:
         shared = self.index.complete(query, limit=limit, prefer=prefer)
         if self._interim is not None:
             from_store = await self._interim.complete(query, limit=limit, prefer=prefer)
-            shared = _best_of(from_store, shared, limit, first=lambda c: c.title.id in prefer)
+            shared = _best_of(from_store, shared, limit, preferred=lambda c: c.title.id in prefer)
         shared = [c for c in shared if not c.title.local]
         own_index = self.locals.of(guild_id)
         own = own_index.complete(query, limit=limit) if own_index is not None else []
         if not own:
             return shared[:limit]
-        first = [c for c in shared if c.title.id in prefer]
-        rest = [c for c in shared if c.title.id not in prefer]
         # The server's own titles rank with its rated ones; a stable sort keeps each list's order.
-        mine = sorted([*first, *own], key=lambda candidate: -candidate.confidence)
-        return [*mine, *rest][:limit]
+        mine = prefer | {candidate.title.id for candidate in own}
+        return sorted([*shared, *own], key=lambda c: _rank(c, c.title.id in mine))[:limit]
 
     # ----- a server's own titles ----------------------------------------------------------------
 
@@ -346,16 +344,24 @@ class CatalogService:
         return merged
 
 
+def _rank(candidate: Candidate, preferred: bool) -> tuple[bool, bool, float]:
+    """Autocomplete order: matching as typed before close spellings, the server's titles first in each."""
+    return (candidate.confidence < AS_TYPED, not preferred, -candidate.confidence)
+
+
 def _best_of(
-    one: list[Candidate], other: list[Candidate], limit: int, first: Callable[[Candidate], bool] = lambda _: False
+    one: list[Candidate],
+    other: list[Candidate],
+    limit: int,
+    preferred: Callable[[Candidate], bool] = lambda _: False,
 ) -> list[Candidate]:
-    """Two rankings as one: each title once (its better candidate), best first (`first` ones before the rest)."""
+    """Two rankings as one: each title once (its better candidate), best first."""
     best: dict[int, Candidate] = {}
     for candidate in (*one, *other):
         kept = best.get(candidate.title.id)
         if kept is None or candidate.confidence > kept.confidence:
             best[candidate.title.id] = candidate
-    return sorted(best.values(), key=lambda c: (not first(c), -c.confidence))[:limit]
+    return sorted(best.values(), key=lambda c: _rank(c, preferred(c)))[:limit]
 
 
 # A did-you-mean candidate must be at least this close (0..100) to what was typed.

@@ -209,9 +209,15 @@ def test_a_preferred_title_does_not_pull_in_the_titles_sharing_its_names() -> No
     filler = [Title(id=10 + n, name=f"Mude Filler 0{n}") for n in range(10)]
     index = CatalogIndex([*twins, *filler])
     found = names(index.complete("mude filler 0", prefer={1}))
-    assert found[0] == "Tko Academy"  # "ller" is part of what was typed
+    assert found[-1] == "Tko Academy"  # "ller" is part of what was typed: a close match, after the exact ones
     assert "Other Show" not in found
     assert len(found) == 11
+
+
+def test_a_rated_title_that_only_resembles_the_typed_name_comes_after_the_titles_named_so() -> None:
+    index = CatalogIndex([Title(id=1, name="Frieren"), Title(id=2, name="Friezen Fable"), Title(id=3, name="Frieze")])
+    assert names(index.complete("frieren", prefer={2})) == ["Frieren", "Friezen Fable"]
+    assert names(index.complete("frie", prefer={2})) == ["Friezen Fable", "Frieze", "Frieren"]  # all as typed
 
 
 def test_the_preferred_names_follow_titles_added_and_removed() -> None:
