@@ -50,6 +50,7 @@ class Start:
     choices: int
     load: str
     indexed: float | None = None  # without a saved index: ... to the index built and in use
+    indexed_mb: float | None = None  # ... and the resident memory then
 
 
 def load_average() -> str:
@@ -80,19 +81,19 @@ async def one_start(fake: FakeDiscord, db_path: Path, *, wait_for_index: bool = 
         commanded = time.perf_counter() - spawned
         assert bot.proc is not None
         memory = rss_mb(bot.proc.pid)
-        indexed = None
+        indexed = indexed_mb = None
         if wait_for_index:
-            await bot.wait_for_line("catalog index built", within=300)
+            await bot.wait_for_line("catalog index in use", within=300)
             indexed = time.perf_counter() - spawned
             after = await fake.ask(fake.autocomplete_payload("score", "title", TYPED), within=30)
             if not after.choices:
                 raise AssertionError(f"no choices once the index was built; output:\n{bot.output}")
-            memory = max(memory, rss_mb(bot.proc.pid))
+            indexed_mb = rss_mb(bot.proc.pid)
         bot.signal(signal.SIGTERM)
         await bot.wait_exit(30)
     finally:
         await bot.kill()
-    return Start(ready, completed, commanded, memory, len(choices), load, indexed)
+    return Start(ready, completed, commanded, memory, len(choices), load, indexed, indexed_mb)
 
 
 def spread(values: list[float], unit: str, digits: int = 2) -> str:
@@ -104,9 +105,10 @@ def report(label: str, starts: list[Start]) -> None:
     print(f"  process start -> READY               {spread([s.ready for s in starts], 's')}")
     print(f"  process start -> autocomplete answer {spread([s.completed for s in starts], 's')}")
     print(f"  process start -> /score answered     {spread([s.commanded for s in starts], 's')}")
+    print(f"  resident memory of the bot           {spread([s.rss_mb for s in starts], 'MB', 0)}")
     if all(s.indexed is not None for s in starts):
         print(f"  process start -> index in use        {spread([s.indexed or 0.0 for s in starts], 's')}")
-    print(f"  resident memory of the bot           {spread([s.rss_mb for s in starts], 'MB', 0)}")
+        print(f"  resident memory, index in use        {spread([s.indexed_mb or 0.0 for s in starts], 'MB', 0)}")
 
 
 async def run(titles: int, repeat: int) -> int:
@@ -154,7 +156,7 @@ async def run(titles: int, repeat: int) -> int:
 
 
 def _line(label: str, start: Start) -> str:
-    indexed = f", index in use {start.indexed:.2f} s" if start.indexed is not None else ""
+    indexed = f", index in use {start.indexed:.2f} s ({start.indexed_mb:.0f} MB)" if start.indexed is not None else ""
     return (
         f"{label}: READY {start.ready:.2f} s, autocomplete {start.completed:.2f} s, /score {start.commanded:.2f} s"
         f"{indexed}, {start.rss_mb:.0f} MB (load average {start.load})"
