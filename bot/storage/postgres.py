@@ -55,6 +55,10 @@ if TYPE_CHECKING:
 POOL_SIZE = 10
 CONNECT_TIMEOUT = 5.0  # seconds for one connection attempt
 ACQUIRE_TIMEOUT = 10.0  # seconds waiting for a free pooled connection: then "busy"
+# A statement waits this long for a row (or advisory) lock another transaction holds, then is "busy", as
+# SQLite's busy wait is bounded. A transaction left idle this long (its process stopped, say) is ended by
+# the server, so the locks it holds do not stall every other process.
+SERVER_SETTINGS = {"application_name": "kansou", "lock_timeout": "10s", "idle_in_transaction_session_timeout": "60s"}
 # Every process migrating at once (several shards starting together) takes turns on this lock.
 _MIGRATION_LOCK = 0x6B616E736F75  # "kansou"
 
@@ -237,7 +241,7 @@ async def _create_pool(url: str) -> asyncpg.Pool:
             min_size=1,
             max_size=POOL_SIZE,
             timeout=CONNECT_TIMEOUT,
-            server_settings={"application_name": "kansou"},
+            server_settings=SERVER_SETTINGS,
         )
     except pg.InvalidCatalogNameError as exc:
         raise StorageError(f"the PostgreSQL database in KANSOU_DB does not exist ({exc}); create it first") from exc

@@ -16,6 +16,7 @@ from asyncpg.pool import PoolConnectionProxy
 
 from bot.errors import StorageUnavailable
 from bot.scores.stats import Aggregate
+from bot.storage import postgres
 from bot.storage.db import MISSED, StorageError, latest_version, migrations
 from bot.storage.postgres import PostgresDatabase, translate
 from bot.storage.ratings import RatingRepo
@@ -222,3 +223,30 @@ async def test_notifications_reach_other_databases_and_survive_a_lost_listener(
         assert await asyncio.wait_for(heard.get(), 5) == "after"
     finally:
         await other.close()
+
+
+async def test_a_lock_held_too_long_is_busy_and_a_read_only_database_says_so(
+    pgdb: PostgresDatabase, pg_url: str, pg_cluster: PgCluster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(postgres.SERVER_SETTINGS, "lock_timeout", "200ms")
+    await pgdb.execute("INSERT INTO bot_state (key, value) VALUES ('k', '1')")
+    other = await PostgresDatabase.open(pg_url, migrate=False)
+    try:
+        async with pgdb.transaction() as tx:
+            await tx.execute("UPDATE bot_state SET value = '2' WHERE key = 'k'")  # holds the row lock
+            with pytest.raises(StorageUnavailable) as caught:
+                await other.execute("UPDATE bot_state SET value = '3' WHERE key = 'k'")
+        assert caught.value.reason == "busy"
+    finally:
+        await other.close()
+    row = await pgdb.fetchone("SELECT current_database()")
+    assert row is not None
+    name = row[0]
+    pg_cluster.sql(f"ALTER DATABASE {name} SET default_transaction_read_only = on")
+    read_only = await PostgresDatabase.open(pg_url, migrate=False)
+    try:
+        with pytest.raises(StorageUnavailable) as refused:
+            await read_only.execute("INSERT INTO bot_state (key, value) VALUES ('new', '1')")
+        assert refused.value.reason == "read-only" and "read-only" in str(refused.value)
+    finally:
+        await read_only.close()
