@@ -1,0 +1,130 @@
+"""`db copy` from a real SQLite file into a real PostgreSQL database (tests/pg_cluster.py): every table
+arrives, ids continue after the copied ones, aggregates are verified; a target holding data is refused
+unless forced; a failure midway leaves the target as it was."""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+
+from bot.storage.copy import CopyError, copy_sqlite_to_postgres
+from bot.storage.db import open_database
+from tests.pg_cluster import PgCluster
+from tests.storage.copy_support import fill_every_table
+
+_names = itertools.count()
+
+
+@pytest.fixture
+async def source(tmp_path: Path) -> Path:
+    """A SQLite file with rows in every table, written through the repositories."""
+    path = tmp_path / "kansou.db"
+    db = await open_database(path)
+    try:
+        await fill_every_table(db)
+    finally:
+        await db.close()
+    return path
+
+
+@pytest.fixture
+async def target(pg_cluster: PgCluster) -> AsyncIterator[str]:
+    """A new PostgreSQL database with kansou's schema; its URL."""
+    name = f"copy_{next(_names)}"
+    url = pg_cluster.create_database(name)
+    await (await open_database(url)).close()  # kansou's schema, as the bot makes it
+    yield url
+    pg_cluster.drop_database(name)
+
+
+async def pg(url: str, sql: str, *args: Any) -> Any:
+    """One statement on the PostgreSQL database; its first value."""
+    conn = await asyncpg.connect(url)
+    try:
+        return await conn.fetchval(sql, *args)
+    finally:
+        await conn.close()
+
+
+def source_counts(path: Path) -> dict[str, int]:
+    with sqlite3.connect(path) as conn:
+        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {name: conn.execute(f"SELECT COUNT(*) FROM {name}").fetchone()[0] for name in names}
+
+
+async def target_counts(url: str, tables: list[str]) -> dict[str, int]:
+    return {table: await pg(url, f"SELECT COUNT(*) FROM {table}") for table in tables}
+
+
+async def test_every_table_arrives_with_its_rows_and_the_aggregates_verified(source: Path, target: str) -> None:
+    lines: list[str] = []
+    report = await copy_sqlite_to_postgres(source, target, progress=lines.append)
+    expected = source_counts(source)
+    assert all(expected.values()), f"the source must have rows in every table: {expected}"
+    assert {t.name: t.rows for t in report.tables} == expected
+    assert await target_counts(target, list(expected)) == expected
+    derived = ("rating_aggregates", "rating_totals", "member_totals")
+    assert report.verified == {table: expected[table] for table in derived} and report.rebuilt == {}
+    assert any(line.strip().startswith(f"ratings: {expected['ratings']} rows") for line in lines)
+
+
+async def test_new_ids_continue_after_the_copied_ones(source: Path, target: str) -> None:
+    report = await copy_sqlite_to_postgres(source, target)
+    highest = await pg(target, "SELECT MAX(id) FROM titles")
+    assert report.sequences["public.titles_id_seq"] == highest + 1
+    assert await pg(target, "INSERT INTO titles (name) VALUES ('New') RETURNING id") == highest + 1
+
+
+async def test_a_target_holding_data_is_refused_unless_forced(source: Path, target: str) -> None:
+    await copy_sqlite_to_postgres(source, target)
+    await pg(target, "INSERT INTO bot_state (key, value) VALUES ('only_in_target', 'x')")
+    with pytest.raises(CopyError, match=r"already holds data \(in .+\).* add --force"):
+        await copy_sqlite_to_postgres(source, target)
+    report = await copy_sqlite_to_postgres(source, target, force=True)
+    assert "bot_state" in report.emptied and "ratings" in report.emptied
+    assert await target_counts(target, list(source_counts(source))) == source_counts(source)
+    assert await pg(target, "SELECT value FROM bot_state WHERE key = 'only_in_target'") is None
+
+
+async def test_a_row_refused_midway_leaves_the_target_empty(source: Path, target: str) -> None:
+    with sqlite3.connect(source) as conn:  # SQLite keeps a NUL character in text; PostgreSQL refuses it
+        conn.execute(
+            "UPDATE review_revisions SET text = ? WHERE id = (SELECT MAX(id) FROM review_revisions)", ("bad\x00text",)
+        )
+    with pytest.raises(CopyError, match="copying review_revisions failed after 0 rows"):
+        await copy_sqlite_to_postgres(source, target)
+    counts = await target_counts(target, list(source_counts(source)))
+    assert set(counts.values()) == {0}, counts
+
+
+async def test_a_forced_copy_that_fails_keeps_what_the_target_had(source: Path, target: str) -> None:
+    await copy_sqlite_to_postgres(source, target)
+    before = await target_counts(target, list(source_counts(source)))
+    with sqlite3.connect(source) as conn:
+        conn.execute("UPDATE reviews SET text = ? WHERE id = 1", ("bad\x00text",))
+    with pytest.raises(CopyError, match="copying reviews failed"):
+        await copy_sqlite_to_postgres(source, target, force=True)
+    assert await target_counts(target, list(before)) == before
+
+
+async def test_drifted_aggregates_of_the_source_arrive_rebuilt_from_the_ratings(source: Path, target: str) -> None:
+    with sqlite3.connect(source) as conn:
+        conn.execute(
+            "UPDATE rating_aggregates SET total = total + 5 WHERE title_id = (SELECT MIN(title_id) FROM ratings)"
+        )
+        conn.execute("DELETE FROM member_totals WHERE user_id = (SELECT MIN(user_id) FROM ratings)")
+    report = await copy_sqlite_to_postgres(source, target)
+    assert report.rebuilt == {"rating_aggregates": 1, "member_totals": 1}
+    wrong = await pg(
+        target,
+        "SELECT COUNT(*) FROM rating_aggregates AS a WHERE total <> "
+        "(SELECT SUM(score) FROM ratings AS r WHERE r.guild_id = a.guild_id AND r.title_id = a.title_id)",
+    )
+    assert wrong == 0
+    assert await pg(target, "SELECT COUNT(*) FROM member_totals") == source_counts(source)["member_totals"] + 1
