@@ -18,6 +18,7 @@ import discord
 
 from bot import __version__
 from bot.cli.catalog import add_catalog_parser
+from bot.cli.db import add_copy_parser, pg_dump_guidance
 from bot.cli.sandbox import add_sandbox_parser, interactive, sandbox_instead_of_discord
 from bot.config import MISSING_TOKEN_HELP, ConfigError, Settings, load_settings
 from bot.discord_token import token_shape
@@ -221,7 +222,10 @@ async def check_database(db: Database) -> list[str]:
 
 
 async def backup(args: argparse.Namespace, settings: Settings) -> int:
-    if settings.db_url is None and not settings.db_path.exists():
+    if settings.db_url is not None:  # PostgreSQL's own pg_dump does it; no backup was made here
+        print(pg_dump_guidance(settings.db_url, args.path))
+        return EXIT_PROBLEM
+    if not settings.db_path.exists():
         print(f"there is no database at {settings.db_path} to back up", file=sys.stderr)
         return EXIT_PROBLEM
     db = await open_database(settings.database, migrate=False, files=settings.db_path)
@@ -255,6 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
     backup_parser = db_sub.add_parser("backup", help="a consistent copy of the database, safe while the bot runs")
     backup_parser.add_argument("path", type=Path, help="the new file to write")
     backup_parser.set_defaults(func=backup)
+    add_copy_parser(db_sub)
     add_catalog_parser(sub)
     return parser
 
