@@ -211,7 +211,7 @@ class KansouBot(commands.Bot):
         interim = None
         if index is None and await titles.count() >= BACKGROUND_INDEX_TITLES:
             search = TitleSearchRepo(self.db)
-            interim = StoreLookup(search, await search.catalog_titles())
+            interim = await StoreLookup.load(search)
             index = CatalogIndex()
         elif index is None:
             index = await open_index(titles, snapshot_path(self.db.path), db_path=self.db.target)

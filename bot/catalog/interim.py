@@ -9,7 +9,8 @@ names), but an answer within Discord's three seconds instead of none.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
+from functools import lru_cache
 from typing import Protocol
 
 from rapidfuzz import fuzz, process
@@ -17,11 +18,14 @@ from rapidfuzz import fuzz, process
 from bot.catalog.index import AMBIGUITY_PENALTY, AS_TYPED_TIER, FUZZY_SCALE, MAX_CHOICES, TIER_CONFIDENCE
 from bot.catalog.models import Candidate, Title
 from bot.catalog.normalize import fold
+from bot.catalog.snapshot import decode_title, encode_title
 
 # Names read from the store per lookup: enough for a full page of choices after ranking.
 ROWS = 400
 # Confidence of an exact main name and an exact other name (as the index's CANONICAL and ALIAS).
 MAIN, OTHER = 1.0, 0.97
+# Decoded titles kept ready (the candidates of the last few keystrokes, titles on screen).
+_TITLE_CACHE = 2048
 # Words this short say too little to look for close spellings of.
 _FUZZY_WORD = 3
 # Words at least this long are looked up in the database; shorter ones are only checked in ranking.
@@ -30,6 +34,8 @@ _TELLING_WORD = 4
 
 class NameStore(Protocol):
     """What the interim lookup needs of the store (bot.storage.title_search.TitleSearchRepo)."""
+
+    def catalog_titles(self) -> AsyncIterator[list[Title]]: ...
 
     async def names_with(self, words: Sequence[str], *, anywhere: bool, limit: int) -> list[tuple[int, str, bool]]: ...
 
@@ -45,23 +51,31 @@ def _telling(words: list[str]) -> list[str]:
 
 
 class StoreLookup:
-    """resolve and complete over the stored names; titles by id from a plain dict of catalog titles."""
+    """resolve and complete over the stored names; titles by id from compact records of the catalog's titles
+    (read once: the sync lookups by id, from stored ratings and reviews, must answer at once)."""
 
-    def __init__(self, store: NameStore, titles: dict[int, Title]) -> None:
+    def __init__(self, store: NameStore, records: dict[int, bytes]) -> None:
         self._store = store
-        self._titles = titles
+        self._records = records
+        self._decoded = lru_cache(maxsize=_TITLE_CACHE)(self._decode)
+
+    @classmethod
+    async def load(cls, store: NameStore) -> StoreLookup:
+        """Read every catalog title (without its other names), kept as compact records."""
+        records: dict[int, bytes] = {}
+        async for titles in store.catalog_titles():
+            records.update((title.id, encode_title(title)) for title in titles)
+        return cls(store, records)
 
     def __len__(self) -> int:
-        return len(self._titles)
+        return len(self._records)
+
+    def _decode(self, title_id: int) -> Title | None:
+        record = self._records.get(title_id)
+        return None if record is None else decode_title(title_id, record)
 
     def get(self, title_id: int) -> Title | None:
-        return self._titles.get(title_id)
-
-    def add(self, title: Title) -> None:
-        self._titles[title.id] = title
-
-    def remove(self, title_id: int) -> None:
-        self._titles.pop(title_id, None)
+        return self._decoded(title_id) if title_id in self._records else None
 
     async def _named(self, folded: str, *, anywhere: bool) -> list[tuple[Title, str, str, bool]]:
         """(title, name, folded name, main?) for stored names holding the typed words in order."""
@@ -75,7 +89,7 @@ class StoreLookup:
                 rows = await self._store.names_with([longest[:_FUZZY_WORD]], anywhere=True, limit=ROWS * 5)
         found = []
         for title_id, name, main in rows:
-            title = self._titles.get(title_id)
+            title = self.get(title_id)
             if title is not None:
                 found.append((title, name, fold(name), main))
         return found
@@ -101,7 +115,7 @@ class StoreLookup:
             if confidence > best.get(title.id, (0.0, ""))[0]:
                 best[title.id] = (confidence, name)
         ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
-        return [Candidate(self._titles[tid], round(conf, 4), name) for tid, (conf, name) in ranked]
+        return [Candidate(self._known(tid), round(conf, 4), name) for tid, (conf, name) in ranked]
 
     async def complete(self, query: str, limit: int = MAX_CHOICES, prefer: Collection[int] = ()) -> list[Candidate]:
         """Autocomplete choices: exact, prefix, word-prefix, then close names; preferred titles first in each
@@ -136,8 +150,13 @@ class StoreLookup:
         ranked = sorted(
             found.items(), key=lambda item: (item[1][0] > AS_TYPED_TIER, item[0] not in prefer, item[1][:2], item[0])
         )[:limit]
-        return [Candidate(self._titles[tid], TIER_CONFIDENCE[rank[0]], rank[2]) for tid, rank in ranked]
+        return [Candidate(self._known(tid), TIER_CONFIDENCE[rank[0]], rank[2]) for tid, rank in ranked]
+
+    def _known(self, title_id: int) -> Title:
+        title = self.get(title_id)
+        assert title is not None  # ids come from found names of known titles only
+        return title
 
     def _empty_query_choices(self, prefer: Collection[int], limit: int) -> list[Candidate]:
-        preferred = sorted((t for tid in prefer if (t := self._titles.get(tid)) is not None), key=lambda t: t.name)
+        preferred = sorted((t for tid in prefer if (t := self.get(tid)) is not None), key=lambda t: t.name)
         return [Candidate(title, 0.5, title.name) for title in preferred[:limit]]

@@ -148,7 +148,7 @@ class Snapshot:
             for key in kinds:
                 first_seen.setdefault(key, len(first_seen))
             promin.append(prominence(title, len(kinds)))
-            records += _encode(title)
+            records += encode_title(title)
             record_off.append(len(records))
         keys = sorted(first_seen)
         key_id = {key: position for position, key in enumerate(keys)}
@@ -244,7 +244,7 @@ class Snapshot:
 
     def title_at(self, position: int) -> Title:
         record = self._records[self._record_off[position] : self._record_off[position + 1]]
-        return _decode(self.title_ids[position], record)
+        return decode_title(self.title_ids[position], record)
 
     def prominence_at(self, position: int) -> int:
         return self._prominence[position]
@@ -412,12 +412,14 @@ _FIELDS = tuple(field.name for field in fields(Title) if field.name != "id")
 _TUPLES = frozenset(field.name for field in fields(Title) if str(field.type).startswith("tuple"))
 
 
-def _encode(title: Title) -> bytes:
+def encode_title(title: Title) -> bytes:
+    """A title but its id as compact JSON (a fifth of the memory of the Title and its strings)."""
     values = [getattr(title, name) for name in _FIELDS]
     return json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
 
 
-def _decode(title_id: int, record: bytes) -> Title:
+def decode_title(title_id: int, record: bytes) -> Title:
+    """The title encode_title encoded."""
     values = dict(zip(_FIELDS, json.loads(record), strict=True))
     for name in _TUPLES:
         values[name] = tuple(values[name])

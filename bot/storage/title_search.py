@@ -8,12 +8,14 @@ helps a LIKE with a leading wildcard), which is fine for the seconds a first sta
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 
 from bot.catalog.models import Title
 from bot.storage.db import Database, Row
 
 _LIKE_ESCAPE = "\\"
+# Titles read per query by catalog_titles.
+BATCH = 5000
 
 
 def like_literal(text: str) -> str:
@@ -50,15 +52,27 @@ class TitleSearchRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def catalog_titles(self) -> dict[int, Title]:
-        """Every catalog title by id with its source pages, without its other names."""
-        rows = await self.db.fetchall(
-            "SELECT id, name, type, year, season, episodes, picture, studios, tags FROM titles WHERE local = 0"
-        )
-        sources: dict[int, list[str]] = {}
-        for title_id, url in await self.db.fetchall("SELECT title_id, url FROM title_sources ORDER BY url"):
-            sources.setdefault(title_id, []).append(url)
-        return {row["id"]: _bare_title(row, sources.get(row["id"], ())) for row in rows}
+    async def catalog_titles(self, batch: int = BATCH) -> AsyncIterator[list[Title]]:
+        """Every catalog title with its source pages, without its other names: batch by batch, by id
+        (so a caller keeping them compactly never holds them all as objects)."""
+        after = 0
+        while True:
+            rows = await self.db.fetchall(
+                "SELECT id, name, type, year, season, episodes, picture, studios, tags FROM titles "
+                "WHERE local = 0 AND id > ? ORDER BY id LIMIT ?",
+                (after, batch),
+            )
+            if not rows:
+                return
+            last = int(rows[-1]["id"])
+            sources: dict[int, list[str]] = {}
+            for title_id, url in await self.db.fetchall(
+                "SELECT title_id, url FROM title_sources WHERE title_id > ? AND title_id <= ? ORDER BY url",
+                (after, last),
+            ):
+                sources.setdefault(title_id, []).append(url)
+            yield [_bare_title(row, sources.get(row["id"], ())) for row in rows]
+            after = last
 
     async def names_with(self, words: Sequence[str], *, anywhere: bool, limit: int) -> list[tuple[int, str, bool]]:
         """(title id, name, whether it is the main name) for names holding these lower-case words in order.

@@ -21,7 +21,7 @@ async def lookup(tmp_path: Path) -> AsyncIterator[StoreLookup]:
     await seed_titles(path, sample_titles())
     db = await open_database(path)
     search = TitleSearchRepo(db)
-    yield StoreLookup(search, await search.catalog_titles())
+    yield await StoreLookup.load(search)
     await db.close()
 
 
@@ -54,7 +54,7 @@ async def test_a_name_two_titles_share_is_not_taken_for_sure(tmp_path: Path) -> 
     db = await open_database(path)
     try:
         search = TitleSearchRepo(db)
-        found = await StoreLookup(search, await search.catalog_titles()).resolve("twins")
+        found = await (await StoreLookup.load(search)).resolve("twins")
         assert {c.title.id for c in found} == {1, 2} and found[0].confidence < CONFIDENT
     finally:
         await db.close()
