@@ -9,6 +9,8 @@ names), but an answer within Discord's three seconds instead of none.
 
 from __future__ import annotations
 
+import bisect
+from array import array
 from collections.abc import AsyncIterator, Collection, Sequence
 from functools import lru_cache
 from typing import Protocol
@@ -40,6 +42,30 @@ class NameStore(Protocol):
     async def names_with(self, words: Sequence[str], *, anywhere: bool, limit: int) -> list[tuple[int, str, bool]]: ...
 
 
+class _Records:
+    """Titles encoded end to end in one buffer, in id order (a few large blocks, handed back whole when freed)."""
+
+    def __init__(self) -> None:
+        self._ids = array("q")
+        self._ends = array("q", [0])
+        self._data = bytearray()
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def append(self, title: Title) -> None:
+        """Add a title with a higher id than any before."""
+        self._ids.append(title.id)
+        self._data += encode_title(title)
+        self._ends.append(len(self._data))
+
+    def get(self, title_id: int) -> Title | None:
+        at = bisect.bisect_left(self._ids, title_id)
+        if at == len(self._ids) or self._ids[at] != title_id:
+            return None
+        return decode_title(title_id, bytes(self._data[self._ends[at] : self._ends[at + 1]]))
+
+
 def _telling(words: list[str]) -> list[str]:
     """The two longest words of at least four letters, in their order (else the longest word).
 
@@ -54,28 +80,26 @@ class StoreLookup:
     """resolve and complete over the stored names; titles by id from compact records of the catalog's titles
     (read once: the sync lookups by id, from stored ratings and reviews, must answer at once)."""
 
-    def __init__(self, store: NameStore, records: dict[int, bytes]) -> None:
+    def __init__(self, store: NameStore, records: _Records) -> None:
         self._store = store
         self._records = records
-        self._decoded = lru_cache(maxsize=_TITLE_CACHE)(self._decode)
+        # Bound to the records, not to self: no reference cycle keeps them alive after the index is swapped in.
+        self._decoded = lru_cache(maxsize=_TITLE_CACHE)(records.get)
 
     @classmethod
     async def load(cls, store: NameStore) -> StoreLookup:
         """Read every catalog title (without its other names), kept as compact records."""
-        records: dict[int, bytes] = {}
+        records = _Records()
         async for titles in store.catalog_titles():
-            records.update((title.id, encode_title(title)) for title in titles)
+            for title in titles:
+                records.append(title)
         return cls(store, records)
 
     def __len__(self) -> int:
         return len(self._records)
 
-    def _decode(self, title_id: int) -> Title | None:
-        record = self._records.get(title_id)
-        return None if record is None else decode_title(title_id, record)
-
     def get(self, title_id: int) -> Title | None:
-        return self._decoded(title_id) if title_id in self._records else None
+        return self._decoded(title_id)
 
     async def _named(self, folded: str, *, anywhere: bool) -> list[tuple[Title, str, str, bool]]:
         """(title, name, folded name, main?) for stored names holding the typed words in order."""
