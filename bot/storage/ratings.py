@@ -237,7 +237,7 @@ class RatingRepo:
 
         One query (see _TOP); an empty page takes a second, cheap one for the server mean and the count."""
         params = {"m": m, "guild": guild_id, "min_votes": min_votes, "limit": limit, "offset": offset}
-        rows = await self.db.fetchall(_TOP, params)
+        rows = await self.db.fetch_tuples(_TOP, params)
         if rows:
             server_mean, total, above = float(rows[0][4]), int(rows[0][5]), int(rows[0][6])
         else:
@@ -264,12 +264,12 @@ class RatingRepo:
 
     async def user_ratings(self, guild_id: int, user_id: int, limit: int, offset: int = 0) -> list[UserRating]:
         """A member's scores in this server, highest first (then most recent)."""
-        rows = await self.db.fetchall(_MEMBER_SCORES + " LIMIT ? OFFSET ?", (guild_id, user_id, limit, offset))
+        rows = await self.db.fetch_tuples(_MEMBER_SCORES + " LIMIT ? OFFSET ?", (guild_id, user_id, limit, offset))
         return [UserRating(row[0], row[1], row[2], row[3]) for row in rows]
 
     async def member_scores(self, guild_id: int, user_id: int) -> dict[int, int]:
         """Every score of the member in this server, by title id (for their profile)."""
-        rows = await self.db.fetchall(
+        rows = await self.db.fetch_tuples(
             "SELECT title_id, score FROM ratings WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
         )
         return {int(row[0]): int(row[1]) for row in rows}
@@ -282,7 +282,7 @@ class RatingRepo:
 
     async def export_rows(self, guild_id: int, user_id: int) -> list[UserRating]:
         """Every score of the member in this server, highest first, for the CSV export."""
-        rows = await self.db.fetchall(_MEMBER_SCORES, (guild_id, user_id))
+        rows = await self.db.fetch_tuples(_MEMBER_SCORES, (guild_id, user_id))
         return [UserRating(row[0], row[1], row[2], row[3]) for row in rows]
 
     async def forget_user(self, guild_id: int, user_id: int) -> int:
@@ -313,7 +313,7 @@ class RatingRepo:
 
     async def member_ratings(self, guild_id: int, title_id: int, max_raters: int = MAX_RATERS) -> MemberRatings:
         """All ratings of the (at most `max_raters` most recent) members who scored the title, by member."""
-        rows = await self.db.fetchall(
+        rows = await self.db.fetch_tuples(
             "SELECT user_id, title_id, score FROM ratings WHERE guild_id = ? AND user_id IN ("
             "  SELECT user_id FROM ratings WHERE guild_id = ? AND title_id = ? "
             "  ORDER BY updated_at DESC, user_id LIMIT ?"
@@ -337,7 +337,7 @@ class RatingRepo:
         The database does the arithmetic: one row per title comes back, not every rating of every
         rater (600 raters × 500 scores each at 10M ratings). Same definition as
         bot.comparisons.similarity.co_rating_sums."""
-        rows = await self.db.fetchall(
+        rows = await self.db.fetch_tuples(
             _CO_RATING_SUMS,
             {
                 "guild": guild_id,
@@ -351,7 +351,7 @@ class RatingRepo:
 
     async def paired_scores(self, guild_id: int, first: int, second: int) -> list[tuple[int, int]]:
         """(score for first, score for second) of every member who scored both."""
-        rows = await self.db.fetchall(
+        rows = await self.db.fetch_tuples(
             "SELECT a.score, b.score FROM ratings AS a JOIN ratings AS b "
             "ON b.guild_id = a.guild_id AND b.user_id = a.user_id AND b.title_id = ? "
             "WHERE a.guild_id = ? AND a.title_id = ?",
@@ -365,7 +365,7 @@ class RatingRepo:
         if not wanted:
             return set()
         marks = ", ".join("?" * len(wanted))
-        rows = await self.db.fetchall(
+        rows = await self.db.fetch_tuples(
             f"SELECT title_id FROM ratings WHERE guild_id = ? AND user_id = ? AND title_id IN ({marks})",
             (guild_id, user_id, *wanted),
         )
@@ -377,14 +377,14 @@ class RatingRepo:
         if not wanted:
             return {}
         marks = ", ".join("?" * len(wanted))
-        rows = await self.db.fetchall(
+        rows = await self.db.fetch_tuples(
             f"SELECT title_id, score FROM ratings WHERE guild_id = ? AND user_id = ? AND title_id IN ({marks})",
             (guild_id, user_id, *wanted),
         )
         return {int(row[0]): int(row[1]) for row in rows}
 
     async def rated_title_ids(self, guild_id: int) -> set[int]:
-        rows = await self.db.fetchall("SELECT title_id FROM rating_aggregates WHERE guild_id = ?", (guild_id,))
+        rows = await self.db.fetch_tuples("SELECT title_id FROM rating_aggregates WHERE guild_id = ?", (guild_id,))
         return {int(row[0]) for row in rows}
 
     async def count(self) -> int:
@@ -394,12 +394,13 @@ class RatingRepo:
 
     async def recompute_drift(self) -> list[Drift]:
         """Recompute every aggregate from the ratings and report where the stored ones differ."""
-        actual_rows = await self.db.fetchall(_RECOUNT)
-        stored_rows = await self.db.fetchall(
+        # Both as (guild_id, title_id, count, total, total_sq, h1..h10).
+        actual_rows = await self.db.fetch_tuples(_RECOUNT)
+        stored_rows = await self.db.fetch_tuples(
             f"SELECT guild_id, title_id, count, total, total_sq, {_HIST} FROM rating_aggregates"
         )
-        actual = {(r["guild_id"], r["title_id"]): _aggregate_from(r) for r in actual_rows}
-        stored = {(r["guild_id"], r["title_id"]): _aggregate_from(r) for r in stored_rows}
+        actual = {(r[0], r[1]): Aggregate(r[2], r[3], r[4], tuple(r[5:])) for r in actual_rows}
+        stored = {(r[0], r[1]): Aggregate(r[2], r[3], r[4], tuple(r[5:])) for r in stored_rows}
         drifts = [
             Drift(guild, title, stored.get((guild, title), Aggregate()), actual.get((guild, title), Aggregate()))
             for guild, title in sorted(actual.keys() | stored.keys())
@@ -417,9 +418,9 @@ class RatingRepo:
                 drifts.append(Drift(guild, None, have, want))
         stored_members = {
             (r[0], r[1]): (r[2], r[3])
-            for r in await self.db.fetchall("SELECT guild_id, user_id, count, total FROM member_totals")
+            for r in await self.db.fetch_tuples("SELECT guild_id, user_id, count, total FROM member_totals")
         }
-        actual_members = {(r[0], r[1]): (r[2], r[3]) for r in await self.db.fetchall(_MEMBER_RECOUNT)}
+        actual_members = {(r[0], r[1]): (r[2], r[3]) for r in await self.db.fetch_tuples(_MEMBER_RECOUNT)}
         for guild, user in sorted(stored_members.keys() | actual_members.keys()):
             (stored_count, stored_total) = stored_members.get((guild, user), (0, 0))
             (actual_count, actual_total) = actual_members.get((guild, user), (0, 0))

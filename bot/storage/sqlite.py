@@ -10,7 +10,7 @@ import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, cast
 
 import aiosqlite
 
@@ -334,6 +334,16 @@ class SQLiteDatabase(Database):
         if self._conn.total_changes != changes:  # a write with RETURNING (an upsert)
             self._wrote()
         return rows
+
+    async def fetch_tuples(self, sql: str, params: Params = ()) -> list[tuple[Any, ...]]:
+        """Every row of one read as a plain tuple: sqlite3 builds no Row objects (bulk reads)."""
+
+        async def attempt() -> list[tuple[Any, ...]]:
+            async with self._lock, self._conn.execute(sql, params) as cursor:
+                cursor.row_factory = None
+                return cast(list[tuple[Any, ...]], list(await cursor.fetchall()))
+
+        return await self._retrying(attempt)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement in its own transaction; returns the number of rows changed."""

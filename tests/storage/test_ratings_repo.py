@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from typing import Any
 
 import pytest
 
@@ -26,6 +27,28 @@ async def add_titles(db: Database, *names: str) -> list[int]:
         assert row is not None
         ids.append(int(row[0]))
     return ids
+
+
+def count_statements(db: Database, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every statement the database is sent from now on (a read that calls another counts once)."""
+    statements: list[str] = []
+    depth = [0]
+
+    def counting(method: Any) -> Any:
+        async def counted(sql: str, params: Any = ()) -> Any:
+            if not depth[0]:
+                statements.append(sql)
+            depth[0] += 1
+            try:
+                return await method(sql, params)
+            finally:
+                depth[0] -= 1
+
+        return counted
+
+    for name in ("fetchall", "fetch_tuples", "execute"):
+        monkeypatch.setattr(db, name, counting(getattr(db, name)))
+    return statements
 
 
 @pytest.fixture
@@ -151,14 +174,7 @@ async def test_top_pages_rank_as_competition_ranking_over_the_whole_list_in_one_
     shown = [round(row.weighted, 2) for row in everything.rows]
     assert [row.rank for row in everything.rows] == [1 + sum(other > mine for other in shown) for mine in shown]
     assert len(set(shown)) < len(shown)  # ties do happen
-    statements: list[str] = []
-    fetchall = db.fetchall
-
-    async def counted(sql: str, params: object = ()) -> list:
-        statements.append(sql)
-        return await fetchall(sql, params)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(db, "fetchall", counted)
+    statements = count_statements(db, monkeypatch)
     for offset in range(0, everything.total, 7):
         page = await repo.top(GUILD, m=2, min_votes=2, limit=7, offset=offset)
         assert page.rows == everything.rows[offset : offset + 7] and page.total == everything.total
@@ -183,14 +199,7 @@ async def test_score_card_reads_votes_own_score_and_the_current_review_in_one_qu
             "message_id) VALUES (?, ?, 7, ?, 8.0, ?, 'text', 40, ?)",
             (guild, title, status, raw, message),
         )
-    statements: list[str] = []
-    fetchall = db.fetchall
-
-    async def counted(sql: str, params: object = ()) -> list:
-        statements.append(sql)
-        return await fetchall(sql, params)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(db, "fetchall", counted)
+    statements = count_statements(db, monkeypatch)
     card = await repo.score_card(GUILD, title, 1)
     assert len(statements) == 1
     assert (card.aggregate, card.own_score) == (Aggregate.of([9, 6]), 9)
