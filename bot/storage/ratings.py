@@ -50,9 +50,9 @@ WITH raters AS (
     SELECT r.user_id, r.score - CAST(m.total AS DOUBLE PRECISION) / m.count AS dev_t,
            CAST(m.total AS DOUBLE PRECISION) / m.count AS mean,
            CASE WHEN r.score >= :high THEN 1 ELSE 0 END AS fan
-    FROM ratings AS r JOIN member_totals AS m ON m.guild_id = r.guild_id AND m.user_id = r.user_id
-    WHERE r.guild_id = :guild AND r.title_id = :title
-    ORDER BY r.updated_at DESC, r.user_id LIMIT :max_raters
+    FROM (SELECT user_id, score FROM ratings WHERE guild_id = :guild AND title_id = :title
+          ORDER BY updated_at DESC, user_id LIMIT :max_raters) AS r
+    JOIN member_totals AS m ON m.guild_id = :guild AND m.user_id = r.user_id
 )
 SELECT x.title_id, COUNT(*), SUM(r.dev_t * (x.score - r.mean)), SUM(r.dev_t * r.dev_t),
        SUM((x.score - r.mean) * (x.score - r.mean)), SUM(r.fan), SUM(r.fan * x.score)

@@ -47,3 +47,9 @@ END $$;
 
 CREATE TRIGGER member_totals_changed AFTER INSERT OR UPDATE OR DELETE ON ratings
 FOR EACH ROW EXECUTE FUNCTION kansou_member_totals_changed();
+
+-- /similar reads every score of its (at most 600) raters: (title_id, score) by member. SQLite's index of
+-- the same name carries the primary key's columns by itself; here they are included, so the read is an
+-- index-only scan instead of one heap fetch per score (300,000 of them at 10M ratings).
+DROP INDEX ratings_by_member;
+CREATE INDEX ratings_by_member ON ratings(guild_id, user_id, score DESC, updated_at DESC) INCLUDE (title_id);
