@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import shlex
 import sys
 from pathlib import Path
@@ -63,6 +64,9 @@ async def copy_database(args: argparse.Namespace, settings: Settings) -> int:
     except (StorageError, StorageUnavailable) as exc:
         print(f"db copy: cannot use the PostgreSQL database {shown}: {exc}", file=sys.stderr)
         return EXIT_PROBLEM
+    except asyncio.CancelledError:  # Ctrl-C: the transaction is rolled back as the connection closes
+        print("db copy interrupted: nothing was committed, the target is as it was", file=sys.stderr, flush=True)
+        raise
     print_summary(report, shown)
     return EXIT_OK
 

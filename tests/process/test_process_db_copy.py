@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import asyncpg
+import pytest
 
 from bot.storage.db import open_database
 from tests.pg_cluster import PgCluster
@@ -64,12 +65,13 @@ async def kansou_rows(url: str, source: Path) -> dict[str, int]:
         await target.close()
 
 
-async def test_a_copy_killed_midway_leaves_the_target_empty_and_a_second_run_completes(
-    tmp_path: Path, pg_cluster: PgCluster
+@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGINT], ids=["killed", "ctrl-c"])
+async def test_a_copy_stopped_midway_leaves_the_target_empty_and_a_second_run_completes(
+    tmp_path: Path, pg_cluster: PgCluster, stop: signal.Signals
 ) -> None:
     source = tmp_path / "kansou.db"
     ratings = await big_source(source)
-    target = pg_cluster.create_database("killed_copy")
+    target = pg_cluster.create_database(f"stopped_copy_{stop.name.lower()}")
     process = start_copy(source, target)
     assert process.stdout is not None
     seen: list[str] = []
@@ -77,12 +79,18 @@ async def test_a_copy_killed_midway_leaves_the_target_empty_and_a_second_run_com
         for line in process.stdout:
             seen.append(line)
             if line.strip().startswith("ratings:") and " of " in line:  # mid-table, after a batch went in
-                process.send_signal(signal.SIGKILL)
+                process.send_signal(stop)
                 break
+        seen.extend(process.stdout)  # what it says on the way out
+        process.wait(30)
     finally:
         process.kill()
-        process.wait(30)
-    assert process.returncode == -signal.SIGKILL, "".join(seen)
+    output = "".join(seen)
+    assert "verified" not in output, output  # it was stopped before the end
+    if stop == signal.SIGKILL:
+        assert process.returncode == -signal.SIGKILL, output
+    else:
+        assert "db copy interrupted: nothing was committed" in output and "Traceback" not in output, output
     rows = await kansou_rows(target, source)
     assert set(rows.values()) == {0}, rows
 

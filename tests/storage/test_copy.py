@@ -13,6 +13,7 @@ from typing import Any
 import asyncpg
 import pytest
 
+from bot.storage import copy as copy_module
 from bot.storage.copy import CopyError, copy_sqlite_to_postgres
 from bot.storage.db import open_database
 from tests.pg_cluster import PgCluster
@@ -128,3 +129,18 @@ async def test_drifted_aggregates_of_the_source_arrive_rebuilt_from_the_ratings(
     )
     assert wrong == 0
     assert await pg(target, "SELECT COUNT(*) FROM member_totals") == source_counts(source)["member_totals"] + 1
+
+
+async def test_a_target_in_use_is_refused_after_the_lock_timeout(
+    source: Path, target: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(copy_module, "LOCK_TIMEOUT", "200ms")
+    other = await asyncpg.connect(target)  # a kansou in the middle of a transaction on the titles
+    try:
+        async with other.transaction():
+            await other.execute("LOCK TABLE titles IN ROW EXCLUSIVE MODE")
+            with pytest.raises(CopyError, match="the target database is in use"):
+                await copy_sqlite_to_postgres(source, target)
+    finally:
+        await other.close()
+    assert (await copy_sqlite_to_postgres(source, target)).rows == sum(source_counts(source).values())
