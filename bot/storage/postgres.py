@@ -55,6 +55,7 @@ if TYPE_CHECKING:
 POOL_SIZE = 10
 CONNECT_TIMEOUT = 5.0  # seconds for one connection attempt
 ACQUIRE_TIMEOUT = 10.0  # seconds waiting for a free pooled connection: then "busy"
+RECONNECT_DELAYS = (0.1, 0.2, 0.4, 0.8)  # a server that does not answer: tried again after these pauses
 # A statement waits this long for a row (or advisory) lock another transaction holds, then is "busy", as
 # SQLite's busy wait is bounded. A transaction left idle this long (its process stopped, say) is ended by
 # the server, so the locks it holds do not stall every other process.
@@ -141,6 +142,14 @@ _WRITING = re.compile(r"\bkansou_(?!now)|\bpg_notify\b|\b(?:next|set)val\b|\bFOR
 def _is_read(sql: str) -> bool:
     """A statement that changes nothing (safe to run again after a lost connection)."""
     return sql.lstrip()[:6].upper() == "SELECT" and not _WRITING.search(sql)
+
+
+def _never_sent(exc: BaseException) -> bool:
+    """asyncpg refused to send: the connection was known closed, or was still busy with the server's farewell
+    (its protocol state refused the new operation), before the statement left."""
+    if isinstance(exc, pg.InternalClientError):
+        return "another operation" in str(exc)
+    return isinstance(exc, pg.InterfaceError) and "connection is closed" in str(exc)
 
 
 def lost_connection(exc: BaseException) -> bool:
@@ -315,19 +324,28 @@ class PostgresDatabase(Database):
     # -- connections ---------------------------------------------------------------------------------
 
     async def _acquire(self) -> Pooled:
+        """A pooled connection. Nothing has been sent yet, so a server that does not answer (restarting,
+        failing over) is tried again for a moment before the caller is told it is unreachable."""
         pool = self._pool
         if pool.get_idle_size() == 0 and pool.get_size() >= pool.get_max_size():
             await tell_waiting()  # every connection is in use: this statement queues
-        try:
-            conn: Pooled = await pool.acquire(timeout=ACQUIRE_TIMEOUT)
-        except TimeoutError as exc:
-            if pool.get_size() >= pool.get_max_size():
-                raise StorageUnavailable("busy", "every pooled connection stayed in use") from exc
-            raise StorageUnavailable("unreachable", "connecting to the PostgreSQL server timed out") from exc
-        except Exception as exc:
-            _raise_typed(exc)
-            raise
-        return conn
+        for delay in (*RECONNECT_DELAYS, None):
+            try:
+                conn: Pooled = await pool.acquire(timeout=ACQUIRE_TIMEOUT)
+            except TimeoutError as exc:
+                if pool.get_size() >= pool.get_max_size():
+                    raise StorageUnavailable("busy", "every pooled connection stayed in use") from exc
+                raise StorageUnavailable("unreachable", "connecting to the PostgreSQL server timed out") from exc
+            except Exception as exc:
+                if delay is None or not lost_connection(exc):
+                    _raise_typed(exc)
+                    raise
+                if delay == RECONNECT_DELAYS[0]:
+                    await tell_waiting()
+                await asyncio.sleep(delay)
+                continue
+            return conn
+        raise AssertionError("unreachable")  # the loop returns or raises
 
     async def _release(self, conn: Pooled) -> None:
         try:
@@ -346,8 +364,8 @@ class PostgresDatabase(Database):
                     return list(await conn.fetch(query, *args))
                 return _rowcount(await conn.execute(query, *args))
             except Exception as exc:
-                if lost_connection(exc) or _closed(conn):
-                    if _is_read(sql) and attempt == 1:
+                if lost_connection(exc) or _closed(conn) or _never_sent(exc):
+                    if (_is_read(sql) or _never_sent(exc)) and attempt == 1:
                         continue
                     if not _is_read(sql):
                         raise StorageUnavailable("uncertain", str(exc) or type(exc).__name__) from exc
@@ -369,13 +387,8 @@ class PostgresDatabase(Database):
     async def transaction(self) -> AsyncIterator[Tx]:
         """BEGIN … COMMIT on one connection, rolled back on any error (the server rolls back on its own
         when the connection is lost). A lost COMMIT is resolved by asking the server how it ended."""
-        conn = await self._acquire()
+        conn = await self._begin()
         try:
-            try:
-                await conn.execute("BEGIN")
-            except Exception as exc:
-                _raise_typed(exc, conn)
-                raise
             try:
                 yield PostgresTx(conn)
             except BaseException as exc:
@@ -385,6 +398,25 @@ class PostgresDatabase(Database):
             await self._commit(conn)
         finally:
             await self._release(conn)
+
+    async def _begin(self) -> Pooled:
+        """A connection inside BEGIN; a pooled connection found dead at BEGIN is replaced once (nothing of the
+        transaction has run yet)."""
+        for attempt in (1, 2):
+            conn = await self._acquire()
+            try:
+                await conn.execute("BEGIN")
+            except Exception as exc:
+                lost = lost_connection(exc) or _closed(conn) or _never_sent(exc)
+                await self._release(conn)
+                if attempt == 1 and lost:
+                    continue
+                if lost:
+                    raise StorageUnavailable("unreachable", str(exc) or type(exc).__name__) from exc
+                _raise_typed(exc)
+                raise
+            return conn
+        raise AssertionError("unreachable")  # the loop returns or raises
 
     async def _rollback(self, conn: Pooled) -> None:
         if _closed(conn):

@@ -163,7 +163,8 @@ async def test_a_commit_whose_answer_is_lost_is_looked_up(
     assert [r[0] for r in await pgdb.fetchall("SELECT key FROM bot_state")] == ["kept"]
 
 
-async def test_a_read_that_loses_its_connection_is_tried_again(pgdb: PostgresDatabase, pg_url: str) -> None:
+async def terminate_other_connections(pg_url: str) -> None:
+    """What a server restart does to every idle pooled connection."""
     killer = await PostgresDatabase.open(pg_url, migrate=False)
     try:
         await killer.fetchall(
@@ -172,8 +173,26 @@ async def test_a_read_that_loses_its_connection_is_tried_again(pgdb: PostgresDat
         )
     finally:
         await killer.close()
+
+
+async def test_a_read_that_loses_its_connection_is_tried_again(pgdb: PostgresDatabase, pg_url: str) -> None:
+    await terminate_other_connections(pg_url)
     row = await pgdb.fetchone("SELECT COUNT(*) FROM titles")
     assert row is not None and row[0] == 0
+
+
+async def test_writes_after_the_servers_connections_were_dropped_go_through(
+    pgdb: PostgresDatabase, pg_url: str
+) -> None:
+    """Idle pooled connections the server dropped are replaced before anything is sent on them."""
+    for key in ("a", "b"):
+        await terminate_other_connections(pg_url)
+        await asyncio.sleep(0.05)
+        await pgdb.execute("INSERT INTO bot_state (key, value) VALUES (?, '1')", (key,))
+    await terminate_other_connections(pg_url)
+    async with pgdb.transaction() as tx:
+        await tx.execute("INSERT INTO bot_state (key, value) VALUES ('c', '1')")
+    assert [r[0] for r in await pgdb.fetchall("SELECT key FROM bot_state ORDER BY key")] == ["a", "b", "c"]
 
 
 async def test_an_unreachable_server_is_a_clear_error_and_the_bot_keeps_trying(
