@@ -412,7 +412,11 @@ class CatalogIndex:
         for key, key_id in self._keys_with_word_prefix(folded):
             offer(key, 2, key_id)
         if preferred:
-            self._offer_preferred(folded, self._preferred(preferred), offer_hits)
+            arranged = self._preferred(preferred)
+            matched = self._offer_preferred(folded, arranged, offer_hits)
+            # Close spellings rank after every name matching as typed: with enough of those, none would show.
+            if len(found) < limit and len(folded) >= 3:
+                self._offer_preferred_close(folded, arranged, matched, offer_hits)
         if len(found) < limit and len(folded) >= 3:
             for key, score in self._fuzzy(folded, prefix_last=True, limit=limit * 2):
                 offer(key, 3 if score >= 80 else 4)
@@ -481,31 +485,33 @@ class CatalogIndex:
                 break
         return keys
 
-    def _offer_preferred(
-        self, folded: str, preferred: _Preferred, offer: Callable[[str, int, list[int]], None]
-    ) -> None:
-        """Preferred titles beyond the global scan caps: prefix, word-prefix, then partial fuzzy matches.
+    def _offer_preferred(self, folded: str, preferred: _Preferred, offer: Callable[[str, int, list[int]], None]) -> int:
+        """Preferred titles beyond the global scan caps, by prefix and word-prefix; how many names matched.
 
         Only the preferred titles themselves are offered here: another title sharing one of their names
         is found, or not, by the global scans exactly as it would be without preferences.
         """
         names, hits = preferred.names, preferred.hits
-        matched = preferred.with_prefix(folded)
-        for position in matched:
-            offer(names[position], 1, hits[position])
-        word_matched = preferred.with_word_prefix(folded)
-        for position in word_matched:
-            offer(names[position], 2, hits[position])
-        if len(folded) < 3:
-            return
-        # Names matched above keep their better tier (offer keeps the best rank), so the fuzzy pass may
-        # look at every name; asking for that many more keeps the best of the others.
-        more = len(matched) + len(word_matched)
+        matched = 0
+        for tier, positions in ((1, preferred.with_prefix(folded)), (2, preferred.with_word_prefix(folded))):
+            for position in positions:
+                offer(names[position], tier, hits[position])
+            matched += len(positions)
+        return matched
+
+    def _offer_preferred_close(
+        self, folded: str, preferred: _Preferred, matched: int, offer: Callable[[str, int, list[int]], None]
+    ) -> None:
+        """Preferred titles whose names hold something close to what was typed (partial fuzzy matches).
+
+        Names matched as typed keep their better tier (offer keeps the best rank), so every name may be
+        scored; asking for `matched` more keeps the best of the others.
+        """
         found = process.extract(
-            folded, names, scorer=fuzz.partial_ratio, score_cutoff=80, limit=_PREFERRED_FUZZY + more
+            folded, preferred.names, scorer=fuzz.partial_ratio, score_cutoff=80, limit=_PREFERRED_FUZZY + matched
         )
         for key, _, position in found:
-            offer(key, 3, hits[position])
+            offer(key, 3, preferred.hits[position])
 
     def _preferred(self, prefer: Collection[int]) -> _Preferred:
         """A server's preferred titles' names, arranged for lookups; built once per set (it rarely changes)."""
