@@ -103,11 +103,9 @@ async def measure(path: Path) -> tuple[float, float]:
         print(f"ratings: {await repo.count():,}  drift: {len(await repo.recompute_drift())} rows")
 
         async def score(_: int) -> None:
-            # /score's database work: the aggregate, the asker's own score, and the title's link row.
-            title, user = rng.randint(1, TITLES), rng.randint(1, MEMBERS)
-            await repo.aggregate(GUILD, title)
-            await repo.get_user_score(GUILD, title, user)
-            await db.fetchall("SELECT url FROM title_sources WHERE title_id = ?", (title,))
+            # /score's database work: one query for the votes, the asker's own score and the official review
+            # (the title's links come from the catalog in memory).
+            await repo.score_card(GUILD, rng.randint(1, TITLES), rng.randint(1, MEMBERS))
 
         async def top(i: int) -> None:
             await repo.top(GUILD, m=3, min_votes=3, limit=10, offset=(i % 5) * 10)

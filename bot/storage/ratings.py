@@ -312,7 +312,10 @@ class RatingRepo:
     # -- co-ratings: what /similar and /compare read -----------------------------------------------
 
     async def member_ratings(self, guild_id: int, title_id: int, max_raters: int = MAX_RATERS) -> MemberRatings:
-        """All ratings of the (at most `max_raters` most recent) members who scored the title, by member."""
+        """All ratings of the (at most `max_raters` most recent) members who scored the title, by member.
+
+        /similar does not read these (co_rating_sums does the arithmetic in the database); they are the
+        reference its tests and the scale benchmark hold co_rating_sums to."""
         rows = await self.db.fetch_tuples(
             "SELECT user_id, title_id, score FROM ratings WHERE guild_id = ? AND user_id IN ("
             "  SELECT user_id FROM ratings WHERE guild_id = ? AND title_id = ? "
