@@ -10,10 +10,11 @@ ratings add up to on both sides. Any failure, Ctrl-C or a lost connection leaves
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import sqlite3
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -392,20 +393,27 @@ class _Copy:
         total = await _count(self.source, table)
         copied = 0
         cursor = await self.source.execute(f"SELECT {', '.join(map(_identifier, columns))} FROM {_identifier(table)}")
+        # The next batch is read from SQLite (in aiosqlite's thread) while this one goes into PostgreSQL.
+        reading = asyncio.ensure_future(cursor.fetchmany(self.batch_rows))
         try:
-            while batch := await cursor.fetchmany(self.batch_rows):
+            while batch := await reading:
+                reading = asyncio.ensure_future(cursor.fetchmany(self.batch_rows))
                 try:
                     records = list(batch) if convert is None else [convert(row) for row in batch]
                 except (TypeError, ValueError) as exc:
                     raise CopyError(f"a row of {table} has a value PostgreSQL cannot take ({exc})") from exc
                 try:
                     await self.target.copy_records_to_table(table, records=records, columns=columns)
-                except (asyncpg.PostgresError, asyncpg.DataError) as exc:
-                    raise CopyError(f"copying {table} failed after {copied:,} rows: {exc}") from exc
+                except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+                    raise CopyError(
+                        f"copying {table} failed after {copied:,} rows ({exc}); nothing was committed"
+                    ) from exc
                 copied += len(records)
                 if copied < total:
                     self.progress(f"  {table}: {copied:,} of {total:,} rows")
         finally:
+            with contextlib.suppress(Exception):
+                await reading  # a read still in flight finishes before its cursor closes
             await cursor.close()
         return TableCopied(table, copied, time.perf_counter() - started)
 
@@ -429,6 +437,20 @@ class _Copy:
             self.report.verified[derived.table] = len(expected)
 
 
+async def _in_one_transaction(target: asyncpg.Connection, work: Coroutine[Any, Any, None]) -> None:
+    """Run `work` in one transaction on the target; on any failure it is rolled back (or dies with a lost
+    connection), and the failure itself is what propagates."""
+    transaction = target.transaction()
+    await transaction.start()
+    try:
+        await work
+    except BaseException:
+        with contextlib.suppress(Exception):
+            await transaction.rollback()
+        raise
+    await transaction.commit()
+
+
 async def copy_sqlite_to_postgres(
     source_path: Path,
     target_url: str,
@@ -450,8 +472,11 @@ async def copy_sqlite_to_postgres(
         try:
             copy = _Copy(source, target, progress, batch_rows)
             copy.report.skipped = skipped
-            async with target.transaction():
-                await copy.run(tables, force=force)
+            await _in_one_transaction(target, copy.run(tables, force=force))
+        except sqlite3.Error as exc:
+            raise CopyError(f"reading {source_path} failed: {exc}") from exc
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+            raise CopyError(f"the copy failed: {exc}") from exc
         finally:
             await target.close()
     finally:

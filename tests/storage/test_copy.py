@@ -9,6 +9,7 @@ import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import asyncpg
 import pytest
@@ -144,3 +145,20 @@ async def test_a_target_in_use_is_refused_after_the_lock_timeout(
     finally:
         await other.close()
     assert (await copy_sqlite_to_postgres(source, target)).rows == sum(source_counts(source).values())
+
+
+async def test_a_connection_lost_midway_is_reported_and_nothing_was_committed(
+    source: Path, target: str, pg_cluster: PgCluster
+) -> None:
+    database = urlsplit(target).path.lstrip("/")
+
+    def progress(line: str) -> None:
+        if line.strip().startswith("ratings:") and " of " in line:  # after the first batch of ratings went in
+            pg_cluster.sql(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}'")
+
+    with pytest.raises(
+        CopyError, match=r"copying ratings failed after 5 rows \(connection was closed.*\); nothing was committed"
+    ):
+        await copy_sqlite_to_postgres(source, target, progress=progress, batch_rows=5)
+    counts = await target_counts(target, list(source_counts(source)))
+    assert set(counts.values()) == {0}, counts
