@@ -63,7 +63,7 @@ async def simcord_bot(
     path = snapshot_path(settings.db_path)
     assert path is not None
     if request.param == "truncated":
-        db = await open_database(settings.db_path)
+        db = await open_database(settings.database, files=settings.db_path)
         try:
             await build_snapshot(TitleRepo(db), path)
         finally:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
 from bot.catalog.index import CONFIDENT, CatalogIndex
 from bot.catalog.interim import StoreLookup
+from bot.config import Settings
 from bot.storage.db import open_database
 from bot.storage.title_search import TitleSearchRepo
 from tests.catalog.sample import sample_titles
@@ -16,10 +16,9 @@ from tests.conftest import seed_titles
 
 
 @pytest.fixture
-async def lookup(tmp_path: Path) -> AsyncIterator[StoreLookup]:
-    path = tmp_path / "kansou.db"
-    await seed_titles(path, sample_titles())
-    db = await open_database(path)
+async def lookup(settings: Settings) -> AsyncIterator[StoreLookup]:
+    await seed_titles(settings.database, sample_titles())
+    db = await open_database(settings.database, files=settings.db_path)
     search = TitleSearchRepo(db)
     yield await StoreLookup.load(search)
     await db.close()
@@ -46,12 +45,11 @@ async def test_a_misspelling_is_offered_but_not_taken_for_sure(lookup: StoreLook
     assert (await lookup.resolve("Cowboy Bebob"))[0].title.id == 18
 
 
-async def test_a_name_two_titles_share_is_not_taken_for_sure(tmp_path: Path) -> None:
+async def test_a_name_two_titles_share_is_not_taken_for_sure(settings: Settings) -> None:
     from bot.catalog.models import Title
 
-    path = tmp_path / "twins.db"
-    await seed_titles(path, [Title(id=1, name="Twins"), Title(id=2, name="Twins")])
-    db = await open_database(path)
+    await seed_titles(settings.database, [Title(id=1, name="Twins"), Title(id=2, name="Twins")])
+    db = await open_database(settings.database, files=settings.db_path)
     try:
         search = TitleSearchRepo(db)
         found = await (await StoreLookup.load(search)).resolve("twins")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 from bot.catalog.models import Title
+from bot.config import Settings
 from bot.storage.db import Database, open_database
 from bot.storage.local_titles import LocalTitleRepo
 from bot.storage.title_search import TitleSearchRepo, words_pattern
@@ -13,14 +13,14 @@ from tests.catalog.sample import sample_titles
 from tests.conftest import seed_titles
 
 
-async def open_seeded(tmp_path: Path, titles: list[Title]) -> Database:
-    path = tmp_path / "kansou.db"
-    await seed_titles(path, titles)
-    return await open_database(path)
+async def open_seeded(settings: Settings, titles: list[Title]) -> Database:
+    """The test's database (SQLite, or PostgreSQL under KANSOU_TEST_DB=postgresql) holding these titles."""
+    await seed_titles(settings.database, titles)
+    return await open_database(settings.database, files=settings.db_path)
 
 
-async def test_names_are_found_by_words_in_order_main_and_other_names_alike(tmp_path: Path) -> None:
-    db = await open_seeded(tmp_path, sample_titles())
+async def test_names_are_found_by_words_in_order_main_and_other_names_alike(settings: Settings) -> None:
+    db = await open_seeded(settings, sample_titles())
     try:
         search = TitleSearchRepo(db)
         found = await search.names_with(["frieren"], anywhere=True, limit=10)
@@ -34,14 +34,14 @@ async def test_names_are_found_by_words_in_order_main_and_other_names_alike(tmp_
         await db.close()
 
 
-async def test_percent_and_underscore_are_matched_as_written_not_as_wildcards(tmp_path: Path) -> None:
+async def test_percent_and_underscore_are_matched_as_written_not_as_wildcards(settings: Settings) -> None:
     titles = [
         Title(id=1, name="100% Pascal"),
         Title(id=2, name="1000 Pascal"),
         Title(id=3, name="A_B"),
         Title(id=4, name="AxB"),
     ]
-    db = await open_seeded(tmp_path, titles)
+    db = await open_seeded(settings, titles)
     try:
         search = TitleSearchRepo(db)
         assert [name for _, name, _ in await search.names_with(["100%"], anywhere=False, limit=10)] == ["100% Pascal"]
@@ -52,9 +52,9 @@ async def test_percent_and_underscore_are_matched_as_written_not_as_wildcards(tm
 
 
 async def test_local_titles_are_left_out_and_catalog_titles_come_with_sources_but_not_other_names(
-    tmp_path: Path,
+    settings: Settings,
 ) -> None:
-    db = await open_seeded(tmp_path, sample_titles())
+    db = await open_seeded(settings, sample_titles())
     try:
         await LocalTitleRepo(db).create("Frieren Fan Film", 1001, at=time.time())
         search = TitleSearchRepo(db)
