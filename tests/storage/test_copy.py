@@ -162,3 +162,18 @@ async def test_a_connection_lost_midway_is_reported_and_nothing_was_committed(
         await copy_sqlite_to_postgres(source, target, progress=progress, batch_rows=5)
     counts = await target_counts(target, list(source_counts(source)))
     assert set(counts.values()) == {0}, counts
+
+
+async def test_a_sqlite_search_index_is_left_out_and_a_table_the_target_lacks_is_refused(
+    source: Path, target: str
+) -> None:
+    with sqlite3.connect(source) as conn:  # full-text search: a virtual table and its shadow tables
+        conn.execute("CREATE VIRTUAL TABLE title_words USING fts5(name)")
+        conn.execute("INSERT INTO title_words (name) VALUES ('Cowboy Bebop')")
+    report = await copy_sqlite_to_postgres(source, target, force=True)
+    assert report.skipped == ["title_words"]
+    assert not any(t.name.startswith("title_words") for t in report.tables)
+    with sqlite3.connect(source) as conn:
+        conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
+    with pytest.raises(CopyError, match="the target has no table notes"):
+        await copy_sqlite_to_postgres(source, target, force=True)
