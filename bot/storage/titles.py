@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from bot.catalog.models import TYPES, AniListMedia, CatalogEntry, ImportReport, SkippedEntry, Title
 from bot.catalog.normalize import fold
 from bot.catalog.validate import tidy_name
-from bot.storage.db import NOW_SECONDS, Database, Row, Tx
+from bot.storage.db import NOW_SECONDS, POSTGRESQL, Database, Row, Tx
 
 Progress = Callable[[int], object]
 
@@ -266,6 +266,10 @@ class _ImportRun:
 
     async def _load(self) -> None:
         tx = self.tx
+        if tx.dialect == POSTGRESQL:
+            # New ids are handed out from MAX(id) + 1 below: titles other processes would create meanwhile
+            # wait for the import (SQLite's single writer does the same by itself). Reads go on.
+            await tx.execute("LOCK TABLE titles IN EXCLUSIVE MODE")
         self.owner = {row[0]: row[1] for row in await tx.fetchall("SELECT url, title_id FROM title_sources")}
         for url, title_id in self.owner.items():
             self.sources_of[title_id].add(url)

@@ -14,12 +14,15 @@ import pytest
 from asyncpg import exceptions as pg
 from asyncpg.pool import PoolConnectionProxy
 
+from bot.catalog.models import CatalogEntry
 from bot.errors import StorageUnavailable
 from bot.scores.stats import Aggregate
 from bot.storage import postgres
 from bot.storage.db import MISSED, StorageError, latest_version, migrations
+from bot.storage.local_titles import LocalTitleRepo
 from bot.storage.postgres import PostgresDatabase, translate
 from bot.storage.ratings import RatingRepo
+from bot.storage.titles import TitleRepo
 from tests.pg_cluster import PgCluster
 
 GUILD = 77
@@ -269,3 +272,20 @@ async def test_a_lock_held_too_long_is_busy_and_a_read_only_database_says_so(
         assert refused.value.reason == "read-only" and "read-only" in str(refused.value)
     finally:
         await read_only.close()
+
+
+async def test_an_import_and_titles_created_in_another_process_meanwhile_both_keep_their_ids(
+    pgdb: PostgresDatabase, pg_url: str
+) -> None:
+    other = await PostgresDatabase.open(pg_url, migrate=False)
+    entries = [CatalogEntry(sources=(f"https://anilist.co/anime/{n}",), title=f"Imported {n}") for n in range(1, 3001)]
+    try:
+        importing = asyncio.create_task(TitleRepo(pgdb).import_entries(entries))
+        created = await asyncio.gather(*(LocalTitleRepo(other).create(f"Local {n}", GUILD, at=0.0) for n in range(20)))
+        report = await importing
+    finally:
+        await other.close()
+    assert report.created == 3000
+    row = await pgdb.fetchone("SELECT COUNT(*), COUNT(DISTINCT id) FROM titles")
+    assert row is not None and tuple(row) == (3020, 3020)
+    assert all(title.local for title in created)
