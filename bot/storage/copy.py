@@ -359,8 +359,13 @@ class _Copy:
             self.report.emptied = holding
         # The stored aggregates are copied as they are: triggers that keep them must not count each rating again.
         triggered = await _tables_with_triggers(target, ordered)
-        for table in triggered:
-            await target.execute(f"ALTER TABLE {_identifier(table)} DISABLE TRIGGER USER")
+        try:
+            for table in triggered:
+                await target.execute(f"ALTER TABLE {_identifier(table)} DISABLE TRIGGER USER")
+        except asyncpg.InsufficientPrivilegeError as exc:
+            raise CopyError(
+                f"{exc}: copy as the database user that owns kansou's tables there (the one kansou runs as)"
+            ) from exc
         for table in ordered:
             copied = await self.copy_table(table)
             self.report.tables.append(copied)

@@ -177,3 +177,19 @@ async def test_a_sqlite_search_index_is_left_out_and_a_table_the_target_lacks_is
         conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
     with pytest.raises(CopyError, match="the target has no table notes"):
         await copy_sqlite_to_postgres(source, target, force=True)
+
+
+async def test_a_user_who_does_not_own_the_tables_is_told_to_copy_as_their_owner(source: Path, target: str) -> None:
+    await pg(target, "CREATE ROLE visitor LOGIN")
+    try:
+        for statement in (
+            "GRANT ALL ON ALL TABLES IN SCHEMA public TO visitor",
+            "GRANT USAGE ON SCHEMA public TO visitor",
+        ):
+            await pg(target, statement)
+        visitor = target.replace("postgresql://postgres@", "postgresql://visitor@")
+        with pytest.raises(CopyError, match=r"must be owner of table .*: copy as the database user that owns"):
+            await copy_sqlite_to_postgres(source, visitor)
+    finally:
+        await pg(target, "DROP OWNED BY visitor")
+        await pg(target, "DROP ROLE visitor")
