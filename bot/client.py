@@ -9,7 +9,7 @@ import hashlib
 import json
 import logging
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import discord
@@ -129,6 +129,11 @@ class KansouBot(commands.Bot):
     def __init__(self, settings: Settings) -> None:
         intents = discord.Intents.none()
         intents.guilds = True  # channels and threads for posting; not privileged
+        sharding: dict[str, Any] = {}
+        if settings.shard_count is not None:  # ShardedKansouBot: these shards of that many, in this process
+            sharding["shard_count"] = settings.shard_count
+            if settings.shard_ids is not None:
+                sharding["shard_ids"] = list(settings.shard_ids)
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,
@@ -136,6 +141,7 @@ class KansouBot(commands.Bot):
             allowed_mentions=NO_MENTIONS,
             tree_cls=KansouTree,
             activity=discord.CustomActivity(name="Reading reviews · /help"),
+            **sharding,
         )
         self.settings = settings
         self.version = __version__
@@ -369,7 +375,17 @@ class KansouBot(commands.Bot):
         return hashlib.sha256(canonical.encode()).hexdigest()
 
     async def sync_commands(self) -> str:
-        """To the development server when set; globally only when the tree changed since the last sync."""
+        """To the development server when set; globally only when the tree changed since the last sync.
+
+        Of several processes of one sharded bot, only the one running shard 0 syncs: the others would
+        only repeat the same requests against Discord's rate limit.
+        """
+        if not self.settings.syncs_commands:
+            log.info(
+                "commands are synced by the process that runs shard 0; this one runs %s",
+                self.settings.describe_shards(),
+            )
+            return "elsewhere"
         if self.settings.dev_guild is not None:
             guild = discord.Object(id=self.settings.dev_guild)
             self.tree.copy_global_to(guild=guild)
@@ -397,7 +413,8 @@ class KansouBot(commands.Bot):
     async def on_ready(self) -> None:
         # After every new gateway session (not after a resume): the operator's "it is up" line.
         who = f"{self.user} (id {self.user.id})" if self.user else "an unknown user"
-        log.info("connected to Discord as %s; in %s", who, plural(len(self.guilds), "server"))
+        shards = f" ({self.settings.describe_shards()})" if self.settings.sharded else ""
+        log.info("connected to Discord as %s%s; in %s", who, shards, plural(len(self.guilds), "server"))
 
     async def _differences_from_discord(self) -> list[str]:
         """One request: what Discord's global commands lack or have in excess compared with our tree."""
@@ -420,6 +437,10 @@ class KansouBot(commands.Bot):
         return time.monotonic() - self.started_monotonic
 
 
+class ShardedKansouBot(KansouBot, commands.AutoShardedBot):
+    """kansou on discord.py's sharded client: the shards Settings names, in this one process."""
+
+
 def create_bot(settings: Settings) -> KansouBot:
     """The one way to build kansou: tests, the command line and tools all call this."""
-    return KansouBot(settings)
+    return ShardedKansouBot(settings) if settings.sharded else KansouBot(settings)

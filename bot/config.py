@@ -45,6 +45,26 @@ class Settings:
     log_level: str = "INFO"
     anilist: bool = True
     db_url: str | None = None  # KANSOU_DB as a postgresql:// URL
+    # Sharding (KANSOU_SHARD_COUNT, KANSOU_SHARDS): None = one unsharded client, as Discord allows up
+    # to 2,500 servers. shard_ids None with a count: this process runs every shard.
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
+
+    @property
+    def sharded(self) -> bool:
+        return self.shard_count is not None
+
+    @property
+    def syncs_commands(self) -> bool:
+        """Whether this process syncs the command tree: the one that runs shard 0 (or the only one)."""
+        return self.shard_ids is None or 0 in self.shard_ids
+
+    def describe_shards(self) -> str:
+        """For the start-up log, e.g. `shards 0, 1 of 4`."""
+        if self.shard_count is None:
+            return "not sharded"
+        ids = range(self.shard_count) if self.shard_ids is None else self.shard_ids
+        return f"{'shard' if len(ids) == 1 else 'shards'} {', '.join(map(str, ids))} of {self.shard_count}"
 
     @property
     def log_level_number(self) -> int:
@@ -98,6 +118,47 @@ def _flag(value: str) -> bool | None:
     return None
 
 
+MAX_SHARDS = 4096  # far beyond any bot's need; a typo such as 40000 is caught
+
+
+def parse_shard_ids(raw: str, count: int) -> tuple[int, ...]:
+    """`0-3`, `0,2` or `0-1,5` into sorted shard ids below `count`; ValueError naming the problem."""
+    ids: set[int] = set()
+    for part in raw.replace(" ", "").split(","):
+        first, dash, last = part.partition("-")
+        if not first.isdigit() or (dash and not last.isdigit()):
+            raise ValueError(f"{part!r} is not a shard number or a range such as 0-3")
+        low, high = int(first), int(last) if dash else int(first)
+        if low > high:
+            raise ValueError(f"the range {part!r} runs backwards")
+        if high >= count:
+            raise ValueError(
+                f"shard {high} does not exist: KANSOU_SHARD_COUNT is {count}, so shards are 0 to {count - 1}"
+            )
+        ids.update(range(low, high + 1))
+    return tuple(sorted(ids))
+
+
+def _shards(values: Mapping[str, str | None], problems: list[str]) -> tuple[int | None, tuple[int, ...] | None]:
+    raw_count = (values.get("KANSOU_SHARD_COUNT") or "").strip()
+    raw_ids = (values.get("KANSOU_SHARDS") or "").strip()
+    if not raw_count:
+        if raw_ids:
+            problems.append("KANSOU_SHARDS needs KANSOU_SHARD_COUNT (the total number of shards of the bot)")
+        return None, None
+    if not raw_count.isdigit() or not 1 <= int(raw_count) <= MAX_SHARDS:
+        problems.append(f"KANSOU_SHARD_COUNT must be a whole number from 1 to {MAX_SHARDS}, not {raw_count!r}")
+        return None, None
+    count = int(raw_count)
+    if not raw_ids:
+        return count, None
+    try:
+        return count, parse_shard_ids(raw_ids, count)
+    except ValueError as exc:
+        problems.append(f"KANSOU_SHARDS (e.g. 0-3 or 0,2): {exc}")
+        return None, None
+
+
 def settings_from(values: Mapping[str, str | None]) -> Settings:
     """Validate raw values (already merged from .env and the environment) into Settings."""
     problems: list[str] = []
@@ -129,10 +190,19 @@ def settings_from(values: Mapping[str, str | None]) -> Settings:
         else:
             anilist = parsed
 
+    shard_count, shard_ids = _shards(values, problems)
+
     if problems:
         raise ConfigError("\n".join(problems))
     return Settings(
-        token=token, db_path=db_path, dev_guild=dev_guild, log_level=log_level, anilist=anilist, db_url=db_url
+        token=token,
+        db_path=db_path,
+        dev_guild=dev_guild,
+        log_level=log_level,
+        anilist=anilist,
+        shard_count=shard_count,
+        shard_ids=shard_ids,
+        db_url=db_url,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from simcord import run
 
-from bot.client import COMMAND_HASH_KEY, create_bot
+from bot.client import COMMAND_HASH_KEY, ShardedKansouBot, create_bot
 from bot.config import Settings
 from bot.storage.db import open_database
 from bot.storage.state import StateRepo
@@ -41,3 +41,17 @@ async def test_development_server_sync_goes_to_that_server_only(tmp_path) -> Non
         await env.restart_bot(create_bot(Settings(token=None, db_path=tmp_path / "dev.db", dev_guild=guild.id)))
         puts = command_puts(env)[before:]
         assert puts == [f"/applications/{env.bot.application_id}/guilds/{guild.id}/commands"]
+
+
+async def test_a_process_without_shard_zero_leaves_the_commands_alone(tmp_path) -> None:
+    """Shards 1-3 of 4: no sync and no listing of Discord's commands; the process with shard 0 syncs."""
+    path = tmp_path / "sharded.db"
+    bot = create_bot(Settings(token=None, db_path=path, anilist=False, shard_count=4, shard_ids=(1, 2, 3)))
+    assert isinstance(bot, ShardedKansouBot)
+    async with run(bot) as env:
+        assert command_puts(env) == []
+        assert not [r for r in env.http_requests if r.path.endswith("/commands")]
+        await env.restart_bot(
+            create_bot(Settings(token=None, db_path=path, anilist=False, shard_count=4, shard_ids=(0,)))
+        )
+        assert len(command_puts(env)) == 1
