@@ -82,6 +82,11 @@ IN_FLIGHT_TASKS = (
 )
 
 
+def utc_seconds() -> float:
+    """Seconds since the epoch by Discord's clock (simcord moves it), for stamps every process compares."""
+    return discord.utils.utcnow().timestamp()
+
+
 class KansouTree(app_commands.CommandTree["KansouBot"]):
     """Times every command and sends every failure to the central handler."""
 
@@ -182,7 +187,7 @@ class KansouBot(commands.Bot):
         settings, ratings = SettingsRepo(self.db), RatingRepo(self.db)
         reviews, comparisons = ReviewRepo(self.db), ComparisonRepo(self.db)
         self.server_settings = SettingsService(settings)
-        self.ratings = RatingService(ratings, self.server_settings, on_change=self._score_changed)
+        self.ratings = RatingService(ratings, self.server_settings, on_change=self._score_changed, clock=utc_seconds)
         self.server_settings.on_change(self.ratings.settings_changed)
         self.comparisons = ComparisonService(comparisons, ratings, self.catalog, reviews=reviews)
         self.reviews = ReviewService(reviews, comparisons, ratings, self.catalog)

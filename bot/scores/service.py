@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
 
 from bot.errors import InvalidInput, NotFound, OnCooldown, PermissionDenied
@@ -12,20 +12,19 @@ from bot.scores.models import MemberProfile, RateResult, ScoreCard, TopPage, Use
 from bot.scores.stats import MAX_SCORE, MIN_SCORE, Aggregate, format_mean
 from bot.settings.models import GuildSettings
 from bot.settings.service import SettingsService
+from bot.storage.cooldowns import CooldownRepo
 from bot.storage.ratings import RatingRepo
 from bot.storage.settings import SettingsRepo
 
-# Cooldown stamps older than the longest allowed cooldown (guild_settings CHECK) can never block anyone.
-MAX_COOLDOWN = 86_400
 # Settings are read on every score; they change rarely and the settings commands announce each change
 # (settings_changed), so a cached copy is used for a while. The expiry covers writers that do not announce.
 SETTINGS_TTL = 30.0
 PROFILE_TAGS = 5  # tags a member profile names
 
 
-def _monotonic() -> float:
-    # Looked up on each call, not bound once, so a test harness that patches time.monotonic is honoured.
-    return time.monotonic()
+def _wall_time() -> float:
+    # Seconds since the epoch: cooldown stamps are stored and compared by every process of the bot.
+    return time.time()
 
 
 def check_user_score(score: object) -> int:
@@ -63,13 +62,15 @@ class RatingService:
         *,
         clock: Callable[[], float] | None = None,
         on_change: OnScoreChange | None = None,
+        cooldowns: CooldownRepo | None = None,
     ) -> None:
         self.repo = repo
         self.settings = settings
-        self._clock = clock or _monotonic
+        # Wall-clock seconds (UTC), shared by every process: the bot hands in Discord's clock.
+        self._clock = clock or _wall_time
         self._on_change = on_change
-        # Oldest stamp first: stamps are taken in clock order, so expired ones are always at the front.
-        self._last_rated: OrderedDict[tuple[int, int], float] = OrderedDict()
+        # Stored, not in memory: a member's next score may reach another process of a sharded bot.
+        self.cooldowns = cooldowns if cooldowns is not None else CooldownRepo(repo.db)
         self._settings_cache: dict[int, tuple[float, GuildSettings]] = {}
 
     async def guild_settings(self, guild_id: int) -> GuildSettings:
@@ -103,14 +104,17 @@ class RatingService:
         """Record or replace the member's score; returns only once it is committed."""
         checked = check_user_score(score)
         settings = await self.check_may_rate(guild_id, user_id, role_ids)
-        key = (guild_id, user_id)
-        # Check and stamp with no await in between, so two quick clicks cannot both pass the cooldown.
-        earlier = self._take_cooldown(key, settings.rating_cooldown)
+        cooldown, now = settings.rating_cooldown, self._clock()
+        if cooldown:
+            # Check and stamp in one statement, so two quick clicks (or two processes) cannot both pass.
+            wait = await self.cooldowns.take(guild_id, user_id, now, cooldown)
+            if wait is not None:
+                raise OnCooldown(wait)
         try:
             result = await self.repo.rate(guild_id, title_id, user_id, checked)
-        except BaseException:
-            # Nothing was stored, so the member may try again at once.
-            self._restore_cooldown(key, earlier)
+        except Exception:
+            if cooldown:  # nothing was stored, so the member may try again at once
+                await self.cooldowns.give_back(guild_id, user_id, now)
             raise
         self._changed(guild_id, [title_id])
         return result
@@ -119,36 +123,6 @@ class RatingService:
         if self._on_change is not None:
             for title_id in title_ids:
                 self._on_change(guild_id, title_id)
-
-    def _take_cooldown(self, key: tuple[int, int], cooldown: int) -> float | None:
-        now = self._clock()
-        earlier = self._last_rated.get(key)
-        if cooldown and earlier is not None and now - earlier < cooldown:
-            raise OnCooldown(cooldown - (now - earlier))
-        self._prune_cooldowns(now)
-        self._last_rated[key] = now
-        self._last_rated.move_to_end(key)
-        return earlier
-
-    def _prune_cooldowns(self, now: float) -> None:
-        """Drop expired stamps from the front: O(1) amortised, as each stamp is dropped at most once."""
-        stamps = self._last_rated
-        while stamps:
-            oldest = next(iter(stamps.values()))
-            if now - oldest < MAX_COOLDOWN:
-                return
-            stamps.popitem(last=False)
-
-    @property
-    def cooldown_entries(self) -> int:
-        """How many members' last-score stamps are kept (for tests and benchmarks)."""
-        return len(self._last_rated)
-
-    def _restore_cooldown(self, key: tuple[int, int], earlier: float | None) -> None:
-        if earlier is None:
-            self._last_rated.pop(key, None)
-        else:
-            self._last_rated[key] = earlier
 
     async def unrate(self, guild_id: int, title_id: int, user_id: int) -> RateResult:
         """Remove the member's own score; NotFound if they had none."""
@@ -170,7 +144,7 @@ class RatingService:
         """Delete every score of the member in this server (after they confirmed); returns how many."""
         titles = [row.title_id for row in await self.repo.export_rows(guild_id, user_id)]
         removed = await self.repo.forget_user(guild_id, user_id)
-        self._last_rated.pop((guild_id, user_id), None)
+        await self.cooldowns.forget(guild_id, user_id)
         self._changed(guild_id, titles)
         return removed
 

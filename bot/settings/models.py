@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The longest rating cooldown a server may set (guild_settings CHECK): a day.
+MAX_COOLDOWN = 86_400
+
 
 @dataclass(frozen=True, slots=True)
 class GuildSettings:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from bot.errors import InvalidInput, NotFound, OnCooldown, PermissionDenied
-from bot.scores.service import MAX_COOLDOWN, RatingService, check_user_score, community_text
+from bot.scores.service import RatingService, check_user_score, community_text
 from bot.scores.stats import Aggregate
+from bot.settings.models import MAX_COOLDOWN
 from bot.storage.db import Database
 from bot.storage.ratings import RatingRepo
 from bot.storage.settings import SettingsRepo
@@ -107,10 +110,10 @@ async def test_a_failed_write_does_not_start_the_cooldown(service: RatingService
     assert (await service.rate(GUILD, title, MEMBER, 4, role_ids=[])).aggregate.count == 1
 
 
-async def test_expired_cooldown_stamps_are_dropped_on_the_next_score(
+async def test_expired_cooldown_stamps_are_pruned_and_live_ones_kept(
     service: RatingService, title: int, clock: FakeClock
 ) -> None:
-    """Stamps older than the longest cooldown go at the next score, however few there are; newer ones stay."""
+    """Stamps older than the longest cooldown are deleted by a prune; a member whose day is not over stays blocked."""
     await service.settings.update(GUILD, rating_cooldown=MAX_COOLDOWN)
     for member in (1, 2, 3):
         await service.rate(GUILD, title, member, 5, role_ids=[])
@@ -118,22 +121,54 @@ async def test_expired_cooldown_stamps_are_dropped_on_the_next_score(
     await service.rate(GUILD, title, 4, 5, role_ids=[])
     with pytest.raises(OnCooldown):  # member 3's day is not over yet
         await service.rate(GUILD, title, 3, 6, role_ids=[])
-    clock.now += 1
-    await service.rate(GUILD, title, 5, 5, role_ids=[])
-    assert service.cooldown_entries == 2  # members 4 and 5; 1..3 expired and were dropped
+    clock.now += 2
+    assert await service.cooldowns.prune(clock.now) == 3  # members 1..3; member 4 is kept
+    assert await service.cooldowns.count() == 1
     await service.rate(GUILD, title, 3, 6, role_ids=[])
 
 
-def test_taking_a_cooldown_never_rebuilds_the_table(service: RatingService, clock: FakeClock) -> None:
-    """With 20,000 live stamps, each new stamp only appends (O(1)): the table is never copied or scanned."""
-    for member in range(20_000):
-        clock.now += 0.001
-        service._take_cooldown((GUILD, member), 60)
-    table = service._last_rated
-    for member in range(20_000, 20_100):
-        clock.now += 0.001
-        service._take_cooldown((GUILD, member), 60)
-    assert service._last_rated is table and service.cooldown_entries == 20_100
+async def test_the_cooldown_is_shared_by_services_on_one_database(db: Database, title: int, clock: FakeClock) -> None:
+    """A second process (here: a second service on a second connection to the same file) sees the stamp."""
+    other_db = await Database.open(db.path)
+    try:
+        first = RatingService(RatingRepo(db), SettingsRepo(db), clock=clock)
+        second = RatingService(RatingRepo(other_db), SettingsRepo(other_db), clock=clock)
+        await first.settings.update(GUILD, rating_cooldown=60)
+        await first.rate(GUILD, title, MEMBER, 4, role_ids=[])
+        clock.now += 15
+        with pytest.raises(OnCooldown) as caught:
+            await second.rate(GUILD, title, MEMBER, 9, role_ids=[])
+        assert caught.value.retry_after == pytest.approx(45)
+        clock.now += 45
+        assert (await second.rate(GUILD, title, MEMBER, 9, role_ids=[])).previous == 4
+    finally:
+        await other_db.close()
+
+
+async def test_concurrent_scores_pass_the_cooldown_once(db: Database, title: int, clock: FakeClock) -> None:
+    """Ten quick scores of one member at once, over two connections: exactly one is stored, nine wait."""
+    other_db = await Database.open(db.path)
+    try:
+        services = [
+            RatingService(RatingRepo(database), SettingsRepo(database), clock=clock) for database in (db, other_db)
+        ]
+        await services[0].settings.update(GUILD, rating_cooldown=60)
+        outcomes = await asyncio.gather(
+            *(services[n % 2].rate(GUILD, title, MEMBER, 1 + n, role_ids=[]) for n in range(10)),
+            return_exceptions=True,
+        )
+        assert sum(isinstance(outcome, OnCooldown) for outcome in outcomes) == 9
+        assert await services[0].repo.count() == 1
+    finally:
+        await other_db.close()
+
+
+async def test_a_clock_set_back_does_not_block_forever(service: RatingService, title: int, clock: FakeClock) -> None:
+    """A stamp far ahead of the clock (a clock set back, or a database from elsewhere) does not block."""
+    await service.settings.update(GUILD, rating_cooldown=60)
+    await service.rate(GUILD, title, MEMBER, 4, role_ids=[])
+    clock.now -= 3600
+    assert (await service.rate(GUILD, title, MEMBER, 9, role_ids=[])).previous == 4
 
 
 async def test_unrate_without_a_score_is_not_found(service: RatingService, title: int) -> None:
