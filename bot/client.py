@@ -33,6 +33,7 @@ from bot.interactions.groups import mod_group, review_group
 from bot.interactions.replies import NO_MENTIONS
 from bot.interactions.timing import describe, elapsed_ms, mark_start
 from bot.plural import plural
+from bot.reviews.coalesce import POST_EDIT_INTERVAL, Coalescer
 from bot.reviews.service import ReviewService
 from bot.scores.service import RatingService
 from bot.settings.service import SettingsService
@@ -42,6 +43,7 @@ from bot.storage.db import Database, open_when_free, when_storage_waits
 from bot.storage.local_titles import LocalTitleRepo
 from bot.storage.merge import merge_title
 from bot.storage.ratings import RatingRepo
+from bot.storage.refreshes import RefreshClaims
 from bot.storage.reviews import ReviewRepo
 from bot.storage.settings import SettingsRepo
 from bot.storage.state import StateRepo
@@ -130,6 +132,7 @@ class KansouBot(commands.Bot):
     ratings: RatingService
     comparisons: ComparisonService
     reviews: ReviewService
+    post_refreshes: Coalescer[int]
 
     def __init__(self, settings: Settings) -> None:
         intents = discord.Intents.none()
@@ -191,6 +194,8 @@ class KansouBot(commands.Bot):
         self.server_settings.on_change(self.ratings.settings_changed)
         self.comparisons = ComparisonService(comparisons, ratings, self.catalog, reviews=reviews)
         self.reviews = ReviewService(reviews, comparisons, ratings, self.catalog)
+        # Review post edits, by message id: claimed in the database, so shards in other processes share the limit.
+        self.post_refreshes = Coalescer(POST_EDIT_INTERVAL, claims=RefreshClaims(self.db), wall_clock=utc_seconds)
 
     def _score_changed(self, guild_id: int, title_id: int) -> None:
         self.dispatch(SCORE_CHANGED, guild_id, title_id)

@@ -17,7 +17,6 @@ from bot.events import REVIEW_LINKS_CHANGED, SCORE_CHANGED, listener
 from bot.interactions.binding import Binding, may_use
 from bot.interactions.groups import MOD_REVIEW, attach, detach, for_members, for_moderators, subgroup
 from bot.interactions.replies import note_done, reply
-from bot.reviews.coalesce import Coalescer
 from bot.reviews.models import Review
 from bot.scores.replies import rated_text
 from cogs.reviews.commands import review_commands
@@ -32,8 +31,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-COMMUNITY_INTERVAL = 5.0
-
 
 class Reviews(commands.Cog, name="Reviews"):
     """Official reviews: preview, publish, thread, rating panel; the work itself is the reviews service's."""
@@ -44,7 +41,7 @@ class Reviews(commands.Cog, name="Reviews"):
         self.publisher = Publisher(bot)
         self.drafting = Drafting(bot, self.publisher.publish)
         self.correcting = Correcting(self.drafting)
-        self.coalescer = Coalescer(COMMUNITY_INTERVAL)
+        self.coalescer = bot.post_refreshes  # one edit per post per interval, across every process
         self._commands = review_commands(self)
         self.sweeping: asyncio.Task[None] | None = None
         self._menu = app_commands.ContextMenu(name=MENU_NAME, callback=self.post_message, extras=MODERATORS_ONLY)

@@ -31,7 +31,7 @@ async def settle(coalescer: Coalescer) -> None:
 
 async def test_a_burst_runs_once_now_and_once_after_the_interval_with_the_latest_state() -> None:
     time = FakeTime()
-    coalescer = Coalescer(interval=5.0, clock=time.clock, sleep=time.sleep)
+    coalescer: Coalescer[str] = Coalescer(interval=5.0, clock=time.clock, sleep=time.sleep)
     state = {"value": 0}
     seen: list[int] = []
 
@@ -50,7 +50,7 @@ async def test_a_burst_runs_once_now_and_once_after_the_interval_with_the_latest
 
 async def test_a_change_after_the_interval_runs_at_once() -> None:
     time = FakeTime()
-    coalescer = Coalescer(interval=5.0, clock=time.clock, sleep=time.sleep)
+    coalescer: Coalescer[str] = Coalescer(interval=5.0, clock=time.clock, sleep=time.sleep)
     seen: list[str] = []
 
     async def refresh() -> None:
@@ -66,7 +66,7 @@ async def test_a_change_after_the_interval_runs_at_once() -> None:
 
 async def test_keys_are_independent_and_a_failure_does_not_stop_later_refreshes() -> None:
     time = FakeTime()
-    coalescer = Coalescer(interval=5.0, clock=time.clock, sleep=time.sleep)
+    coalescer: Coalescer[str] = Coalescer(interval=5.0, clock=time.clock, sleep=time.sleep)
     calls: list[str] = []
 
     async def broken() -> None:
@@ -88,7 +88,7 @@ async def test_keys_are_independent_and_a_failure_does_not_stop_later_refreshes(
 
 async def test_flush_runs_the_waiting_refresh_now_with_the_latest_state() -> None:
     time = FakeTime()  # its gate is never opened: without flush, the second refresh would wait forever
-    coalescer = Coalescer(interval=5.0, clock=time.clock, sleep=time.sleep)
+    coalescer: Coalescer[str] = Coalescer(interval=5.0, clock=time.clock, sleep=time.sleep)
     state = {"value": 0}
     seen: list[int] = []
 
@@ -104,7 +104,7 @@ async def test_flush_runs_the_waiting_refresh_now_with_the_latest_state() -> Non
 
 
 async def test_flush_reruns_a_refresh_that_was_cut_short() -> None:
-    coalescer = Coalescer(interval=5.0)
+    coalescer: Coalescer[str] = Coalescer(interval=5.0)
     started, release = asyncio.Event(), asyncio.Event()
     finished: list[str] = []
 
