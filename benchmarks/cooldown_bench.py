@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from bot.storage.cooldowns import CooldownRepo
-from bot.storage.db import Database
+from bot.storage.db import open_database
 
 SIZES = (0, 10_000, 50_000)
 CALLS = 500
@@ -27,7 +27,7 @@ TARGET_MS = 1.0
 
 
 async def mean_take_ms(directory: Path, size: int) -> float:
-    db = await Database.open(directory / f"cooldowns-{size}-{time.perf_counter_ns()}.db")
+    db = await open_database(directory / f"cooldowns-{size}-{time.perf_counter_ns()}.db")
     try:
         await db.executemany(
             "INSERT INTO rating_cooldowns (guild_id, user_id, rated_at) VALUES (1, ?, 1000.0)",

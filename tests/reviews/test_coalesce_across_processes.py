@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import pytest
 
 from bot.reviews.coalesce import Coalescer
-from bot.storage.db import Database
+from bot.storage.db import Database, open_database
 from bot.storage.refreshes import RefreshClaims
 
 POST = 42
@@ -45,7 +45,7 @@ async def settle() -> None:
 
 @pytest.fixture
 async def two(db: Database, clock: SharedClock) -> AsyncIterator[list[Coalescer[int]]]:
-    other = await Database.open(db.path)
+    other = await open_database(db.target)
     coalescers: list[Coalescer[int]] = [
         Coalescer(5.0, clock=clock.time, sleep=clock.sleep, claims=RefreshClaims(store), wall_clock=clock.time)
         for store in (db, other)

@@ -10,7 +10,7 @@ from bot.errors import InvalidInput, NotFound, OnCooldown, PermissionDenied
 from bot.scores.service import RatingService, check_user_score, community_text
 from bot.scores.stats import Aggregate
 from bot.settings.models import MAX_COOLDOWN
-from bot.storage.db import Database
+from bot.storage.db import Database, open_database
 from bot.storage.ratings import RatingRepo
 from bot.storage.settings import SettingsRepo
 
@@ -129,7 +129,7 @@ async def test_expired_cooldown_stamps_are_pruned_and_live_ones_kept(
 
 async def test_the_cooldown_is_shared_by_services_on_one_database(db: Database, title: int, clock: FakeClock) -> None:
     """A second process (here: a second service on a second connection to the same file) sees the stamp."""
-    other_db = await Database.open(db.path)
+    other_db = await open_database(db.target)
     try:
         first = RatingService(RatingRepo(db), SettingsRepo(db), clock=clock)
         second = RatingService(RatingRepo(other_db), SettingsRepo(other_db), clock=clock)
@@ -147,7 +147,7 @@ async def test_the_cooldown_is_shared_by_services_on_one_database(db: Database, 
 
 async def test_concurrent_scores_pass_the_cooldown_once(db: Database, title: int, clock: FakeClock) -> None:
     """Ten quick scores of one member at once, over two connections: exactly one is stored, nine wait."""
-    other_db = await Database.open(db.path)
+    other_db = await open_database(db.target)
     try:
         services = [
             RatingService(RatingRepo(database), SettingsRepo(database), clock=clock) for database in (db, other_db)

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.reviews.coalesce import Claim
-from bot.storage.db import Database
+from bot.storage.db import Database, open_database
 from bot.storage.refreshes import RefreshClaims
 
 POST = 1_234_567_890_123
@@ -18,7 +18,7 @@ INTERVAL = 5.0
 @pytest.fixture
 async def other(db: Database) -> AsyncIterator[Database]:
     """A second connection to the same file: what another process of the bot would have."""
-    database = await Database.open(db.path)
+    database = await open_database(db.target)
     yield database
     await database.close()
 
