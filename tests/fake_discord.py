@@ -8,6 +8,10 @@ can wait for the answer to one interaction. Unknown routes answer 404 and are co
 
 Faults a test can inject: `hold_callbacks` (answers wait), `commands` (what Discord "has"). `also_in`: more
 servers the bot is in (one text channel each, id = server id + 1), for interactions from another server.
+
+Sharding: a bot that IDENTIFYs with `shard: [id, count]` gets, on that connection, only the servers of
+that shard, `(guild_id >> 22) % count`, as Discord does; every interaction goes to the connection of its
+server's shard. So the processes of one sharded bot (each running some shards) can share one fake.
 """
 
 from __future__ import annotations
@@ -88,7 +92,13 @@ class FakeDiscord:
         self.posted: dict[int, dict[str, Any]] = {}  # messages the bot sent to channels and has not deleted
         self.drop: set[tuple[str, str]] = set()  # (method, route) whose connection is closed without an answer
         self.identified = asyncio.Event()
+        self.edits: list[tuple[int, dict[str, Any], float]] = []  # (message id, payload, when) of every edit
         self._sockets: set[web.WebSocketResponse] = set()
+        self._shards: dict[web.WebSocketResponse, tuple[int, int]] = {}  # socket -> (shard id, shard count)
+        self.shards_identified: set[int] = set()
+        # Servers that a shard other than their own holds as well (set before that shard connects): the
+        # moment of a resharding when an old and a new session both hold a server.
+        self.also_on_shard: dict[int, set[int]] = {}
         self._sequence = 0
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -284,12 +294,56 @@ class FakeDiscord:
             message = self.message(body or {}, channel_id=int(parts[1]))
             self.posted[int(message["id"])] = message
             return _json(message)
+        if parts[:1] == ["channels"] and parts[2:3] == ["messages"] and parts[4:] == ["threads"] and method == "POST":
+            return _json(self._thread(int(parts[1]), int(parts[3]), body or {}))
+        if parts[:1] == ["channels"] and len(parts) == 4 and parts[2] == "messages" and method == "PATCH":
+            return self._edit(int(parts[1]), int(parts[3]), body or {})
         if parts[:1] == ["channels"] and len(parts) == 4 and parts[2] == "messages" and method == "DELETE":
             if self.posted.pop(int(parts[3]), None) is None:
                 return _json({"message": "Unknown Message", "code": 10008}, status=404)
             return web.Response(status=204)
         self.unknown.append((method, "/" + tail))
         return _json({"message": "Unknown route (fake Discord)", "code": 0}, status=404)
+
+    def _edit(self, channel_id: int, message_id: int, body: dict[str, Any]) -> web.Response:
+        posted = self.posted.get(message_id)
+        if posted is None:
+            return _json({"message": "Unknown Message", "code": 10008}, status=404)
+        self.edits.append((message_id, body, time.monotonic()))
+        for key in ("content", "embeds", "components"):
+            if key in body:
+                posted[key] = body[key]
+        return _json({**posted, "channel_id": str(channel_id), "edited_timestamp": NOW})
+
+    def _thread(self, channel_id: int, message_id: int, body: dict[str, Any]) -> dict[str, Any]:
+        """A public thread started from a message: the thread's id is the message's, as on Discord."""
+        parent = self.posted.get(message_id)
+        guild_id = next((g for g in self.guild_ids if g + 1 == channel_id), self.guild_id)
+        return {
+            "id": str(message_id),
+            "type": 11,
+            "guild_id": str(guild_id),
+            "parent_id": str(channel_id),
+            "name": body.get("name") or "thread",
+            "owner_id": self.bot_user["id"],
+            "message_count": 0,
+            "member_count": 1,
+            "rate_limit_per_user": 0,
+            "flags": 0,
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": 1440,
+                "archive_timestamp": NOW,
+                "locked": False,
+            },
+            "last_message_id": parent["id"] if parent else None,
+        }
+
+    def post(self, payload: dict[str, Any], *, channel_id: int | None = None) -> dict[str, Any]:
+        """A message the bot had posted earlier (e.g. a review post seeded in the database), to be edited."""
+        message = self.message(payload, channel_id=channel_id)
+        self.posted[int(message["id"])] = message
+        return message
 
     def _application(self) -> dict[str, Any]:
         return {
@@ -381,6 +435,7 @@ class FakeDiscord:
                 await self._on_gateway_message(socket, json.loads(frame.data))
         finally:
             self._sockets.discard(socket)
+            self._shards.pop(socket, None)
         return socket
 
     async def _on_gateway_message(self, socket: web.WebSocketResponse, message: dict[str, Any]) -> None:
@@ -388,10 +443,18 @@ class FakeDiscord:
         if op == 1:
             await socket.send_str(json.dumps({"op": 11, "d": None}))
         elif op == 2:
+            shard_id, count = (message.get("d") or {}).get("shard") or (0, 1)
+            self._shards[socket] = (shard_id, count)
+            guild_ids = [
+                guild_id
+                for guild_id in self.guild_ids
+                if shard_of(guild_id, count) == shard_id or shard_id in self.also_on_shard.get(guild_id, ())
+            ]
             ready = {
                 "v": 10,
                 "user": self.bot_user,
-                "guilds": [{"id": str(guild_id), "unavailable": True} for guild_id in self.guild_ids],
+                "guilds": [{"id": str(guild_id), "unavailable": True} for guild_id in guild_ids],
+                "shard": [shard_id, count],
                 "session_id": "fake-session",
                 "resume_gateway_url": f"ws://127.0.0.1:{self.port}/gateway",
                 "application": {"id": str(self.application_id), "flags": 0},
@@ -399,8 +462,9 @@ class FakeDiscord:
                 "relationships": [],
             }
             await self._dispatch(socket, "READY", ready)
-            for guild_id in self.guild_ids:
+            for guild_id in guild_ids:
                 await self._dispatch(socket, "GUILD_CREATE", self.guild(guild_id))
+            self.shards_identified.add(shard_id)
             self.identified.set()
         elif op == 6:
             await self._dispatch(socket, "RESUMED", {})
@@ -442,14 +506,15 @@ class FakeDiscord:
             "data": data,
         }
 
-    def slash_payload(self, name: str, *, user_id: int = 2, **options: Any) -> dict[str, Any]:
+    def slash_payload(
+        self, name: str, *, user_id: int = 2, guild_id: int | None = None, **options: Any
+    ) -> dict[str, Any]:
         """An INTERACTION_CREATE for `/name option=value ...` (string and integer options)."""
         found = [
             {"name": key, "type": 4 if isinstance(value, int) else 3, "value": value} for key, value in options.items()
         ]
-        return self.interaction(
-            2, {"id": self._command_id(name), "name": name, "type": 1, "options": found}, user_id=user_id
-        )
+        data = {"id": self._command_id(name), "name": name, "type": 1, "options": found}
+        return self.interaction(2, data, user_id=user_id, guild_id=guild_id)
 
     def autocomplete_payload(self, name: str, option: str, typed: str, *, user_id: int = 2) -> dict[str, Any]:
         data = {
@@ -466,14 +531,33 @@ class FakeDiscord:
                 return command["id"]
         return "1"
 
-    async def send(self, payload: dict[str, Any]) -> Answer:
-        """Deliver one interaction over the gateway; returns its Answer (not yet awaited)."""
-        if not self._sockets:
-            raise RuntimeError("the bot is not connected to the fake gateway")
+    async def send(self, payload: dict[str, Any], *, shard: int | None = None) -> Answer:
+        """Deliver one interaction over the gateway to its server's shard; returns its Answer (not yet awaited).
+
+        `shard`: deliver it to that shard's connection instead, as after a resharding moved the server.
+        """
+        socket = self._socket_for(int(payload["guild_id"]), shard)
         answer = Answer(int(payload["id"]), time.perf_counter())
         self.answers[answer.interaction_id] = answer
-        await self._dispatch(next(iter(self._sockets)), "INTERACTION_CREATE", payload)
+        await self._dispatch(socket, "INTERACTION_CREATE", payload)
         return answer
+
+    def _socket_for(self, guild_id: int, shard: int | None) -> web.WebSocketResponse:
+        for socket, (shard_id, count) in self._shards.items():
+            if shard_id == (shard_of(guild_id, count) if shard is None else shard):
+                return socket
+        if not self._shards and self._sockets and shard is None:
+            return next(iter(self._sockets))  # connected, not yet identified
+        raise RuntimeError(f"no connection to the fake gateway runs the shard of server {guild_id}")
+
+    async def wait_for_shards(self, shard_ids: Iterable[int], within: float = 30.0) -> None:
+        """Until every one of these shards has identified, bounded."""
+        wanted = set(shard_ids)
+        deadline = time.monotonic() + within
+        while not wanted <= self.shards_identified:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"shards {sorted(wanted - self.shards_identified)} did not connect in {within} s")
+            await asyncio.sleep(0.05)
 
     async def wait_for_callbacks(self, count: int, within: float = 10.0) -> None:
         """Until the bot has posted `count` interaction callbacks (answered or held), bounded."""
@@ -486,11 +570,16 @@ class FakeDiscord:
     def callback_count(self) -> int:
         return sum(1 for method, path in self.requests if method == "POST" and path.endswith("/callback"))
 
-    async def ask(self, payload: dict[str, Any], within: float = 10.0) -> Answer:
+    async def ask(self, payload: dict[str, Any], within: float = 10.0, *, shard: int | None = None) -> Answer:
         """Deliver one interaction and wait (bounded) for its first answer."""
-        answer = await self.send(payload)
+        answer = await self.send(payload, shard=shard)
         await asyncio.wait_for(answer.done.wait(), within)
         return answer
+
+
+def shard_of(guild_id: int, shard_count: int) -> int:
+    """The shard Discord delivers a server's events to."""
+    return (guild_id >> 22) % shard_count
 
 
 def _route(parts: list[str]) -> str:

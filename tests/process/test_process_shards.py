@@ -1,0 +1,113 @@
+"""Two processes of one 2-shard bot (`python -m bot run` each) sharing one database and one fake Discord.
+
+The fake sends each server's events to its shard, (id >> 22) % 2. For the cross-process checks, the
+first server is also held by shard 0's process, as during a resharding when an old and a new session
+both hold a server: a score given through one process must be what `/score` shows through the other,
+and the review post must be edited at most once per 5 s across both.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+from typing import Any
+
+from tests.bot_process import BotProcess, bot_process, fake_discord, frieren
+from tests.fake_discord import FakeDiscord, shard_of
+from tests.process.test_process_bound import MODERATOR, REVIEW, custom_ids, filled_modal, review_post_payload
+
+GUILD = 900_000_000_000_000_001  # the fake's first server: shard 1 of 2
+OTHER = GUILD + (1 << 22)  # a server on shard 0 of 2
+EDIT_INTERVAL = 5.0
+
+
+def shards(ids: str) -> dict[str, str]:
+    return {"KANSOU_SHARD_COUNT": "2", "KANSOU_SHARDS": ids}
+
+
+def command_syncs(fake: FakeDiscord) -> list[str]:
+    return [path for method, path in fake.requests if method == "PUT" and path.endswith("/commands")]
+
+
+async def publish_review(fake: FakeDiscord) -> int:
+    """The moderator publishes an official review of Frieren in GUILD; the post's message id."""
+    shown = await fake.ask(review_post_payload(fake))
+    preview = await fake.ask(filled_modal(fake, shown.callbacks[0]["data"], REVIEW))
+    data = preview.callbacks[0]["data"]
+    publish = next(i for i in custom_ids(data["components"]) if i.startswith("review:publish:"))
+    press = fake.interaction(3, {"custom_id": publish, "component_type": 2}, user_id=MODERATOR)
+    press["message"] = fake.message(data)
+    answer = await fake.send(press)
+    for _ in range(300):
+        if answer.messages and fake.posted:
+            break
+        await asyncio.sleep(0.05)
+    posts = [int(m["id"]) for m in fake.posted.values() if m.get("embeds") and m["channel_id"] == str(GUILD + 1)]
+    assert posts, f"no review post; the moderator was told {answer.content!r}"
+    return posts[0]
+
+
+def embed_fields(payload: dict[str, Any]) -> dict[str, str]:
+    embeds = payload.get("embeds") or []
+    return {field["name"]: field["value"] for embed in embeds for field in embed.get("fields") or []}
+
+
+def community(payload: dict[str, Any]) -> str:
+    """The Community field of a review post's embed."""
+    return next((value for name, value in embed_fields(payload).items() if "Community" in name), "")
+
+
+async def settle_edits(fake: FakeDiscord, post: int, count: int, within: float) -> list[tuple[dict[str, Any], float]]:
+    """The post's edits once there are `count` (bounded), then a little longer to catch any extra one."""
+    deadline = time.monotonic() + within
+    for _ in range(int(within / 0.05)):
+        if len([e for e in fake.edits if e[0] == post]) >= count or time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(1.5)
+    return [(payload, at) for message, payload, at in fake.edits if message == post]
+
+
+async def test_two_shard_processes_share_scores_and_edit_the_post_once(tmp_path: Path) -> None:
+    db_path = tmp_path / "kansou.db"
+    assert (shard_of(GUILD, 2), shard_of(OTHER, 2)) == (1, 0)
+    async with fake_discord(also_in=[OTHER]) as fake:
+        fake.also_on_shard[GUILD] = {0}
+        async with bot_process(fake, db_path, env=shards("0"), catalog=frieren()) as first:
+            await fake.wait_for_shards([0])
+            async with bot_process(fake, db_path, env=shards("1")) as second:
+                await fake.wait_for_shards([1])
+                await check_one_sync(fake, first, second)
+                post = await publish_review(fake)
+                await settle_edits(fake, post, 0, 0)
+                fake.edits.clear()
+
+                rated = await fake.ask(fake.slash_payload("rate", user_id=10, title="Frieren", score=8))
+                assert "Saved your **8/10**" in (rated.content or ""), rated.content
+                score = await fake.ask(fake.slash_payload("score", user_id=11, title="Frieren"), shard=0)
+                shown = embed_fields(score.callbacks[0]["data"])
+                assert shown["Community mean"] == "**8.00** / 10" and shown["Votes"] == "1", shown
+                edits = await settle_edits(fake, post, 1, 10)
+                assert len(edits) == 1 and "from 1 vote" in community(edits[0][0]), edits
+
+                # A score through each process at the same moment: no second edit within 5 s of the
+                # first, then one that shows all three votes, and no more.
+                await asyncio.gather(
+                    fake.ask(fake.slash_payload("rate", user_id=12, title="Frieren", score=6), shard=0),
+                    fake.ask(fake.slash_payload("rate", user_id=13, title="Frieren", score=10)),
+                )
+                edits = await settle_edits(fake, post, 2, 15)
+                assert len(edits) == 2, [community(p) for p, _ in edits]
+                assert edits[1][1] - edits[0][1] >= EDIT_INTERVAL - 0.1
+                assert "8.00 / 10 from 3 votes" in community(edits[1][0]), community(edits[1][0])
+                for process in (first, second):
+                    assert "Traceback" not in process.output, process.output
+
+
+async def check_one_sync(fake: FakeDiscord, first: BotProcess, second: BotProcess) -> None:
+    """Only the process running shard 0 synced the commands; the other said why it did not."""
+    await second.wait_for_line("commands are synced by the process that runs shard 0")
+    assert len(command_syncs(fake)) == 1
+    await first.wait_for_line("connected to Discord as kansou")
+    await second.wait_for_line("(shard 1 of 2)")
