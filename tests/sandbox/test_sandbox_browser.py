@@ -23,6 +23,8 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from tests.bot_process import ROOT
+
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 URL = re.compile(r"http://127\.0\.0\.1:\d+/#[\w-]+")
 WAIT = 30  # seconds; generous for a shared, busy machine: every wait ends as soon as its condition holds
@@ -57,6 +59,7 @@ def sandbox_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`python -m bot sandbox` in a subprocess, as a user starts it; its URL once it is printed."""
     workdir = tmp_path_factory.mktemp("sandbox")
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "KANSOU_"))}
+    environ["PYTHONPATH"] = str(ROOT)  # the checkout under test, not an installed copy
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "sandbox", "--no-browser"],
         cwd=workdir,

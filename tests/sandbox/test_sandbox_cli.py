@@ -20,6 +20,7 @@ import bot.__main__ as cli
 import bot.cli.sandbox as sandbox_cli
 from bot.config import Settings
 from bot.sandbox.app import graphical_browser_likely
+from tests.bot_process import ROOT
 
 URL = re.compile(r"http://127\.0\.0\.1:\d+/#[\w-]{20,}")
 
@@ -27,7 +28,8 @@ URL = re.compile(r"http://127\.0\.0\.1:\d+/#[\w-]{20,}")
 def clean_environ(tmp_path: Path, **extra: str) -> dict[str, str]:
     """The process environment without kansou's or Discord's settings; BROWSER=true opens no window."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "KANSOU_"))}
-    environ.update({"KANSOU_DB": str(tmp_path / "kansou.db"), "BROWSER": "true", **extra})
+    # PYTHONPATH: the checkout under test, not whatever copy of kansou the environment has installed.
+    environ.update({"KANSOU_DB": str(tmp_path / "kansou.db"), "BROWSER": "true", "PYTHONPATH": str(ROOT), **extra})
     return environ
 
 
