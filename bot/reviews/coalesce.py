@@ -84,12 +84,16 @@ class Coalescer(Generic[K]):
     async def _drain(self, key: K) -> None:
         try:
             while key in self._pending:
-                last = self._last_run.get(key)
-                wait = 0.0 if last is None else last + self.interval - self._now()
-                if wait > 0:
-                    await self._sleep(wait)
-                if self._claims is not None and not await self._claim(key, self._claims):
-                    continue  # another process's refresh showed the change (a newer one loops again)
+                if self._claims is not None:
+                    # The shared claim keeps the time: the change is marked at once, so that whichever
+                    # process refreshes next (reading the state then) shows it, and only one does.
+                    if not await self._claim(key, self._claims):
+                        continue  # another process's refresh showed the change (a newer one loops again)
+                else:
+                    last = self._last_run.get(key)
+                    wait = 0.0 if last is None else last + self.interval - self._now()
+                    if wait > 0:
+                        await self._sleep(wait)
                 refresh = self._pending.pop(key)
                 self._last_run[key] = self._now()
                 self._running[key] = refresh
