@@ -171,6 +171,7 @@ class KansouBot(commands.Bot):
         self.anilist = AniListClient(enabled=self.settings.anilist, cache=AniListCache(self.db))
         await self.load_catalog()
         self._build_services()
+        await self.server_settings.share_changes()
         self.review_group = review_group()
         self.tree.add_command(self.review_group)
         self.mod_group = mod_group()
@@ -189,7 +190,7 @@ class KansouBot(commands.Bot):
         """Every feature's service, once: cogs use these and never build their own or look each other up."""
         settings, ratings = SettingsRepo(self.db), RatingRepo(self.db)
         reviews, comparisons = ReviewRepo(self.db), ComparisonRepo(self.db)
-        self.server_settings = SettingsService(settings)
+        self.server_settings = SettingsService(settings, bus=self.db)
         self.ratings = RatingService(ratings, self.server_settings, on_change=self._score_changed, clock=utc_seconds)
         self.server_settings.on_change(self.ratings.settings_changed)
         self.comparisons = ComparisonService(comparisons, ratings, self.catalog, reviews=reviews)

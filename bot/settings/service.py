@@ -2,20 +2,40 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from typing import Protocol
 
 from bot.settings.models import GuildSettings
 from bot.storage.settings import SettingsRepo
 
+log = logging.getLogger(__name__)
+
 OnChange = Callable[[int], None]
+# Where a change is announced to the other processes of a sharded bot (and heard from them).
+CHANNEL = "kansou_settings"
+
+
+class Bus(Protocol):
+    """Messages between the processes sharing the database (PostgreSQL: LISTEN/NOTIFY)."""
+
+    async def listen(self, channel: str, callback: Callable[[str], object]) -> None: ...
+
+    async def notify(self, channel: str, payload: str = "") -> None: ...
 
 
 class SettingsService:
-    """One server's settings; every change is announced to the features that cache them."""
+    """One server's settings; every change is announced to the features that cache them, in every process."""
 
-    def __init__(self, store: SettingsRepo) -> None:
+    def __init__(self, store: SettingsRepo, *, bus: Bus | None = None) -> None:
         self.store = store
+        self._bus = bus
         self._on_change: list[OnChange] = []
+
+    async def share_changes(self) -> None:
+        """Hear the changes other processes make, so that this one's cached copies are dropped too."""
+        if self._bus is not None:
+            await self._bus.listen(CHANNEL, self._changed_elsewhere)
 
     def on_change(self, callback: OnChange) -> None:
         """Call `callback(guild_id)` after each change (e.g. to drop a cached copy)."""
@@ -27,6 +47,18 @@ class SettingsService:
     async def update(self, guild_id: int, **changes: int | None) -> GuildSettings:
         """Change some settings of a server and return them all."""
         settings = await self.store.update(guild_id, **changes)
+        self._changed(guild_id)  # here at once; the other processes when the announcement reaches them
+        if self._bus is not None:
+            try:
+                await self._bus.notify(CHANNEL, str(guild_id))
+            except Exception:  # stored already; elsewhere the cached copies expire on their own (30 s)
+                log.exception("could not announce the settings change of server %s to other processes", guild_id)
+        return settings
+
+    def _changed(self, guild_id: int) -> None:
         for callback in self._on_change:
             callback(guild_id)
-        return settings
+
+    def _changed_elsewhere(self, payload: str) -> None:
+        if payload.isdigit():
+            self._changed(int(payload))

@@ -10,20 +10,22 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.bot_process import BotProcess, bot_process, fake_discord, frieren
+from tests.conftest import seed_titles
 from tests.fake_discord import FakeDiscord, shard_of
+from tests.pg_cluster import PgCluster
 from tests.process.test_process_bound import MODERATOR, REVIEW, custom_ids, filled_modal, review_post_payload
 
 GUILD = 900_000_000_000_000_001  # the fake's first server: shard 1 of 2
 OTHER = GUILD + (1 << 22)  # a server on shard 0 of 2
 EDIT_INTERVAL = 5.0
-
-
-def shards(ids: str) -> dict[str, str]:
-    return {"KANSOU_SHARD_COUNT": "2", "KANSOU_SHARDS": ids}
 
 
 def command_syncs(fake: FakeDiscord) -> list[str]:
@@ -69,14 +71,44 @@ async def settle_edits(fake: FakeDiscord, post: int, count: int, within: float) 
     return [(payload, at) for message, payload, at in fake.edits if message == post]
 
 
-async def test_two_shard_processes_share_scores_and_edit_the_post_once(tmp_path: Path) -> None:
-    db_path = tmp_path / "kansou.db"
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def shared_store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[tuple[str, Path | str]]:
+    """The database both processes use (with Frieren in its catalog): a SQLite file, or a PostgreSQL database."""
+    if request.param == "sqlite":
+        await seed_titles(tmp_path / "kansou.db", frieren())
+        yield "sqlite", tmp_path / "kansou.db"
+        return
+    cluster: PgCluster = request.getfixturevalue("pg_cluster")
+    name = f"shards_{uuid.uuid4().hex[:12]}"
+    url = cluster.create_database(name)
+    try:
+        await seed_titles(url, frieren())
+        yield "postgresql", url
+    finally:
+        cluster.drop_database(name)
+
+
+def process_env(store: Path | str, tmp_path: Path, ids: str) -> dict[str, str]:
+    """One process's environment; on PostgreSQL each has its own data directory, as on its own machine."""
+    env = {"KANSOU_SHARD_COUNT": "2", "KANSOU_SHARDS": ids}
+    if isinstance(store, str):
+        data_dir = tmp_path / f"machine-{ids}"
+        data_dir.mkdir()
+        env |= {"KANSOU_DB": store, "KANSOU_DATA_DIR": str(data_dir)}
+    return env
+
+
+async def test_two_shard_processes_share_scores_and_edit_the_post_once(
+    shared_store: tuple[str, Path | str], tmp_path: Path
+) -> None:
+    backend, store = shared_store
+    db_path = store if isinstance(store, Path) else tmp_path / "unused.db"
     assert (shard_of(GUILD, 2), shard_of(OTHER, 2)) == (1, 0)
     async with fake_discord(also_in=[OTHER]) as fake:
         fake.also_on_shard[GUILD] = {0}
-        async with bot_process(fake, db_path, env=shards("0"), catalog=frieren()) as first:
+        async with bot_process(fake, db_path, env=process_env(store, tmp_path, "0")) as first:
             await fake.wait_for_shards([0])
-            async with bot_process(fake, db_path, env=shards("1")) as second:
+            async with bot_process(fake, db_path, env=process_env(store, tmp_path, "1")) as second:
                 await fake.wait_for_shards([1])
                 await check_one_sync(fake, first, second)
                 post = await publish_review(fake)
@@ -101,8 +133,24 @@ async def test_two_shard_processes_share_scores_and_edit_the_post_once(tmp_path:
                 assert len(edits) == 2, [community(p) for p, _ in edits]
                 assert edits[1][1] - edits[0][1] >= EDIT_INTERVAL - 0.1
                 assert "8.00 / 10 from 3 votes" in community(edits[1][0]), community(edits[1][0])
+                if backend == "postgresql":
+                    await check_settings_reach_the_other_process(fake)
                 for process in (first, second):
                     assert "Traceback" not in process.output, process.output
+
+
+async def check_settings_reach_the_other_process(fake: FakeDiscord) -> None:
+    """A cooldown set through the first process holds at once in the second, which had the old settings
+    cached (LISTEN/NOTIFY drops its copy), and the stamp is shared: a quick second score is refused."""
+    cooldown = {"name": "rating-cooldown", "type": 1, "options": [{"name": "seconds", "type": 4, "value": 60}]}
+    data = {"id": "1", "name": "settings", "type": 1, "options": [cooldown]}
+    changed = await fake.ask(fake.interaction(2, data, user_id=MODERATOR), shard=0)
+    assert "60 s" in str(changed.callbacks) + str(changed.messages), changed.callbacks
+    await asyncio.sleep(0.5)  # the notice crosses to the other process
+    first = await fake.ask(fake.slash_payload("rate", user_id=14, title="Frieren", score=7))
+    assert "Saved your **7/10**" in (first.content or ""), first.content
+    again = await fake.ask(fake.slash_payload("rate", user_id=14, title="Frieren", score=9), shard=0)
+    assert "try again in" in (again.content or ""), again.content
 
 
 async def check_one_sync(fake: FakeDiscord, first: BotProcess, second: BotProcess) -> None:

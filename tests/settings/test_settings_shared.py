@@ -1,0 +1,60 @@
+"""A settings change made through one process drops the cached copies in the others (PostgreSQL:
+LISTEN/NOTIFY between two connections; SQLite: the in-process fan-out of one connection)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.scores.service import RatingService
+from bot.settings.service import SettingsService
+from bot.storage.db import Database, open_database
+from bot.storage.ratings import RatingRepo
+from bot.storage.settings import SettingsRepo
+
+GUILD = 5
+
+
+@pytest.fixture
+async def other(db: Database) -> AsyncIterator[Database]:
+    """What another process would have: its own connection on PostgreSQL; SQLite shares notices in-process only."""
+    if db.dialect == "sqlite":
+        yield db
+        return
+    database = await open_database(db.target)
+    yield database
+    await database.close()
+
+
+async def process(db: Database) -> tuple[SettingsService, RatingService]:
+    """One process's settings service and rating service (whose settings cache never expires here)."""
+    settings = SettingsService(SettingsRepo(db), bus=db)
+    ratings = RatingService(RatingRepo(db), settings, clock=lambda: 1_000.0)
+    settings.on_change(ratings.settings_changed)
+    await settings.share_changes()
+    return settings, ratings
+
+
+async def test_a_change_through_one_process_reaches_the_others_cache(db: Database, other: Database) -> None:
+    """The other process cached the old settings; after the change it reads the new ones, long before 30 s."""
+    here, _ = await process(db)
+    _, ratings_there = await process(other)
+    assert (await ratings_there.guild_settings(GUILD)).rating_cooldown == 0
+    await here.update(GUILD, rating_cooldown=60)
+    for _ in range(500):
+        if (await ratings_there.guild_settings(GUILD)).rating_cooldown == 60:
+            break
+        await asyncio.sleep(0.01)
+    assert (await ratings_there.guild_settings(GUILD)).rating_cooldown == 60
+
+
+async def test_without_sharing_the_cached_copy_stays(db: Database, other: Database) -> None:
+    """The control: a service that does not listen keeps its cached copy (until the 30 s expire)."""
+    here, _ = await process(db)
+    lonely = RatingService(RatingRepo(other), SettingsService(SettingsRepo(other)), clock=lambda: 1_000.0)
+    await lonely.guild_settings(GUILD)
+    await here.update(GUILD, rating_cooldown=60)
+    await asyncio.sleep(0.2)
+    assert (await lonely.guild_settings(GUILD)).rating_cooldown == 0
