@@ -30,6 +30,7 @@ def clean_environ(tmp_path: Path, **extra: str) -> dict[str, str]:
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "KANSOU_"))}
     # PYTHONPATH: the checkout under test, not whatever copy of kansou the environment has installed.
     environ.update({"KANSOU_DB": str(tmp_path / "kansou.db"), "BROWSER": "true", "PYTHONPATH": str(ROOT), **extra})
+    environ["PYTHONFAULTHANDLER"] = "1"  # a hung process shows its threads' stacks on SIGABRT
     return environ
 
 
@@ -88,6 +89,17 @@ def read_until(fd: int, pattern: re.Pattern[str], timeout: float) -> str:
     return seen
 
 
+def exit_code(process: subprocess.Popen[bytes], leader: int, shown: str, within: float) -> int:
+    """The exit code; if the process is still running after `within` seconds, fail with what it showed
+    and where each of its threads was (faulthandler, on SIGABRT)."""
+    try:
+        return process.wait(timeout=within)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGABRT)
+        shown += read_until(leader, re.compile(r"(?!)"), timeout=5)
+        pytest.fail(f"still running {within} s after Ctrl-C; the terminal showed:\n{shown}")
+
+
 def test_no_token_at_a_terminal_starts_the_sandbox_and_says_so_first(tmp_path: Path) -> None:
     """First line: sandbox mode; then how to go live; then the loopback URL; Ctrl-C stops it cleanly."""
     leader, follower = pty.openpty()
@@ -110,7 +122,7 @@ def test_no_token_at_a_terminal_starts_the_sandbox_and_says_so_first(tmp_path: P
         assert (tmp_path / "kansou-sandbox.db").exists() and not (tmp_path / "kansou.db").exists()
         process.send_signal(signal.SIGINT)  # what Ctrl-C sends
         shown += read_until(leader, re.compile("stopped"), timeout=30)
-        assert process.wait(timeout=30) == 0
+        assert exit_code(process, leader, shown, within=30) == 0
         assert "kansou sandbox stopped." in shown and "Traceback" not in shown
     finally:
         if process.poll() is None:
