@@ -195,8 +195,11 @@ class KansouBot(commands.Bot):
         self.server_settings.on_change(self.ratings.settings_changed)
         self.comparisons = ComparisonService(comparisons, ratings, self.catalog, reviews=reviews)
         self.reviews = ReviewService(reviews, comparisons, ratings, self.catalog)
-        # Review post edits, by message id: claimed in the database, so shards in other processes share the limit.
-        self.post_refreshes = Coalescer(POST_EDIT_INTERVAL, claims=RefreshClaims(self.db), wall_clock=utc_seconds)
+        # Review post edits, by message id. A sharded bot's processes share one database and may refresh
+        # the same post: each edit is claimed there, so the limit holds across them. Unsharded, kansou is
+        # one process and the in-memory timing is exact, with no write per edit.
+        claims = RefreshClaims(self.db) if self.settings.sharded else None
+        self.post_refreshes = Coalescer(POST_EDIT_INTERVAL, claims=claims, wall_clock=utc_seconds)
 
     def _score_changed(self, guild_id: int, title_id: int) -> None:
         self.dispatch(SCORE_CHANGED, guild_id, title_id)
