@@ -10,10 +10,12 @@ from bot.catalog.models import CatalogEntry
 from bot.reviews.models import NewReview
 from bot.storage.anilist_cache import AniListCache
 from bot.storage.comparisons import ComparisonRepo
+from bot.storage.cooldowns import CooldownRepo
 from bot.storage.db import Database
 from bot.storage.leftovers import LeftoverRepo
 from bot.storage.local_titles import LocalTitleRepo
 from bot.storage.ratings import RatingRepo
+from bot.storage.refreshes import RefreshClaims
 from bot.storage.reviews import ReviewRepo
 from bot.storage.settings import SettingsRepo
 from bot.storage.state import StateRepo
@@ -128,6 +130,9 @@ async def fill_every_table(db: Database) -> None:
     await AniListCache(db).put("media:1", json.dumps({"id": 1, "title": "Cowboy Bebop"}), AT + 0.25)
     await AniListCache(db).put("search:nothing", "null", AT)
     await LeftoverRepo(db).record(700_000_000_000_000_001, 500_000_000_000_000_099, None)
+    # What the processes of a sharded bot share: a member's cooldown stamp, a review post's edit claim.
+    await CooldownRepo(db).take(GUILD, MEMBERS[0], AT + 240, 30)
+    await RefreshClaims(db).request(500_000_000_000_000_005, AT + 240, 5.0)
 
 
 async def bot_view(db: Database) -> dict[str | int, Any]:
