@@ -7,11 +7,11 @@ helps a LIKE with a leading wildcard), which is fine for the seconds a first sta
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Sequence
 
 from bot.catalog.models import Title
-from bot.storage.db import Database, Row
+from bot.storage.db import Database
+from bot.storage.titles import TITLE_COLUMNS, title_of
 
 _LIKE_ESCAPE = "\\"
 # Titles read per query by catalog_titles.
@@ -31,21 +31,6 @@ def words_pattern(words: Sequence[str], *, anywhere: bool) -> str:
     return "%" + pattern if anywhere else pattern
 
 
-def _bare_title(row: Row, sources: Sequence[str]) -> Title:
-    return Title(
-        id=row["id"],
-        name=row["name"],
-        type=row["type"],
-        year=row["year"],
-        season=row["season"],
-        episodes=row["episodes"],
-        studios=tuple(json.loads(row["studios"])),
-        tags=tuple(json.loads(row["tags"])),
-        picture=row["picture"],
-        sources=tuple(sources),
-    )
-
-
 class TitleSearchRepo:
     """Catalog (not local) titles by name, straight from the titles and title_names tables."""
 
@@ -58,8 +43,7 @@ class TitleSearchRepo:
         after = 0
         while True:
             rows = await self.db.fetchall(
-                "SELECT id, name, type, year, season, episodes, picture, studios, tags FROM titles "
-                "WHERE local = 0 AND id > ? ORDER BY id LIMIT ?",
+                f"SELECT {TITLE_COLUMNS} FROM titles WHERE local = 0 AND id > ? ORDER BY id LIMIT ?",
                 (after, batch),
             )
             if not rows:
@@ -71,7 +55,7 @@ class TitleSearchRepo:
                 (after, last),
             ):
                 sources.setdefault(title_id, []).append(url)
-            yield [_bare_title(row, sources.get(row["id"], ())) for row in rows]
+            yield [title_of(row, sources=sources.get(row["id"], ())) for row in rows]
             after = last
 
     async def names_with(self, words: Sequence[str], *, anywhere: bool, limit: int) -> list[tuple[int, str, bool]]:

@@ -14,7 +14,7 @@ from bot.storage.db import NOW_SECONDS, POSTGRESQL, Database, Row, Tx
 
 Progress = Callable[[int], object]
 
-_TITLE_COLUMNS = "id, name, type, year, season, episodes, picture, studios, tags, local, guild_id"
+TITLE_COLUMNS = "id, name, type, year, season, episodes, picture, studios, tags, local, guild_id"
 # Names from AniList are stored whole up to this length (display code shortens them anyway).
 MAX_STORED_NAME = 500
 # Progress is reported in steps of this many entries, so a bar moves without costing time.
@@ -48,7 +48,7 @@ def _row_of(entry: CatalogEntry) -> _Row:
     )
 
 
-def _title_of(row: Row, aliases: Iterable[str] = (), sources: Iterable[str] = ()) -> Title:
+def title_of(row: Row, aliases: Iterable[str] = (), sources: Iterable[str] = ()) -> Title:
     return Title(
         id=row["id"],
         name=row["name"],
@@ -74,19 +74,19 @@ class TitleRepo:
 
     async def load_all(self) -> list[Title]:
         """Every title with its aliases and sources, in three queries (fast for the full catalog)."""
-        rows = await self.db.fetchall(f"SELECT {_TITLE_COLUMNS} FROM titles ORDER BY id")
+        rows = await self.db.fetchall(f"SELECT {TITLE_COLUMNS} FROM titles ORDER BY id")
         names = await self._grouped("SELECT title_id, name FROM title_names")
         sources = await self._grouped("SELECT title_id, url FROM title_sources ORDER BY url")
-        return [_title_of(row, names.get(row["id"], ()), sources.get(row["id"], ())) for row in rows]
+        return [title_of(row, names.get(row["id"], ()), sources.get(row["id"], ())) for row in rows]
 
     async def get(self, title_id: int) -> Title | None:
         """One title by id, or None."""
-        row = await self.db.fetchone(f"SELECT {_TITLE_COLUMNS} FROM titles WHERE id = ?", (title_id,))
+        row = await self.db.fetchone(f"SELECT {TITLE_COLUMNS} FROM titles WHERE id = ?", (title_id,))
         if row is None:
             return None
         names = await self.db.fetchall("SELECT name FROM title_names WHERE title_id = ?", (title_id,))
         urls = await self.db.fetchall("SELECT url FROM title_sources WHERE title_id = ? ORDER BY url", (title_id,))
-        return _title_of(row, (r[0] for r in names), (r[0] for r in urls))
+        return title_of(row, (r[0] for r in names), (r[0] for r in urls))
 
     async def count(self) -> int:
         """How many titles there are, local ones included."""
@@ -110,8 +110,8 @@ class TitleRepo:
 
     async def local_titles(self) -> list[Title]:
         """Titles created by servers because the catalog lacked them (each with its server's id)."""
-        rows = await self.db.fetchall(f"SELECT {_TITLE_COLUMNS} FROM titles WHERE local = 1 ORDER BY id")
-        return [_title_of(row) for row in rows]
+        rows = await self.db.fetchall(f"SELECT {TITLE_COLUMNS} FROM titles WHERE local = 1 ORDER BY id")
+        return [title_of(row) for row in rows]
 
     async def create_from_anilist(self, media: AniListMedia) -> Title:
         """A real catalog title for an AniList anime, or the title that already has its AniList or MAL page."""
