@@ -16,7 +16,7 @@ import pytest
 
 from bot.storage.db import open_database
 from tests.pg_cluster import PgCluster
-from tests.storage.copy_support import GUILD, bot_view, fill_every_table
+from tests.storage.copy_support import GUILD, bot_view, filled_sqlite
 from tests.test_cli import SHAPED_TOKEN
 
 _names = itertools.count()
@@ -42,13 +42,7 @@ def postgres_tool(cluster: PgCluster, cwd: Path, program: str, *args: str) -> No
 
 @pytest.fixture
 async def source(tmp_path: Path) -> Path:
-    path = tmp_path / "kansou.db"
-    db = await open_database(path)
-    try:
-        await fill_every_table(db)
-    finally:
-        await db.close()
-    return path
+    return await filled_sqlite(tmp_path / "kansou.db")
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ shows from a database (read through the same repositories), for the `db copy` te
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from bot.catalog.models import CatalogEntry
@@ -11,7 +12,7 @@ from bot.reviews.models import NewReview
 from bot.storage.anilist_cache import AniListCache
 from bot.storage.comparisons import ComparisonRepo
 from bot.storage.cooldowns import CooldownRepo
-from bot.storage.db import Database
+from bot.storage.db import Database, open_database
 from bot.storage.leftovers import LeftoverRepo
 from bot.storage.local_titles import LocalTitleRepo
 from bot.storage.ratings import RatingRepo
@@ -160,3 +161,13 @@ async def bot_view(db: Database) -> dict[str | int, Any]:
     view["anilist"] = [await AniListCache(db).get(key) for key in ("media:1", "search:nothing")]
     view["leftovers"] = await LeftoverRepo(db).oldest(10)
     return view
+
+
+async def filled_sqlite(path: Path) -> Path:
+    """A SQLite file at `path` with rows in every table, written through the repositories."""
+    db = await open_database(path)
+    try:
+        await fill_every_table(db)
+    finally:
+        await db.close()
+    return path

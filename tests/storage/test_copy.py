@@ -18,7 +18,7 @@ from bot.storage import copy as copy_module
 from bot.storage.copy import CopyError, copy_sqlite_to_postgres
 from bot.storage.db import open_database
 from tests.pg_cluster import PgCluster
-from tests.storage.copy_support import fill_every_table
+from tests.storage.copy_support import filled_sqlite
 
 _names = itertools.count()
 
@@ -26,13 +26,7 @@ _names = itertools.count()
 @pytest.fixture
 async def source(tmp_path: Path) -> Path:
     """A SQLite file with rows in every table, written through the repositories."""
-    path = tmp_path / "kansou.db"
-    db = await open_database(path)
-    try:
-        await fill_every_table(db)
-    finally:
-        await db.close()
-    return path
+    return await filled_sqlite(tmp_path / "kansou.db")
 
 
 @pytest.fixture
