@@ -11,8 +11,8 @@ Measured, per command, the database work a command does through the real reposit
   /score    RatingRepo.score_card (one query: votes, own score, the official review)
   /top      RatingRepo.top (30 titles, one query) and the asker's own scores on them
   /similar  ComparisonService.similar on titles picked at random, with no cached neighbours
-Quality: for some titles /similar's list is also computed the old way (every rating of the bounded
-raters read into Python, bot.comparisons.similarity.neighbours) and the two lists compared.
+Quality: for some titles /similar's list is also computed from the same raters' ratings by the plain
+reference loop (bot.comparisons.similarity.reference_co_rating_sums) and the two lists compared.
 
 Run: python -m benchmarks scale [--ratings 1000000 10000000] [--backends sqlite postgresql]
 Targets at every size: /similar p50 <= 200 ms and p99 <= 400 ms.
@@ -38,7 +38,7 @@ from benchmarks.ratings_data import GUILD, Shape, cached_sqlite
 from bot.comparisons.cache import NeighbourCache
 from bot.comparisons.ranking import rank_related
 from bot.comparisons.service import ComparisonService
-from bot.comparisons.similarity import neighbours
+from bot.comparisons.similarity import neighbours_from_sums, reference_co_rating_sums
 from bot.storage.comparisons import ComparisonRepo
 from bot.storage.db import Database, open_database
 from bot.storage.ratings import RatingRepo
@@ -121,7 +121,7 @@ async def measure(db: Database, shape: Shape, runs: dict[str, int], quality: int
 
 
 async def compare_quality(service: ComparisonService, names: dict[int, str], shape: Shape, titles: int) -> str:
-    """How many of /similar's lists (titles picked at random) the database path and the old path agree on."""
+    """How many of /similar's lists (titles picked at random) the numpy sums and the reference loop agree on."""
     if not titles:
         return "quality not checked"
     rng = random.Random(29)
@@ -129,7 +129,9 @@ async def compare_quality(service: ComparisonService, names: dict[int, str], sha
     for _ in range(titles):
         title_id = rng.randint(1, shape.titles)
         new = await service.neighbours(GUILD, title_id)
-        old = neighbours(title_id, await service.ratings.member_ratings(GUILD, title_id))
+        old = neighbours_from_sums(
+            reference_co_rating_sums(title_id, await service.ratings.member_ratings(GUILD, title_id))
+        )
         members_same += [n.title_id for n in new[:10]] == [n.title_id for n in old[:10]]
         edges = await service.live_edges(GUILD, title_id)
         lists = [
@@ -137,7 +139,7 @@ async def compare_quality(service: ComparisonService, names: dict[int, str], sha
         ]
         same += lists[0] == lists[1]
     return (
-        f"/similar lists identical to the old path's: {same}/{titles} "
+        f"/similar lists identical to the reference loop's: {same}/{titles} "
         f"(member-neighbour top 10: {members_same}/{titles})"
     )
 

@@ -12,13 +12,13 @@ from bot.comparisons.cache import NeighbourCache
 from bot.comparisons.compare import TitleComparison, compare_titles, side
 from bot.comparisons.graph import ComparisonEdge
 from bot.comparisons.ranking import Related, rank_related
-from bot.comparisons.similarity import Neighbour, neighbours_from_sums
+from bot.comparisons.similarity import MIN_OVERLAP, Neighbour, co_rating_sums, neighbours_from_sums
 from bot.errors import InvalidInput, NotFound
 from bot.reviews.models import OfficialScore, Review
 from bot.storage.comparisons import ComparisonRepo
 from bot.storage.ratings import RatingRepo
 
-# Below this many co-ratings summed, computing is cheaper than being stale: only bigger results are cached.
+# Below this many ratings read, computing is cheaper than being stale: only bigger results are cached.
 CACHE_MIN_RATINGS = 10_000
 # Names inside reason lines ("compared in the official review of …") stay short enough to read.
 REASON_NAME_CHARS = 60
@@ -114,9 +114,9 @@ class ComparisonService:
         stamp = await self.ratings.aggregate(guild_id, title_id)
         found = self.cache.get(guild_id, title_id, stamp)
         if found is None:
-            sums = await self.ratings.co_rating_sums(guild_id, title_id)
-            found = neighbours_from_sums(sums)
-            if sum(found_sums.overlap for found_sums in sums) >= CACHE_MIN_RATINGS:
+            ratings = await self.ratings.member_ratings(guild_id, title_id)
+            found = neighbours_from_sums(co_rating_sums(title_id, ratings, min_overlap=MIN_OVERLAP))
+            if len(ratings) >= CACHE_MIN_RATINGS:
                 self.cache.put(guild_id, title_id, stamp, found)
         return found
 

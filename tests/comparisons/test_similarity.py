@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.comparisons.similarity import (
     CoRatingSums,
@@ -12,6 +14,7 @@ from bot.comparisons.similarity import (
     co_rating_sums,
     neighbours,
     neighbours_from_sums,
+    reference_co_rating_sums,
     shrink,
 )
 
@@ -108,12 +111,13 @@ def test_equal_similarities_break_ties_on_title_id_after_the_stronger_title():
     assert found[1].similarity == found[2].similarity
 
 
-def test_sorted_rows_and_unsorted_rows_build_the_same_matrix():
-    unsorted = list(reversed(ROWS))
-    from_any = MemberRatings.from_rows(unsorted)
-    from_sorted = MemberRatings.from_sorted_rows(sorted(ROWS))
-    assert neighbours(T, from_any) == neighbours(T, from_sorted)
-    assert from_sorted.members == 5 and len(from_sorted) == len(ROWS)
+def test_rows_in_any_order_build_the_same_ratings_member_by_member():
+    shuffled = MemberRatings.from_rows(reversed(ROWS))
+    ordered = MemberRatings.from_rows(ROWS)
+    assert neighbours(T, shuffled) == neighbours(T, ordered)
+    assert ordered.members == 5 and len(ordered) == len(ROWS)
+    assert ordered.user_ids.tolist() == [11, 12, 13, 14, 15]
+    assert ordered.member(4) == ([A, C], [5, 5])
 
 
 def test_limit_keeps_only_the_best():
@@ -142,3 +146,26 @@ def test_sums_without_spread_give_similarity_zero():
     """Every co-rater at their own mean: no denominator, so no likeness either way."""
     (found,) = neighbours_from_sums([CoRatingSums(A, 5, 0.0, 0.0, 3.0, 0, 0)])
     assert found.raw_similarity == 0.0 and found.fans_mean is None
+
+
+def test_co_rating_sums_keep_only_titles_with_enough_co_raters():
+    assert [s.title_id for s in co_rating_sums(T, MemberRatings.from_rows(ROWS), min_overlap=5)] == []
+    assert [s.title_id for s in co_rating_sums(T, MemberRatings.from_rows(ROWS), min_overlap=4)] == [A, B]
+    assert co_rating_sums(T, MemberRatings.from_rows([(15, A, 5), (15, C, 5)])) == []
+    assert co_rating_sums(T, MemberRatings.from_rows([(11, T, 9)])) == []
+    assert co_rating_sums(T, MemberRatings.from_rows([])) == []
+
+
+# Members with up to 8 scores each over a few titles: small ids, or ids spread over a big catalog
+# (the sums are then numbered densely first).
+_MEMBER = st.dictionaries(st.integers(1, 12), st.integers(1, 10), min_size=1, max_size=8)
+
+
+@settings(max_examples=150, deadline=None)
+@given(members=st.lists(_MEMBER, min_size=0, max_size=12), spread=st.sampled_from([1, 1, 997_003]))
+def test_co_rating_sums_are_exactly_the_reference_loop(members, spread):
+    """The numpy sums equal the plain loop's to the last bit (the same additions, in the same order)."""
+    rows = [(user, title * spread, score) for user, scored in enumerate(members) for title, score in scored.items()]
+    ratings = MemberRatings.from_rows(rows)
+    for target in {title for _, title, _ in rows} | {T * spread}:
+        assert co_rating_sums(target, ratings) == reference_co_rating_sums(target, ratings)

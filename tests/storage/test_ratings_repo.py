@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.comparisons.similarity import co_rating_sums, neighbours, neighbours_from_sums
+from bot.comparisons.similarity import MemberRatings, co_rating_sums, neighbours, reference_co_rating_sums
 from bot.config import Settings
 from bot.errors import NotFound
 from bot.scores.stats import Aggregate, weighted_rating
@@ -420,26 +420,30 @@ async def test_member_ratings_keep_only_the_most_recent_raters_past_the_cap(db: 
     assert list(ratings.user_ids) == [2, 4]
 
 
-async def test_co_rating_sums_from_the_database_equal_the_definition_over_the_ratings(
-    db: Database, repo: RatingRepo
-) -> None:
-    """Random scores in two servers: the database's per-title sums are those computed in Python from
-    every rating of the target's raters (bot.comparisons.similarity.co_rating_sums)."""
+async def test_member_ratings_read_every_score_of_each_rater_exactly_as_stored(db: Database, repo: RatingRepo) -> None:
+    """Random scores in two servers, catalog ids far apart: the packed rows read back as the ratings
+    table holds them, and the sums over them are the reference loop's."""
     titles = await add_titles(db, *(f"Title {i}" for i in range(1, 13)))
+    await db.execute("UPDATE titles SET id = id + 9000000 WHERE id = ?", (titles[-1],))
+    titles[-1] += 9_000_000
     rng = random.Random(14)
     for guild in (GUILD, OTHER_GUILD):
         rows = [(user, title, rng.randint(1, 10)) for user in range(1, 41) for title in rng.sample(range(1, 13), 6)]
         await rate_all(repo, titles, rows, guild=guild)
-    for target in titles[:4]:
-        expected = co_rating_sums(target, await repo.member_ratings(GUILD, target))
-        found = await repo.co_rating_sums(GUILD, target, min_overlap=1)
-        assert [(s.title_id, s.overlap, s.fans, s.fans_total) for s in found] == [
-            (s.title_id, s.overlap, s.fans, s.fans_total) for s in expected
-        ]
-        for got, want in zip(found, expected, strict=True):
-            assert (got.dot, got.target_sq, got.own_sq) == pytest.approx((want.dot, want.target_sq, want.own_sq))
-        ranked = [(n.title_id, round(n.similarity, 9)) for n in neighbours_from_sums(found)]
-        assert ranked == [(n.title_id, round(n.similarity, 9)) for n in neighbours_from_sums(expected)]
+    for target in [*titles[:4], titles[-1]]:
+        ratings = await repo.member_ratings(GUILD, target)
+        stored = await db.fetch_tuples(
+            "SELECT user_id, title_id, score FROM ratings WHERE guild_id = ? AND user_id IN "
+            "(SELECT user_id FROM ratings WHERE guild_id = ? AND title_id = ?)",
+            (GUILD, GUILD, target),
+        )
+        assert sorted(
+            (int(ratings.user_ids[k]), title, score)
+            for k in range(ratings.members)
+            for title, score in zip(*ratings.member(k), strict=True)
+        ) == sorted(stored)
+        assert co_rating_sums(target, ratings) == reference_co_rating_sums(target, ratings)
+        assert co_rating_sums(target, ratings) == reference_co_rating_sums(target, MemberRatings.from_rows(stored))
 
 
 async def test_co_rating_sums_leave_out_thin_overlaps_and_read_only_the_most_recent_raters(
@@ -453,10 +457,11 @@ async def test_co_rating_sums_leave_out_thin_overlaps_and_read_only_the_most_rec
     await db.execute(
         "UPDATE ratings SET updated_at = '2030-01-01' WHERE user_id IN (2, 4, 5) AND title_id = ?", (target,)
     )
-    assert [s.title_id for s in await repo.co_rating_sums(GUILD, target, min_overlap=3)] == [second]
-    (recent,) = await repo.co_rating_sums(GUILD, target, max_raters=3, min_overlap=3)
+    every = await repo.member_ratings(GUILD, target)
+    assert [s.title_id for s in co_rating_sums(target, every, min_overlap=3)] == [second]
+    (recent,) = co_rating_sums(target, await repo.member_ratings(GUILD, target, max_raters=3), min_overlap=3)
     assert (recent.title_id, recent.overlap, recent.fans) == (second, 3, 0)
-    assert [s.overlap for s in await repo.co_rating_sums(GUILD, target, min_overlap=1)] == [5, 2]
+    assert [s.overlap for s in co_rating_sums(target, every, min_overlap=1)] == [5, 2]
 
 
 async def test_paired_scores_are_those_of_members_who_scored_both(db: Database, repo: RatingRepo) -> None:
