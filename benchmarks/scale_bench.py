@@ -12,7 +12,7 @@ Measured, per command, the database work a command does through the real reposit
   /top      RatingRepo.top (30 titles, one query) and the asker's own scores on them
   /similar  ComparisonService.similar on titles picked at random, with no cached neighbours
 Quality: for some titles /similar's list is also computed from the same raters' ratings by the plain
-reference loop (bot.comparisons.similarity.reference_co_rating_sums) and the two lists compared.
+reference loop (bot.comparisons.corating.reference_co_rating_sums) and the two lists compared.
 
 Run: python -m benchmarks scale [--ratings 1000000 10000000] [--backends sqlite postgresql]
 Targets at every size: /similar p50 <= 200 ms and p99 <= 400 ms.
@@ -36,9 +36,10 @@ from pathlib import Path
 
 from benchmarks.ratings_data import GUILD, Shape, cached_sqlite
 from bot.comparisons.cache import NeighbourCache
+from bot.comparisons.corating import reference_co_rating_sums
 from bot.comparisons.ranking import rank_related
 from bot.comparisons.service import ComparisonService
-from bot.comparisons.similarity import neighbours_from_sums, reference_co_rating_sums
+from bot.comparisons.similarity import neighbours_from_sums
 from bot.storage.comparisons import ComparisonRepo
 from bot.storage.db import Database, open_database
 from bot.storage.ratings import RatingRepo

@@ -12,7 +12,7 @@ from bot.comparisons.cache import NeighbourCache
 from bot.comparisons.compare import TitleComparison, compare_titles, side
 from bot.comparisons.graph import ComparisonEdge
 from bot.comparisons.ranking import Related, rank_related
-from bot.comparisons.similarity import MIN_OVERLAP, Neighbour, co_rating_sums, neighbours_from_sums
+from bot.comparisons.similarity import MIN_OVERLAP, Neighbour, neighbours_from_sums
 from bot.errors import InvalidInput, NotFound
 from bot.reviews.models import OfficialScore, Review
 from bot.storage.comparisons import ComparisonRepo
@@ -114,6 +114,8 @@ class ComparisonService:
         stamp = await self.ratings.aggregate(guild_id, title_id)
         found = self.cache.get(guild_id, title_id, stamp)
         if found is None:
+            from bot.comparisons.corating import co_rating_sums  # numpy: loaded by the first /similar, not at start
+
             ratings = await self.ratings.member_ratings(guild_id, title_id)
             found = neighbours_from_sums(co_rating_sums(title_id, ratings, min_overlap=MIN_OVERLAP))
             if len(ratings) >= CACHE_MIN_RATINGS:

@@ -9,16 +9,17 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from bot.comparisons.similarity import MemberRatings
 from bot.errors import NotFound
 from bot.plural import plural
 from bot.reviews.models import OfficialScore
 from bot.scores.models import RateResult, ScoreCard, TopPage, TopRow, UserRating
 from bot.scores.stats import Aggregate, check_score, weighted_rating
 from bot.storage.db import NOW, POSTGRESQL, SQLITE, Database, ForeignKeyViolation, Row, Tx
+
+if TYPE_CHECKING:
+    from bot.comparisons.corating import MemberRatings
 
 _HIST = ", ".join(f"h{score}" for score in range(1, 11))
 _SELECT_AGGREGATE = f"SELECT count, total, total_sq, {_HIST} FROM rating_aggregates WHERE guild_id = ? AND title_id = ?"
@@ -311,7 +312,11 @@ class RatingRepo:
 
     async def member_ratings(self, guild_id: int, title_id: int, max_raters: int = MAX_RATERS) -> MemberRatings:
         """All ratings of the (at most `max_raters` most recent) members who scored the title, by member:
-        what /similar's co-rating sums are computed from (bot.comparisons.similarity.co_rating_sums)."""
+        what /similar's co-rating sums are computed from (bot.comparisons.corating.co_rating_sums)."""
+        import numpy as np  # with the first /similar, not at start (see bot.comparisons.corating)
+
+        from bot.comparisons.corating import MemberRatings
+
         rows = await self.db.fetch_tuples(
             _RATER_HISTORIES.format(packed=_PACKED[self.db.dialect]),
             {"guild": guild_id, "title": title_id, "max_raters": max_raters},

@@ -8,15 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.comparisons.similarity import (
-    CoRatingSums,
-    MemberRatings,
-    co_rating_sums,
-    neighbours,
-    neighbours_from_sums,
-    reference_co_rating_sums,
-    shrink,
-)
+from bot.comparisons.corating import MemberRatings, co_rating_sums, neighbours, reference_co_rating_sums
+from bot.comparisons.similarity import CoRatingSums, neighbours_from_sums, shrink
 
 T, A, B, C = 1, 2, 3, 4
 

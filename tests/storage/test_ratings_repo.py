@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.comparisons.similarity import MemberRatings, co_rating_sums, neighbours, reference_co_rating_sums
+from bot.comparisons.corating import MemberRatings, co_rating_sums, neighbours, reference_co_rating_sums
 from bot.config import Settings
 from bot.errors import NotFound
 from bot.scores.stats import Aggregate, weighted_rating
