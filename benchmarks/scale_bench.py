@@ -235,7 +235,6 @@ async def load_postgres(dsn: str, source: Path) -> None:
                 "guild_id, title_id, count, total, total_sq, h1, h2, h3, h4, h5, h6, h7, h8, h9, h10",
             ),
             ("rating_totals", "guild_id, count, total"),
-            ("member_totals", "guild_id, user_id, count, total"),
             ("reviews", "id, guild_id, title_id, author_id, text, score"),
             ("comparison_edges", None),
         ):

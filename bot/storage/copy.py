@@ -62,7 +62,6 @@ DERIVED = (
         "rating_aggregates", ("guild_id", "title_id"), ("count", "total", "total_sq", *(f"h{s}" for s in range(1, 11)))
     ),
     Derived("rating_totals", ("guild_id",), ("count", "total")),
-    Derived("member_totals", ("guild_id", "user_id"), ("count", "total")),
 )
 
 Progress = Callable[[str], None]

@@ -60,7 +60,6 @@ _PACKED = {
     SQLITE: f"group_concat(x.title_id * {_PACK} + x.score, ',')",
     POSTGRESQL: f"string_agg(CAST(CAST(x.title_id AS BIGINT) * {_PACK} + x.score AS TEXT), ',')",
 }
-_MEMBER_RECOUNT = "SELECT guild_id, user_id, COUNT(*), SUM(score) FROM ratings GROUP BY guild_id, user_id"
 
 # /top's page, ranked without sorting every qualifying title: standard competition ranking (1, 2, 2, 4) on
 # the weighted rating as shown (two decimals; titles that look tied share a rank) is 1 + the number of
@@ -104,19 +103,16 @@ LEFT JOIN reviews AS v ON v.guild_id = :guild AND v.title_id = :title AND v.stat
 
 @dataclass(frozen=True, slots=True)
 class Drift:
-    """A stored aggregate that differs from the ratings it summarises (title_id None: server totals, or a
-    member's when user_id is set)."""
+    """A stored aggregate that differs from the ratings it summarises (title_id None: the server's totals)."""
 
     guild_id: int
     title_id: int | None
     stored: Aggregate
     actual: Aggregate
-    user_id: int | None = None
 
     def describe(self) -> str:
         """One line for `python -m bot check`."""
         where = f"server {self.guild_id}" + ("" if self.title_id is None else f", title {self.title_id}")
-        where += "" if self.user_id is None else f", member {self.user_id}"
         return (
             f"aggregates drifted ({where}): stored {plural(self.stored.count, 'vote')} / sum {self.stored.total}, "
             f"ratings say {plural(self.actual.count, 'vote')} / sum {self.actual.total}"
@@ -395,17 +391,6 @@ class RatingRepo:
             have, want = server_stored.get(guild, Aggregate()), server_actual.get(guild, Aggregate())
             if have != want:
                 drifts.append(Drift(guild, None, have, want))
-        stored_members = {
-            (r[0], r[1]): (r[2], r[3])
-            for r in await self.db.fetch_tuples("SELECT guild_id, user_id, count, total FROM member_totals")
-        }
-        actual_members = {(r[0], r[1]): (r[2], r[3]) for r in await self.db.fetch_tuples(_MEMBER_RECOUNT)}
-        for guild, user in sorted(stored_members.keys() | actual_members.keys()):
-            (stored_count, stored_total) = stored_members.get((guild, user), (0, 0))
-            (actual_count, actual_total) = actual_members.get((guild, user), (0, 0))
-            if (stored_count, stored_total) != (actual_count, actual_total):
-                have, want = Aggregate(stored_count, stored_total, 0), Aggregate(actual_count, actual_total, 0)
-                drifts.append(Drift(guild, None, have, want, user))
         return drifts
 
     async def rebuild_aggregates(self) -> None:
@@ -420,5 +405,3 @@ class RatingRepo:
                 "INSERT INTO rating_totals (guild_id, count, total) "
                 "SELECT guild_id, COUNT(*), SUM(score) FROM ratings GROUP BY guild_id"
             )
-            await tx.execute("DELETE FROM member_totals")
-            await tx.execute("INSERT INTO member_totals (guild_id, user_id, count, total) " + _MEMBER_RECOUNT)

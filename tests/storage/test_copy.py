@@ -65,7 +65,7 @@ async def test_every_table_arrives_with_its_rows_and_the_aggregates_verified(sou
     assert all(expected.values()), f"the source must have rows in every table: {expected}"
     assert {t.name: t.rows for t in report.tables} == expected
     assert await target_counts(target, list(expected)) == expected
-    derived = ("rating_aggregates", "rating_totals", "member_totals")
+    derived = ("rating_aggregates", "rating_totals")
     assert report.verified == {table: expected[table] for table in derived} and report.rebuilt == {}
     assert any(line.strip().startswith(f"ratings: {expected['ratings']} rows") for line in lines)
 
@@ -114,16 +114,16 @@ async def test_drifted_aggregates_of_the_source_arrive_rebuilt_from_the_ratings(
         conn.execute(
             "UPDATE rating_aggregates SET total = total + 5 WHERE title_id = (SELECT MIN(title_id) FROM ratings)"
         )
-        conn.execute("DELETE FROM member_totals WHERE user_id = (SELECT MIN(user_id) FROM ratings)")
+        conn.execute("UPDATE rating_totals SET count = count + 1 WHERE guild_id = (SELECT MIN(guild_id) FROM ratings)")
     report = await copy_sqlite_to_postgres(source, target)
-    assert report.rebuilt == {"rating_aggregates": 1, "member_totals": 1}
+    assert report.rebuilt == {"rating_aggregates": 1, "rating_totals": 1}
     wrong = await pg(
         target,
         "SELECT COUNT(*) FROM rating_aggregates AS a WHERE total <> "
         "(SELECT SUM(score) FROM ratings AS r WHERE r.guild_id = a.guild_id AND r.title_id = a.title_id)",
     )
     assert wrong == 0
-    assert await pg(target, "SELECT COUNT(*) FROM member_totals") == source_counts(source)["member_totals"] + 1
+    assert await pg(target, "SELECT SUM(count) FROM rating_totals") == await pg(target, "SELECT COUNT(*) FROM ratings")
 
 
 async def test_a_target_in_use_is_refused_after_the_lock_timeout(

@@ -301,31 +301,6 @@ async def test_drift_is_reported_and_repaired(db: Database, repo: RatingRepo) ->
     assert await repo.aggregate(GUILD, title) == Aggregate.of([6, 8])
 
 
-async def test_member_totals_follow_every_write_and_a_tampered_one_is_reported_and_repaired(
-    db: Database, repo: RatingRepo
-) -> None:
-    """Scoring, rescoring, removing and forgetting keep each member's count and sum exact (what /similar's
-    means come from); a tampered row is named in the check with its member, and a rebuild fixes it."""
-    a, b = await add_titles(db, "Haibane Renmei", "Kino's Journey")
-    await repo.rate(GUILD, a, 1, 9)
-    await repo.rate(GUILD, b, 1, 3)
-    await repo.rate(GUILD, a, 1, 7)
-    await repo.rate(GUILD, a, 2, 5)
-    await repo.unrate(GUILD, a, 2)
-    await repo.rate(GUILD, b, 3, 4)
-    await repo.forget_user(GUILD, 3)
-    assert [tuple(r) for r in await db.fetchall("SELECT guild_id, user_id, count, total FROM member_totals")] == [
-        (GUILD, 1, 2, 10)
-    ]
-    assert await repo.recompute_drift() == []
-    await db.execute("UPDATE member_totals SET total = 99")
-    (drift,) = await repo.recompute_drift()
-    assert (drift.user_id, drift.stored.total, drift.actual.total) == (1, 99, 10)
-    assert "member 1" in drift.describe()
-    await repo.rebuild_aggregates()
-    assert await repo.recompute_drift() == []
-
-
 async def test_scores_survive_reopening_the_database(settings: Settings) -> None:
     """A score acknowledged by rate() is committed: a new connection sees it."""
     db = await open_database(settings.database)
