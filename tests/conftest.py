@@ -104,6 +104,14 @@ async def close_databases(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[None
         await db.close()
 
 
+def quick_notices(*dbs: Database) -> None:
+    """Let SQLite's notice pollers look every 20 ms, so a test hears another process's notices in
+    milliseconds rather than the bot's second (PostgreSQL's LISTEN hears them as they come)."""
+    for db in dbs:
+        if isinstance(db, SQLiteDatabase):
+            db.notice_poll_seconds = 0.02
+
+
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str | None) -> Settings:
     """Settings for a test bot: a fresh database (SQLite file, or PostgreSQL database), AniList off (tests

@@ -28,6 +28,7 @@ import asyncpg
 from bot.config import without_password
 from bot.plural import plural
 from bot.storage.db import StorageError, latest_version
+from bot.storage.sqlite import NOTICE_TABLES
 
 BATCH_ROWS = 10_000
 LOCK_TIMEOUT = "10s"  # a kansou still running on the target holds its tables; say so rather than wait
@@ -205,7 +206,7 @@ async def _source_tables(conn: aiosqlite.Connection) -> tuple[list[str], list[st
     tables, virtual = [], []
     for row in await _sqlite_rows(conn, "PRAGMA main.table_list"):
         name, kind = str(row[1]), str(row[2])
-        if name.startswith("sqlite_"):
+        if name.startswith("sqlite_") or name in NOTICE_TABLES:  # SQLite's own; notices: PostgreSQL has NOTIFY
             continue
         if kind == "table":
             tables.append(name)

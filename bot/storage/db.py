@@ -44,7 +44,8 @@ NOW_SECONDS: dict[str, str] = {
 }
 
 # The payload every listener gets after notifications may have been missed (PostgreSQL's listening
-# connection was lost and is back): forget whatever the notifications keep fresh. Never notify() it.
+# connection was lost and is back; SQLite's poller fell behind the pruning of old notices): forget, or
+# read again, whatever the notifications keep fresh. Never notify() it.
 MISSED = "*"
 
 # Set per interaction: called once when a statement must wait for a busy database (the bot defers
@@ -190,6 +191,11 @@ class Tx(ABC):
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         """Run one statement once per parameter row."""
 
+    @abstractmethod
+    async def notify(self, channel: str, payload: str = "") -> None:
+        """Database.notify as part of this transaction: sent when it commits, never if it rolls back, so a
+        listener that reads what the notice is about finds it committed."""
+
     async def serialize(self, scope: str, key: int) -> None:  # noqa: B027 (SQLite: already one writer at a time)
         """Wait until no other transaction holds (scope, key), then hold it until this one ends: for a
         read-then-write no constraint protects (two members creating the same local title at once)."""
@@ -276,8 +282,9 @@ class Database(ABC):
 
     @abstractmethod
     async def listen(self, channel: str, callback: Listener) -> None:
-        """Call `callback(payload)` for every notify() on `channel`, from any process sharing the database
-        (SQLite: this process). Callbacks run on the event loop and must be quick; start a task for more."""
+        """Call `callback(payload)` for every notify() on `channel` from now on, from any process sharing the
+        database, in the order they were committed; MISSED after some may have been lost. Callbacks run on
+        the event loop and must be quick; start a task for more."""
 
     @abstractmethod
     async def unlisten(self, channel: str, callback: Listener) -> None:
@@ -285,8 +292,9 @@ class Database(ABC):
 
     @abstractmethod
     async def notify(self, channel: str, payload: str = "") -> None:
-        """Tell every listener of `channel`, this process's own included. `channel` is a plain identifier
-        (letters, digits, underscores); `payload` is short text (PostgreSQL allows under 8,000 bytes)."""
+        """Tell every listener of `channel`, this process's own included, in a transaction of its own (see
+        Tx.notify for one that belongs to a change). `channel` is a plain identifier (letters, digits,
+        underscores); `payload` is short text (PostgreSQL allows under 8,000 bytes)."""
 
 
 async def open_database(target: str | Path, *, migrate: bool = True, files: Path | None = None) -> Database:

@@ -135,6 +135,8 @@ def _rowcount(status: str) -> int:
     return int(last) if last.isdigit() else 0
 
 
+# SQL comments: a migration may hold nothing else (one that only keeps the numbers aligned with SQLite's).
+_COMMENTS = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
 # Functions that write though called from a SELECT (kansou_rate, pg_notify, setval, …).
 _WRITING = re.compile(r"\bkansou_(?!now)|\bpg_notify\b|\b(?:next|set)val\b|\bFOR\s+UPDATE\b", re.I)
 
@@ -228,6 +230,10 @@ class PostgresTx(Tx):
 
     async def serialize(self, scope: str, key: int) -> None:
         await self.execute("SELECT pg_advisory_xact_lock(hashtextextended(?, ?))", (scope, key))
+
+    async def notify(self, channel: str, payload: str = "") -> None:
+        # NOTIFY inside a transaction is queued by the server and sent on COMMIT.
+        await self.execute("SELECT pg_notify(?, ?)", (Listeners.check_channel(channel), payload))
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         query, names = translate(sql)
@@ -506,7 +512,8 @@ class PostgresDatabase(Database):
                         continue
                     try:
                         async with conn.transaction():
-                            await conn.execute(sql)
+                            if _COMMENTS.sub("", sql).strip():  # asyncpg fails on an empty query
+                                await conn.execute(sql)
                             await conn.execute("DELETE FROM kansou_schema")
                             await conn.execute("INSERT INTO kansou_schema (version) VALUES ($1)", number)
                     except pg.PostgresError as exc:

@@ -1,10 +1,11 @@
 """The SQLite backend: one aiosqlite connection, WAL, foreign keys, busy backoff, numbered migrations,
-background WAL checkpoints and online backup."""
+background WAL checkpoints, online backup, and notifications between the processes sharing the file."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
@@ -16,6 +17,7 @@ import aiosqlite
 
 from bot.errors import StorageUnavailable
 from bot.storage.db import (
+    MISSED,
     SQLITE,
     CheckViolation,
     ConstraintViolation,
@@ -45,6 +47,12 @@ BUSY_RETRY_SECONDS = 10.0
 # Writes between background WAL checkpoints (the bot turns SQLite's own off). A write is at least a
 # few pages, so the log stays near SQLite's default of 1,000 pages between checkpoints.
 CHECKPOINT_AFTER_WRITES = 200
+# How often a listening process looks for notices other processes committed (one PRAGMA when none did),
+# and how long notices are kept for pollers that fell behind (a poller further behind is told MISSED).
+NOTICE_POLL_SECONDS = 1.0
+NOTICE_KEEP_SECONDS = 60.0
+# Where they are kept: transient, and SQLite's alone (`db copy` leaves them out).
+NOTICE_TABLES = frozenset({"notices", "notices_pruned"})
 
 T = TypeVar("T")
 
@@ -108,13 +116,24 @@ class _Waiting:
         return True
 
 
+# The poller's one read: the highest id pruned, and every notice after the last one seen (a single
+# statement, so both come from one snapshot; without new notices, one row of NULLs after `through`).
+_NEW_NOTICES = (
+    "SELECT p.through, n.id, n.channel, n.payload FROM notices_pruned AS p "
+    "LEFT JOIN notices AS n ON n.id > ? ORDER BY n.id"
+)
+_LAST_NOTICE = "SELECT MAX(through, COALESCE((SELECT MAX(id) FROM notices), 0)) FROM notices_pruned"
+
+
 class SQLiteTx(Tx):
     """Statements inside one BEGIN IMMEDIATE … COMMIT on the database's connection."""
 
     dialect: ClassVar[Dialect] = SQLITE
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: aiosqlite.Connection, *, keep_seconds: float = NOTICE_KEEP_SECONDS) -> None:
         self._conn = conn
+        self._keep_seconds = keep_seconds
+        self.notified = False  # once committed, this process's own poller looks at once
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         try:
@@ -134,6 +153,24 @@ class SQLiteTx(Tx):
             await self._conn.executemany(sql, rows)
         except sqlite3.Error as exc:
             raise typed(exc) from exc
+
+    async def notify(self, channel: str, payload: str = "") -> None:
+        channel = Listeners.check_channel(channel)
+        if not self.notified:
+            await self._prune_notices()
+        await self.execute("INSERT INTO notices (channel, payload) VALUES (?, ?)", (channel, payload))
+        self.notified = True
+
+    async def _prune_notices(self) -> None:
+        """Drop the notices older than the keeping time, and note the highest id dropped (for gap detection)."""
+        row = await self.fetchone(
+            "SELECT MAX(id) FROM notices WHERE created_at <= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)",
+            (f"-{self._keep_seconds:.3f} seconds",),
+        )
+        if row is None or row[0] is None:
+            return
+        await self.execute("DELETE FROM notices WHERE id <= ?", (row[0],))
+        await self.execute("UPDATE notices_pruned SET through = MAX(through, ?)", (row[0],))
 
 
 class SQLiteDatabase(Database):
@@ -158,6 +195,17 @@ class SQLiteDatabase(Database):
         # will queue behind them, so its interaction is told to defer at once.
         self._waiting = 0
         self._listeners = Listeners()
+        # Notices: the last one looked at, the file's data_version at that look, and the poller (started
+        # by the first listen(); woken at once by this process's own notices).
+        self.notice_poll_seconds = NOTICE_POLL_SECONDS
+        self.notice_keep_seconds = NOTICE_KEEP_SECONDS
+        self._notices_seen = 0
+        self._data_version: int | None = None
+        self._notice_task: asyncio.Task[None] | None = None
+        self._notice_wake = asyncio.Event()
+        self._notice_start = asyncio.Lock()
+        self._notice_look = asyncio.Lock()
+        self._notices_failing = False
 
     @classmethod
     async def open(cls, path: str | Path, *, migrate: bool = True) -> SQLiteDatabase:
@@ -276,7 +324,9 @@ class SQLiteDatabase(Database):
             self._checkpointer = None
 
     async def close(self) -> None:
-        """Checkpoint the write-ahead log into the database file and close; closing twice is harmless."""
+        """Stop the notice poller, checkpoint the write-ahead log into the database file and close; closing
+        twice is harmless."""
+        await self._stop_notices()
         await self._stop_checkpoints()
         async with self._lock:
             if self._closed:
@@ -400,9 +450,10 @@ class SQLiteDatabase(Database):
         A busy database is waited for (bounded); a full, read-only or failing one raises StorageUnavailable.
         """
         await self._begin()
+        tx = SQLiteTx(self._conn, keep_seconds=self.notice_keep_seconds)
         try:
             try:
-                yield SQLiteTx(self._conn)
+                yield tx
                 await self._conn.execute("COMMIT")
             except BaseException as exc:
                 if self._conn.in_transaction:
@@ -415,6 +466,10 @@ class SQLiteDatabase(Database):
         finally:
             self._lock.release()
         self._wrote()
+        if tx.notified:
+            # This process's own listeners hear them from the table too, in the order of the commits as
+            # every other process does, and at once: this connection's commits leave data_version alone.
+            self._notice_wake.set()
 
     async def backup(self, destination: str | Path) -> Path:
         """A consistent copy of the live database at `destination` (SQLite's online backup API)."""
@@ -438,14 +493,84 @@ class SQLiteDatabase(Database):
     async def table_names(self) -> set[str]:
         return {row[0] for row in await self.fetchall("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
-    # -- notifications: one process has the file to itself, so they stay in it ------------------------
+    # -- notifications: a table every process sharing the file polls ---------------------------------
 
     async def listen(self, channel: str, callback: Listener) -> None:
         self._listeners.add(channel, callback)
+        async with self._notice_start:
+            if self._notice_task is None and not self._closed:
+                # From now on: notices committed before this point are not this listener's business.
+                self._data_version = await self._read_data_version()
+                row = await self.fetchone(_LAST_NOTICE)
+                self._notices_seen = int(row[0]) if row is not None and row[0] is not None else 0
+                # A context of its own: the poller must not defer whichever interaction happened to listen.
+                self._notice_task = asyncio.get_running_loop().create_task(
+                    self._poll_notices(), name="kansou-sqlite-notices", context=contextvars.Context()
+                )
 
     async def unlisten(self, channel: str, callback: Listener) -> None:
         self._listeners.remove(channel, callback)
 
     async def notify(self, channel: str, payload: str = "") -> None:
-        # Delivered on a later turn of the loop, as PostgreSQL's would be, never inside the caller.
-        asyncio.get_running_loop().call_soon(self._listeners.deliver, Listeners.check_channel(channel), payload)
+        async with self.transaction() as tx:
+            await tx.notify(channel, payload)
+
+    async def deliver_notices(self) -> int:
+        """Hand this process's listeners the notices committed since the last look, in order (MISSED first
+        when some were pruned unseen); how many. The poller calls it when the file changed; it may be
+        called any time."""
+        async with self._notice_look:
+            rows = await self.fetchall(_NEW_NOTICES, (self._notices_seen,))
+            if not rows:
+                return 0
+            through = int(rows[0][0])
+            if through > self._notices_seen:
+                log.warning("notices were pruned before this process read them; listeners are told to catch up")
+                for channel in list(self._listeners.by_channel):
+                    self._listeners.deliver(channel, MISSED)
+            delivered = 0
+            for _, notice_id, channel, payload in rows:
+                if notice_id is None:
+                    continue
+                self._notices_seen = int(notice_id)
+                self._listeners.deliver(channel, payload)
+                delivered += 1
+            self._notices_seen = max(self._notices_seen, through)
+            return delivered
+
+    async def _read_data_version(self) -> int:
+        # Changes whenever another connection (another process) committed to the file; this one's own
+        # commits leave it alone.
+        row = await self.fetchone("PRAGMA data_version")
+        return int(row[0]) if row is not None else 0
+
+    async def _poll_notices(self) -> None:
+        """Every notice_poll_seconds, read the new notices if another connection committed meanwhile; at
+        once after this one committed some."""
+        due = False  # this process committed notices, and they were not read yet
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._notice_wake.wait(), self.notice_poll_seconds)
+            due = due or self._notice_wake.is_set()
+            self._notice_wake.clear()
+            try:
+                version = await self._read_data_version()
+                if due or version != self._data_version:
+                    await self.deliver_notices()
+                    self._data_version = version
+                    due = False
+            except (sqlite3.Error, StorageUnavailable) as exc:
+                if not self._notices_failing:  # one line per outage, not one per second
+                    log.warning("could not read the notices of other processes (will try again): %s", exc)
+                self._notices_failing = True
+            else:
+                if self._notices_failing:
+                    log.info("reading the notices of other processes again")
+                self._notices_failing = False
+
+    async def _stop_notices(self) -> None:
+        task, self._notice_task = self._notice_task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

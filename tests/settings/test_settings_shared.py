@@ -1,5 +1,5 @@
-"""A settings change made through one process drops the cached copies in the others (PostgreSQL:
-LISTEN/NOTIFY between two connections; SQLite: the in-process fan-out of one connection)."""
+"""A settings change made through one process drops the cached copies in the others: two Database objects
+on one database are two processes (PostgreSQL: LISTEN/NOTIFY; SQLite: the notices table and its poller)."""
 
 from __future__ import annotations
 
@@ -13,17 +13,16 @@ from bot.settings.service import SettingsService
 from bot.storage.db import Database, open_database
 from bot.storage.ratings import RatingRepo
 from bot.storage.settings import SettingsRepo
+from tests.conftest import quick_notices
 
 GUILD = 5
 
 
 @pytest.fixture
 async def other(db: Database) -> AsyncIterator[Database]:
-    """What another process would have: its own connection on PostgreSQL; SQLite shares notices in-process only."""
-    if db.dialect == "sqlite":
-        yield db
-        return
+    """What another process would have: its own connection to the same database."""
     database = await open_database(db.target)
+    quick_notices(db, database)
     yield database
     await database.close()
 

@@ -1,0 +1,3 @@
+-- SQLite's migration 0012 adds the table through which processes sharing one SQLite file notify each other.
+-- PostgreSQL has LISTEN/NOTIFY for that (bot/storage/postgres.py): nothing to add here. The file keeps the
+-- two folders' numbers aligned, so a schema version means the same on both backends.
