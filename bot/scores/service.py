@@ -83,9 +83,12 @@ class RatingService:
         self._settings_cache[guild_id] = (now, settings)
         return settings
 
-    def settings_changed(self, guild_id: int) -> None:
-        """Forget the cached settings of a server whose settings were just changed."""
-        self._settings_cache.pop(guild_id, None)
+    def settings_changed(self, guild_id: int | None) -> None:
+        """Forget the cached settings of a server whose settings were just changed (None: of every server)."""
+        if guild_id is None:
+            self._settings_cache.clear()
+        else:
+            self._settings_cache.pop(guild_id, None)
 
     async def check_may_rate(self, guild_id: int, user_id: int, role_ids: Collection[int] | None) -> GuildSettings:
         """PermissionDenied unless the member may score here (role_ids None: no longer a member)."""

@@ -7,11 +7,13 @@ from collections.abc import Callable
 from typing import Protocol
 
 from bot.settings.models import GuildSettings
+from bot.storage.db import MISSED
 from bot.storage.settings import SettingsRepo
 
 log = logging.getLogger(__name__)
 
-OnChange = Callable[[int], None]
+# Called with the server whose settings changed; None: any server's may have (changes were missed).
+OnChange = Callable[[int | None], None]
 # Where a change is announced to the other processes of a sharded bot (and heard from them).
 CHANNEL = "kansou_settings"
 
@@ -38,7 +40,8 @@ class SettingsService:
             await self._bus.listen(CHANNEL, self._changed_elsewhere)
 
     def on_change(self, callback: OnChange) -> None:
-        """Call `callback(guild_id)` after each change (e.g. to drop a cached copy)."""
+        """Call `callback(guild_id)` after each change (e.g. to drop a cached copy); `callback(None)` when
+        announcements from other processes may have been missed (drop them all)."""
         self._on_change.append(callback)
 
     async def get(self, guild_id: int) -> GuildSettings:
@@ -55,10 +58,12 @@ class SettingsService:
                 log.exception("could not announce the settings change of server %s to other processes", guild_id)
         return settings
 
-    def _changed(self, guild_id: int) -> None:
+    def _changed(self, guild_id: int | None) -> None:
         for callback in self._on_change:
             callback(guild_id)
 
     def _changed_elsewhere(self, payload: str) -> None:
         if payload.isdigit():
             self._changed(int(payload))
+        elif payload == MISSED:
+            self._changed(None)

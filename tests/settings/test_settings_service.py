@@ -11,7 +11,7 @@ GUILD = 10
 
 async def test_a_change_is_stored_and_announced_once(db: Database) -> None:
     service = SettingsService(SettingsRepo(db))
-    told: list[int] = []
+    told: list[int | None] = []
     service.on_change(told.append)
     assert (await service.get(GUILD)).min_votes == 3
     assert told == []  # reading announces nothing

@@ -13,6 +13,7 @@ from bot.settings.service import SettingsService
 from bot.storage.db import Database, open_database
 from bot.storage.ratings import RatingRepo
 from bot.storage.settings import SettingsRepo
+from bot.storage.sqlite import SQLiteDatabase
 from tests.conftest import quick_notices
 
 GUILD = 5
@@ -57,3 +58,19 @@ async def test_without_sharing_the_cached_copy_stays(db: Database, other: Databa
     await here.update(GUILD, rating_cooldown=60)
     await asyncio.sleep(0.2)
     assert (await lonely.guild_settings(GUILD)).rating_cooldown == 0
+
+
+@pytest.mark.sqlite_only
+async def test_after_missed_announcements_every_cached_copy_is_dropped(db: Database, other: Database) -> None:
+    """A process whose poller fell behind the pruning of notices hears MISSED and reads every server's settings
+    again, even one whose own announcement it never saw."""
+    assert isinstance(other, SQLiteDatabase) and isinstance(db, SQLiteDatabase)
+    other.notice_poll_seconds = 3600  # it reads the notices when the test says so
+    _, ratings_there = await process(other)
+    assert (await ratings_there.guild_settings(GUILD)).rating_cooldown == 0
+    await SettingsRepo(db).update(GUILD, rating_cooldown=60)  # stored, its announcement lost
+    db.notice_keep_seconds = 0
+    await db.notify("kansou_other", "one")
+    await db.notify("kansou_other", "two")  # prunes "one" before the other process read it
+    await other.deliver_notices()
+    assert (await ratings_there.guild_settings(GUILD)).rating_cooldown == 60
