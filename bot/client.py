@@ -18,6 +18,7 @@ from discord.ext import commands
 
 from bot import __version__
 from bot.catalog.anilist import AniListClient
+from bot.catalog.follow import CatalogFollower
 from bot.catalog.index import CatalogIndex
 from bot.catalog.interim import StoreLookup
 from bot.catalog.loading import CHILD_BUILD_TITLES, open_index, saved_index, snapshot_path
@@ -157,6 +158,8 @@ class KansouBot(commands.Bot):
         self._local_lookup: asyncio.Task[int] | None = None
         self._catalog_watch: asyncio.Task[None] | None = None
         self._catalog_build: asyncio.Task[None] | None = None
+        self._catalog_follower: CatalogFollower | None = None
+        self._catalog_check = asyncio.Lock()
         self._awaited_version: str | None = None  # a catalog version whose saved index was not there yet
         self.draining = False
         self._refusals: set[asyncio.Task[None]] = set()
@@ -171,7 +174,6 @@ class KansouBot(commands.Bot):
         self.anilist = AniListClient(enabled=self.settings.anilist, cache=AniListCache(self.db))
         await self.load_catalog()
         self._build_services()
-        await self.server_settings.share_changes()
         self.review_group = review_group()
         self.tree.add_command(self.review_group)
         self.mod_group = mod_group()
@@ -280,20 +282,36 @@ class KansouBot(commands.Bot):
         the sandbox and tests log in without connecting, and may move their clock ahead by months).
         """
         if self._catalog_watch is None:
+            await self._follow_other_processes()
             self._catalog_watch = asyncio.create_task(self._watch_catalog(), name="kansou-catalog-watch")
         await super().connect(reconnect=reconnect)
 
+    async def _follow_other_processes(self) -> None:
+        """Hear what other processes sharing the database change (settings; titles created at run time, a
+        `catalog import`), and catch up with what they changed while this one was starting."""
+        await self.server_settings.share_changes()
+        self._catalog_follower = CatalogFollower(self.catalog, TitleRepo(self.db), check_catalog=self.check_catalog)
+        await self._catalog_follower.follow(self.db)
+
     async def _watch_catalog(self) -> None:
+        # Imports are announced (the follower checks at once); this check is for one whose announcement
+        # was lost, or an older kansou's import.
         while True:
             await asyncio.sleep(CATALOG_POLL_SECONDS)
             await self.check_catalog()
 
-    async def check_catalog(self) -> bool:
+    async def check_catalog(self, *, announced: bool = False) -> bool:
         """Swap in the new catalog if an import finished since the index was built; whether it did.
 
-        `catalog import` saves the new index right after the import: it is loaded when ready. If it
-        is still missing one check later (the command failed or was killed), the bot builds it.
+        `catalog import` saves the new index right after the import, then announces it (`announced`):
+        it is loaded when ready. If the saved index is missing after the announcement (it was saved on
+        another machine), or still missing one check later (the command failed or was killed), the bot
+        builds it.
         """
+        async with self._catalog_check:  # the watcher and the follower, one at a time
+            return await self._check_catalog(announced)
+
+    async def _check_catalog(self, announced: bool) -> bool:
         titles, db_path = TitleRepo(self.db), self.db.target
         path = snapshot_path(self.db.path)
         if self._catalog_build is not None and not self._catalog_build.done():
@@ -304,7 +322,7 @@ class KansouBot(commands.Bot):
                 return False
             started = time.perf_counter()
             index = await self.catalog.reload(lambda: saved_index(titles, path))
-            if index is None and self._awaited_version != version:
+            if index is None and self._awaited_version != version and not announced:
                 self._awaited_version = version
                 return False
             if index is None:
@@ -371,6 +389,8 @@ class KansouBot(commands.Bot):
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+        if self._catalog_follower is not None:
+            await self._catalog_follower.close()
         await super().close()
         if self._closed_storage:
             return

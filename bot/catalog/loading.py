@@ -83,8 +83,9 @@ async def saved_index(store: CatalogStore, path: Path | None) -> CatalogIndex | 
     return index
 
 
-async def catch_up(index: CatalogIndex, store: CatalogStore) -> None:
-    """Apply what the store changed after the snapshot was built: titles created, and titles merged away."""
+async def catch_up(index: CatalogIndex, store: CatalogStore, *, level: int = logging.INFO) -> None:
+    """Apply what the store changed after the snapshot was built: titles created, and titles merged away
+    (said at `level` when there were any)."""
     ids = index.snapshot.title_ids
     created, present = await store.created_after(ids[-1] if len(ids) else 0)
     changed = [title for title in created if not title.local]
@@ -94,7 +95,9 @@ async def catch_up(index: CatalogIndex, store: CatalogStore) -> None:
     for title_id in gone:
         index.remove(title_id)
     if changed or gone:
-        log.info("catalog index caught up: %d titles created, %d gone since it was built", len(changed), len(gone))
+        log.log(
+            level, "catalog index caught up: %d titles created, %d gone since it was built", len(changed), len(gone)
+        )
 
 
 def _load(path: Path | None, version: str) -> Snapshot | None:

@@ -234,3 +234,31 @@ class DeletedTitle:
     ratings: int
     links: int
     old_reviews: int  # deleted or replaced reviews of the title (a current one refuses the deletion)
+
+
+# Where the processes sharing a database tell each other that titles changed (Database.notify), so that
+# each keeps its in-memory catalog in step: a TitleChange's payload, or NEW_CATALOG once an import and
+# its saved index are ready.
+CATALOG_CHANNEL = "kansou_catalog"
+NEW_CATALOG = "catalog"
+
+
+@dataclass(frozen=True, slots=True)
+class TitleChange:
+    """A title was created, renamed or deleted (read it again), or, with `into`, merged into another title."""
+
+    title_id: int
+    into: int | None = None
+
+    @property
+    def payload(self) -> str:
+        """`12`, or `12>7` for a merge."""
+        return str(self.title_id) if self.into is None else f"{self.title_id}>{self.into}"
+
+    @classmethod
+    def parse(cls, payload: str) -> TitleChange | None:
+        """The change a payload names, or None for any other text."""
+        title, merged, into = payload.partition(">")
+        if not title.isdigit() or (merged and not into.isdigit()):
+            return None
+        return cls(int(title), int(into) if merged else None)

@@ -13,6 +13,7 @@ from rapidfuzz import fuzz
 from bot.catalog.index import AS_TYPED, CONFIDENT, CatalogIndex
 from bot.catalog.interim import StoreLookup
 from bot.catalog.links import escape_markdown, shorten
+from bot.catalog.loading import CatalogStore, catch_up
 from bot.catalog.local import GuildFinder, LocalTitles, combine, visible_in
 from bot.catalog.models import AniListMedia, Candidate, DeletedTitle, MergeReport, Title
 from bot.catalog.normalize import fold
@@ -52,6 +53,14 @@ class LocalStore(Protocol):
     async def delete(self, title_id: int, guild_id: int, *, moderator_id: int, at: float) -> DeletedTitle: ...
 
     async def discard_unused(self, title_id: int, guild_id: int) -> bool: ...
+
+
+class TitleStore(CatalogStore, Protocol):
+    """The title store as catching up with other processes reads it (bot.storage.titles.TitleRepo)."""
+
+    async def get(self, title_id: int) -> Title | None: ...
+
+    async def local_titles(self) -> list[Title]: ...
 
 
 class TitleSearch(Protocol):
@@ -111,6 +120,29 @@ class CatalogService:
             if title.id > newest:
                 fresh.add(title)
         self.locals = fresh
+
+    def stored(self, title_id: int, title: Title | None, *, merged_into: int | None = None) -> None:
+        """Bring memory in line with one title as the store now has it, after another process changed it
+        (None: it is gone; `merged_into`: into that title). Real titles change only by imports, which reload."""
+        if title is None:
+            self._forget(title_id, merged_into)
+        elif title.local:
+            self.locals.add(title)
+        elif self.get(title_id) is None:
+            self._add(title)
+
+    async def catch_up(self, store: TitleStore) -> None:
+        """Apply whatever the store changed that this process may not have heard of: catalog titles created
+        or merged away since the index was built, servers' own titles as they are now."""
+        async with self._reload_lock:  # not while another index is being swapped in
+            if self._interim is None:  # while loading, the interim lookup answers from the store anyway
+                await catch_up(self.index, store, level=logging.DEBUG)
+            stored = await store.local_titles()
+            self.refresh_local_titles(stored)
+            newest = max((title.id for title in stored), default=0)
+            for title in self.locals.titles():  # kept as made meanwhile: unless another process took it away
+                if title.id > newest and await store.get(title.id) is None:
+                    self._forget(title.id, None)
 
     def adopt_local_titles(self, titles: Iterable[Title]) -> None:
         """Keep servers' own titles apart from the shared index (which may have been built with them)."""

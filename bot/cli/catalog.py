@@ -17,8 +17,9 @@ from tqdm import tqdm
 
 from bot.catalog.importer import CatalogFileError, read_catalog_file
 from bot.catalog.loading import build_snapshot, snapshot_path
-from bot.catalog.models import ImportReport
-from bot.storage.db import Database
+from bot.catalog.models import CATALOG_CHANNEL, NEW_CATALOG, ImportReport
+from bot.errors import StorageUnavailable
+from bot.storage.db import Database, StorageError
 from bot.storage.merge import merge_local_titles
 from bot.storage.titles import TitleRepo
 
@@ -128,7 +129,7 @@ async def _report(db: Database, job: Awaitable[ImportReport]) -> int:
 
 
 async def _run_index(args: argparse.Namespace, db: Database) -> int:
-    """Index the catalog as stored now and save it beside the database: a running bot loads it within a minute."""
+    """Index the catalog as stored now, save it beside the database and tell the running bot, which loads it."""
     started = time.perf_counter()
     path = snapshot_path(db.path)
     try:
@@ -137,4 +138,8 @@ async def _run_index(args: argparse.Namespace, db: Database) -> int:
         print(f"kansou catalog: could not save the title index: {exc}", file=sys.stderr)
         return 1
     print(f"Title index saved: {len(snapshot):,} titles in {time.perf_counter() - started:.1f} s.")
+    try:
+        await db.notify(CATALOG_CHANNEL, NEW_CATALOG)
+    except (StorageError, StorageUnavailable) as exc:
+        print(f"kansou catalog: could not tell a running bot ({exc}); it finds the new catalog within a minute.")
     return 0

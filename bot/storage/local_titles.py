@@ -1,17 +1,18 @@
 """Titles servers create for shows the catalog lacks: each belongs to its server; who made, renamed,
-merged or deleted one is kept in title_actions (the daily limit and the moderators' audit trail)."""
+merged or deleted one is kept in title_actions (the daily limit and the moderators' audit trail). Every
+change is announced to the other processes in its transaction (CATALOG_CHANNEL)."""
 
 from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
 
-from bot.catalog.models import HAS_REVIEW, DeletedTitle, MergeReport, Title
+from bot.catalog.models import HAS_REVIEW, DeletedTitle, MergeReport, Title, TitleChange
 from bot.catalog.normalize import fold
 from bot.errors import Conflict, NotFound
 from bot.storage.db import NOW_SECONDS, Database, Tx
 from bot.storage.merge import merge_title
-from bot.storage.titles import TitleRepo
+from bot.storage.titles import TitleRepo, announce
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ class LocalTitleRepo:
                 existing = int(row[0])
                 if user_id is not None:
                     await _audit(tx, guild_id, user_id, "create", existing, detail=name, at=at)
+                await announce(tx, TitleChange(existing))
         return await self._reread(existing)
 
     async def creations_since(self, guild_id: int, user_id: int, since: float) -> list[float]:
@@ -75,6 +77,7 @@ class LocalTitleRepo:
                 f"UPDATE titles SET name = ?, updated_at = {NOW_SECONDS[tx.dialect]} WHERE id = ?", (name, title_id)
             )
             await _audit(tx, guild_id, moderator_id, "rename", title_id, detail=f"{old} -> {name}", at=at)
+            await announce(tx, TitleChange(title_id))
         return await self._reread(title_id)
 
     async def merge(self, title_id: int, into_id: int, guild_id: int, *, moderator_id: int, at: float) -> MergeReport:
@@ -103,6 +106,7 @@ class LocalTitleRepo:
             await tx.execute("DELETE FROM titles WHERE id = ?", (title_id,))
             detail = f"{name} ({ratings} scores, {links} links, {old_reviews} old reviews)"
             await _audit(tx, guild_id, moderator_id, "delete", title_id, detail=detail, at=at)
+            await announce(tx, TitleChange(title_id))
         return DeletedTitle(title_id, ratings, links, old_reviews)
 
     async def discard_unused(self, title_id: int, guild_id: int) -> bool:
@@ -122,6 +126,7 @@ class LocalTitleRepo:
             if deleted == 0:
                 return False
             await tx.execute("DELETE FROM title_actions WHERE title_id = ? AND action = 'create'", (title_id,))
+            await announce(tx, TitleChange(title_id))
         return True
 
     async def actions(self, guild_id: int, limit: int = 50) -> list[tuple[str, int, int, str]]:

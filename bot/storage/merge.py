@@ -9,10 +9,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-from bot.catalog.models import MergeReport
+from bot.catalog.models import MergeReport, TitleChange
 from bot.errors import NotFound
 from bot.storage.db import NOW, Database, Tx
-from bot.storage.titles import TitleRepo
+from bot.storage.titles import TitleRepo, announce
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,7 @@ async def merge_title(db: Database, local_id: int, real_id: int, *, then: MergeH
         await _move_reviews(tx, report)
         await _move_edges(tx, report)
         await tx.execute("DELETE FROM titles WHERE id = ?", (local_id,))
+        await announce(tx, TitleChange(local_id, into=real_id))
         if then is not None:
             await then(tx, report)
     log.info("merged %s", report.summary())

@@ -7,7 +7,16 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from bot.catalog.models import TYPES, AniListMedia, CatalogEntry, ImportReport, SkippedEntry, Title
+from bot.catalog.models import (
+    CATALOG_CHANNEL,
+    TYPES,
+    AniListMedia,
+    CatalogEntry,
+    ImportReport,
+    SkippedEntry,
+    Title,
+    TitleChange,
+)
 from bot.catalog.normalize import fold
 from bot.catalog.validate import tidy_name
 from bot.storage.db import NOW_SECONDS, POSTGRESQL, Database, Row, Tx
@@ -64,6 +73,11 @@ def title_of(row: Row, aliases: Iterable[str] = (), sources: Iterable[str] = ())
         local=bool(row["local"]),
         guild_id=row["guild_id"],
     )
+
+
+async def announce(tx: Tx, change: TitleChange) -> None:
+    """Tell the other processes, once this transaction commits, that a title changed: they read it again."""
+    await tx.notify(CATALOG_CHANNEL, change.payload)
 
 
 class TitleRepo:
@@ -151,6 +165,7 @@ class TitleRepo:
                 await tx.executemany(
                     "INSERT INTO title_sources (url, title_id) VALUES (?, ?)", [(url, title_id) for url in urls]
                 )
+                await announce(tx, TitleChange(title_id))
         title = await self.get(title_id)
         if title is None:  # only if someone deleted it between the two statements
             raise RuntimeError(f"title {title_id} vanished right after it was written")
