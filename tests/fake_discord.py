@@ -41,6 +41,7 @@ class Answer:
     sent_at: float
     callbacks: list[dict[str, Any]] = field(default_factory=list)
     messages: list[dict[str, Any]] = field(default_factory=list)
+    sent: list[dict[str, Any]] = field(default_factory=list)  # the messages Discord made of `messages` (with ids)
     answered_at: float | None = None
     first_callback_at: float | None = None
     done: asyncio.Event = field(default_factory=asyncio.Event)
@@ -410,8 +411,9 @@ class FakeDiscord:
             return _json({"message": "Unknown Webhook", "code": 10015}, status=404)
         if method in ("POST", "PATCH"):
             answer.messages.append(body)
+            answer.sent.append(self.message(body))
             self._answered(answer)
-            return _json(self.message(body))
+            return _json(answer.sent[-1])
         if method == "GET":
             return _json(self.message(answer.messages[-1] if answer.messages else {}))
         return web.Response(status=204)  # DELETE

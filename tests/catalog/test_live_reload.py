@@ -11,10 +11,12 @@ import pytest
 
 from bot import client
 from bot.catalog.loading import snapshot_path
+from bot.catalog.models import CATALOG_CHANNEL, NEW_CATALOG
 from bot.cli.catalog import add_catalog_parser
 from bot.client import KansouBot, create_bot
 from bot.config import Settings
 from bot.storage.db import open_database
+from tests.conftest import quick_notices
 
 
 @pytest.fixture
@@ -91,4 +93,34 @@ async def test_a_missing_saved_index_is_built_by_the_bot_one_check_later(
     saved.unlink()  # as if the import was killed first
     assert not await simcord_bot.check_catalog()  # give the import a moment to save it
     assert await simcord_bot.check_catalog()
+    assert any(name.startswith("Kaiju Lanterns") for name in await names_offered(world, "kaiju lan"))
+
+
+async def test_an_import_announces_the_new_catalog_once_its_index_is_saved(settings: Settings, tmp_path: Path) -> None:
+    bot_db = await open_database(settings.database, files=settings.db_path)
+    heard: list[str] = []
+    quick_notices(bot_db)
+    await bot_db.listen(CATALOG_CHANNEL, heard.append)
+    try:
+        await run_import(settings, release(tmp_path, "Kaiju Lanterns"))
+        for _ in range(500):
+            if NEW_CATALOG in heard:
+                break
+            await asyncio.sleep(0.01)
+        assert NEW_CATALOG in heard
+        saved = snapshot_path(settings.db_path)
+        assert saved is not None and saved.exists()
+    finally:
+        await bot_db.close()
+
+
+async def test_an_announced_catalog_without_its_saved_index_is_built_at_once(
+    world, simcord_bot: KansouBot, settings: Settings, tmp_path: Path
+) -> None:
+    """The import saved its index on another machine: the announcement says there is none to wait for."""
+    await run_import(settings, release(tmp_path, "Kaiju Lanterns"))
+    saved = snapshot_path(settings.db_path)
+    assert saved is not None
+    saved.unlink()
+    assert await simcord_bot.check_catalog(announced=True)
     assert any(name.startswith("Kaiju Lanterns") for name in await names_offered(world, "kaiju lan"))

@@ -3,7 +3,9 @@
 The fake sends each server's events to its shard, (id >> 22) % 2. For the cross-process checks, the
 first server is also held by shard 0's process, as during a resharding when an old and a new session
 both hold a server: a score given through one process must be what `/score` shows through the other,
-and the review post must be edited at most once per 5 s across both.
+the review post must be edited at most once per 5 s across both, and a title a member adds or a
+setting a moderator changes through one process must hold in the other within seconds (not after the
+30 s the caches and the catalog check would take), on SQLite as on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ from tests.process.test_process_bound import MODERATOR, REVIEW, custom_ids, fill
 GUILD = 900_000_000_000_000_001  # the fake's first server: shard 1 of 2
 OTHER = GUILD + (1 << 22)  # a server on shard 0 of 2
 EDIT_INTERVAL = 5.0
+# How long the other process may take to hear a change: well under the 30 s after which a cached copy
+# expires (or the catalog is checked) on its own, so that only the notification can pass.
+HEARD_WITHIN = 10.0
+NEW_SHOW = "Dungeon Meshi"  # not in the catalog: a member adds it
 
 
 def command_syncs(fake: FakeDiscord) -> list[str]:
@@ -98,10 +104,10 @@ def process_env(store: Path | str, tmp_path: Path, ids: str) -> dict[str, str]:
     return env
 
 
-async def test_two_shard_processes_share_scores_and_edit_the_post_once(
+async def test_two_shard_processes_share_scores_titles_and_settings_and_edit_the_post_once(
     shared_store: tuple[str, Path | str], tmp_path: Path
 ) -> None:
-    backend, store = shared_store
+    _, store = shared_store
     db_path = store if isinstance(store, Path) else tmp_path / "unused.db"
     assert (shard_of(GUILD, 2), shard_of(OTHER, 2)) == (1, 0)
     async with fake_discord(also_in=[OTHER]) as fake:
@@ -133,23 +139,67 @@ async def test_two_shard_processes_share_scores_and_edit_the_post_once(
                 assert len(edits) == 2, [community(p) for p, _ in edits]
                 assert edits[1][1] - edits[0][1] >= EDIT_INTERVAL - 0.1
                 assert "8.00 / 10 from 3 votes" in community(edits[1][0]), community(edits[1][0])
-                if backend == "postgresql":
-                    await check_settings_reach_the_other_process(fake)
+                await check_a_new_title_reaches_the_other_process(fake)
+                await check_settings_reach_the_other_process(fake)
                 for process in (first, second):
                     assert "Traceback" not in process.output, process.output
 
 
+def button(components: list[dict[str, Any]], label: str) -> str:
+    """The custom id of the button with this label."""
+    return next(c["custom_id"] for row in components for c in row.get("components", []) if c.get("label") == label)
+
+
+async def check_a_new_title_reaches_the_other_process(fake: FakeDiscord) -> None:
+    """A member scores a show the catalog lacks through the first process and adds it for the server; the
+    second process offers it in autocomplete within seconds, and /score there shows the member's score."""
+    asked = await fake.ask(fake.slash_payload("rate", user_id=20, title=NEW_SHOW, score=7), shard=0)
+    prompt = asked.sent[-1]
+    press = fake.interaction(3, {"custom_id": button(prompt["components"], "Add"), "component_type": 2}, user_id=20)
+    press["message"] = prompt
+    added = await fake.ask(press, shard=0)
+    assert "Saved your **7/10**" in (added.content or ""), added.content
+
+    deadline = time.monotonic() + HEARD_WITHIN
+    offered: list[dict[str, Any]] = []
+    while time.monotonic() < deadline:
+        choices = (await fake.ask(fake.autocomplete_payload("score", "title", "dungeon me", user_id=21))).choices
+        offered = [choice for choice in choices or [] if choice["name"].startswith(NEW_SHOW)]
+        if offered:
+            break
+        await asyncio.sleep(0.1)
+    assert offered, f"the second process did not offer {NEW_SHOW} within {HEARD_WITHIN} s"
+    score = await fake.ask(fake.slash_payload("score", user_id=21, title=offered[0]["value"]))
+    shown = embed_fields(score.callbacks[0]["data"]) if score.callbacks[0].get("data") else {}
+    assert shown.get("Votes") == "1" and shown.get("Community mean") == "**7.00** / 10", score.callbacks
+
+
+def set_cooldown(fake: FakeDiscord, seconds: int) -> dict[str, Any]:
+    """`/settings rating-cooldown seconds:N` from the moderator."""
+    cooldown = {"name": "rating-cooldown", "type": 1, "options": [{"name": "seconds", "type": 4, "value": seconds}]}
+    return fake.interaction(2, {"id": "1", "name": "settings", "type": 1, "options": [cooldown]}, user_id=MODERATOR)
+
+
 async def check_settings_reach_the_other_process(fake: FakeDiscord) -> None:
-    """A cooldown set through the first process holds at once in the second, which had the old settings
-    cached (LISTEN/NOTIFY drops its copy), and the stamp is shared: a quick second score is refused."""
-    cooldown = {"name": "rating-cooldown", "type": 1, "options": [{"name": "seconds", "type": 4, "value": 60}]}
-    data = {"id": "1", "name": "settings", "type": 1, "options": [cooldown]}
-    changed = await fake.ask(fake.interaction(2, data, user_id=MODERATOR), shard=0)
+    """A cooldown set through the first process holds in the second within seconds, though the second had
+    just cached the old settings (for 30 s); the stamp is shared, so a quick second score is refused."""
+    # The second process drops its copy on its own change and caches a fresh one with the next score.
+    await fake.ask(set_cooldown(fake, 0))
+    fresh = await fake.ask(fake.slash_payload("rate", user_id=30, title="Frieren", score=7))
+    assert "Saved your **7/10**" in (fresh.content or ""), fresh.content
+    changed = await fake.ask(set_cooldown(fake, 60), shard=0)
     assert "60 s" in str(changed.callbacks) + str(changed.messages), changed.callbacks
-    await asyncio.sleep(0.5)  # the notice crosses to the other process
-    first = await fake.ask(fake.slash_payload("rate", user_id=14, title="Frieren", score=7))
-    assert "Saved your **7/10**" in (first.content or ""), first.content
-    again = await fake.ask(fake.slash_payload("rate", user_id=14, title="Frieren", score=9), shard=0)
+
+    deadline, member, refused = time.monotonic() + HEARD_WITHIN, 31, ""
+    while time.monotonic() < deadline and "try again in" not in refused:
+        # Two quick scores by a new member: only a process that knows the cooldown stamps and refuses.
+        first = await fake.ask(fake.slash_payload("rate", user_id=member, title="Frieren", score=7))
+        assert "Saved your **7/10**" in (first.content or ""), first.content
+        refused = (await fake.ask(fake.slash_payload("rate", user_id=member, title="Frieren", score=9))).content or ""
+        member += 1
+        await asyncio.sleep(0.05)
+    assert "try again in" in refused, f"the second process did not apply the new cooldown within {HEARD_WITHIN} s"
+    again = await fake.ask(fake.slash_payload("rate", user_id=member - 1, title="Frieren", score=9), shard=0)
     assert "try again in" in (again.content or ""), again.content
 
 
