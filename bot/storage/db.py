@@ -9,11 +9,12 @@ for a write that breaks the schema's rules, StorageError for a database that can
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from contextvars import ContextVar
 from importlib import resources
 from pathlib import Path
@@ -99,6 +100,28 @@ async def tell_waiting() -> None:
     callback = _on_wait.get()
     if callback is not None:
         await callback()
+
+
+@asynccontextmanager
+async def told_waiting_after(seconds: float) -> AsyncIterator[None]:
+    """Run the block; if it is still running after `seconds` (a statement held up by a row lock another
+    process holds), tell the current interaction that storage makes it wait. That telling (a deferral)
+    is over before the block ends, so an answer never overtakes it. Outside an interaction: no timer."""
+    callback = _on_wait.get()
+    if callback is None:
+        yield
+        return
+    telling: list[asyncio.Future[None]] = []
+    timer = asyncio.get_running_loop().call_later(seconds, lambda: telling.append(asyncio.ensure_future(callback())))
+    try:
+        yield
+    finally:
+        timer.cancel()
+        if telling:
+            try:
+                await telling[0]
+            except Exception:
+                log.exception("telling the interaction that storage waits failed")
 
 
 def is_url(target: str | Path) -> bool:

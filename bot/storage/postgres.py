@@ -43,6 +43,7 @@ from bot.storage.db import (
     migrations,
     newer_schema,
     tell_waiting,
+    told_waiting_after,
 )
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,10 @@ if TYPE_CHECKING:
 POOL_SIZE = 10
 CONNECT_TIMEOUT = 5.0  # seconds for one connection attempt
 ACQUIRE_TIMEOUT = 10.0  # seconds waiting for a free pooled connection: then "busy"
+# A statement still running after this long is held up (a row lock another process holds, a loaded
+# server): the interaction defers, as it does at once for SQLite's busy file, and Discord's 3 s
+# deadline is kept while the statement waits up to lock_timeout.
+SLOW_STATEMENT_SECONDS = 0.5
 RECONNECT_DELAYS = (0.1, 0.2, 0.4, 0.8)  # a server that does not answer: tried again after these pauses
 # A statement waits this long for a row (or advisory) lock another transaction holds, then is "busy", as
 # SQLite's busy wait is bounded. A transaction left idle this long (its process stopped, say) is ended by
@@ -215,7 +220,8 @@ class PostgresTx(Tx):
     async def execute(self, sql: str, params: Params = ()) -> int:
         query, args = bind(sql, params)
         try:
-            return _rowcount(await self._conn.execute(query, *args))
+            async with told_waiting_after(SLOW_STATEMENT_SECONDS):
+                return _rowcount(await self._conn.execute(query, *args))
         except Exception as exc:
             _raise_typed(exc, self._conn)
             raise
@@ -223,7 +229,8 @@ class PostgresTx(Tx):
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         query, args = bind(sql, params)
         try:
-            return list(await self._conn.fetch(query, *args))
+            async with told_waiting_after(SLOW_STATEMENT_SECONDS):
+                return list(await self._conn.fetch(query, *args))
         except Exception as exc:
             _raise_typed(exc, self._conn)
             raise
@@ -241,7 +248,8 @@ class PostgresTx(Tx):
         if not args:
             return
         try:
-            await self._conn.executemany(query, args)
+            async with told_waiting_after(SLOW_STATEMENT_SECONDS):
+                await self._conn.executemany(query, args)
         except Exception as exc:
             _raise_typed(exc, self._conn)
             raise
@@ -346,7 +354,9 @@ class PostgresDatabase(Database):
             await tell_waiting()  # every connection is in use: this statement queues
         for delay in (*RECONNECT_DELAYS, None):
             try:
-                conn: Pooled = await pool.acquire(timeout=ACQUIRE_TIMEOUT)
+                # Also told when the wait is long after all: a connection seen idle was taken first.
+                async with told_waiting_after(SLOW_STATEMENT_SECONDS):
+                    conn: Pooled = await pool.acquire(timeout=ACQUIRE_TIMEOUT)
             except TimeoutError as exc:
                 if pool.get_size() >= pool.get_max_size():
                     raise StorageUnavailable("busy", "every pooled connection stayed in use") from exc
@@ -375,9 +385,10 @@ class PostgresDatabase(Database):
         for attempt in (1, 2):
             conn = await self._acquire()
             try:
-                if fetch:
-                    return list(await conn.fetch(query, *args))
-                return _rowcount(await conn.execute(query, *args))
+                async with told_waiting_after(SLOW_STATEMENT_SECONDS):
+                    if fetch:
+                        return list(await conn.fetch(query, *args))
+                    return _rowcount(await conn.execute(query, *args))
             except Exception as exc:
                 if lost_connection(exc) or _closed(conn) or _never_sent(exc):
                     if (_is_read(sql) or _never_sent(exc)) and attempt == 1:

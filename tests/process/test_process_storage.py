@@ -7,10 +7,15 @@ import signal
 import socket
 import sqlite3
 import time
+import uuid
 from pathlib import Path
 
+import asyncpg
+
 from tests.bot_process import bot_process, fake_discord, frieren, rate_burst
+from tests.conftest import seed_titles
 from tests.fake_discord import FakeDiscord
+from tests.pg_cluster import PgCluster
 
 
 def command_puts(fake: FakeDiscord) -> int:
@@ -81,6 +86,43 @@ async def test_rates_during_a_busy_database_are_deferred_in_time_then_answered(t
         assert "Traceback" not in bot.output
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("SELECT COUNT(*) FROM ratings").fetchone()[0] == 21
+
+
+async def test_rates_held_up_by_a_row_lock_on_postgresql_are_deferred_in_time_then_answered(
+    pg_cluster: PgCluster, tmp_path: Path
+) -> None:
+    """Another process holds the title's aggregate row (as a long transaction would): every /rate waits for
+    it, each interaction is deferred before Discord's 3 s, and all are answered once the lock is let go."""
+    name = f"locked_{uuid.uuid4().hex[:12]}"
+    url = pg_cluster.create_database(name)
+    try:
+        await seed_titles(url, frieren())
+        env = {"KANSOU_DB": url, "KANSOU_DATA_DIR": str(tmp_path)}
+        async with fake_discord() as fake, bot_process(fake, tmp_path / "unused.db", env=env) as bot:
+            await bot.wait_connected()
+            await fake.ask(fake.slash_payload("rate", user_id=3, title="Frieren", score=5))
+            holder = await asyncpg.connect(url)
+            try:
+                locking = holder.transaction()
+                await locking.start()
+                await holder.execute("SELECT * FROM rating_aggregates FOR UPDATE")
+                burst = await rate_burst(fake, 12)
+                await asyncio.sleep(4)  # longer than Discord's 3 s deadline
+                deferred = [a for a in burst if a.deferred and a.callbacks and a.answered_at is None]
+                assert len(deferred) == 12, [(a.callbacks, a.messages) for a in burst if a not in deferred]
+                await locking.rollback()
+            finally:
+                await holder.close()
+            await asyncio.wait_for(asyncio.gather(*(answer.done.wait() for answer in burst)), 15)
+            assert all(answer.content and "Frieren" in answer.content for answer in burst)
+            assert "Traceback" not in bot.output
+        reader = await asyncpg.connect(url)
+        try:
+            assert await reader.fetchval("SELECT COUNT(*) FROM ratings") == 13
+        finally:
+            await reader.close()
+    finally:
+        pg_cluster.drop_database(name)
 
 
 async def test_no_network_at_start_is_one_line_per_try_and_a_retry(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -18,7 +19,7 @@ from bot.catalog.models import CatalogEntry
 from bot.errors import StorageUnavailable
 from bot.scores.stats import Aggregate
 from bot.storage import postgres
-from bot.storage.db import MISSED, StorageError, latest_version, migrations
+from bot.storage.db import MISSED, StorageError, latest_version, migrations, when_storage_waits
 from bot.storage.local_titles import LocalTitleRepo
 from bot.storage.postgres import PostgresDatabase, translate
 from bot.storage.ratings import RatingRepo
@@ -245,6 +246,45 @@ async def test_notifications_reach_other_databases_and_survive_a_lost_listener(
         assert await asyncio.wait_for(heard.get(), 5) == "after"
     finally:
         await other.close()
+
+
+@pytest.mark.parametrize("how", ["statement", "transaction"])
+async def test_a_statement_held_up_by_another_process_lock_says_so_once_in_time_then_completes(
+    pgdb: PostgresDatabase, pg_url: str, how: str
+) -> None:
+    """Like SQLite's busy file: the interaction is told early enough to defer within Discord's 3 s, once,
+    and the write goes through when the lock is let go (well within lock_timeout)."""
+    await pgdb.execute("INSERT INTO bot_state (key, value) VALUES ('k', '1')")
+    other = await PostgresDatabase.open(pg_url, migrate=False)
+    waits: list[float] = []
+
+    async def on_wait() -> None:
+        waits.append(time.perf_counter())
+
+    async def write() -> None:
+        when_storage_waits(on_wait)  # as the bot does for each interaction (this task's own context)
+        await other.fetchall("SELECT value FROM bot_state WHERE key = 'k'")  # quick: nothing told
+        assert waits == []
+        if how == "statement":
+            await other.execute("UPDATE bot_state SET value = '3' WHERE key = 'k'")
+        else:
+            async with other.transaction() as tx:
+                await tx.execute("UPDATE bot_state SET value = '3' WHERE key = 'k'")
+
+    try:
+        async with pgdb.transaction() as holder:
+            await holder.execute("UPDATE bot_state SET value = '2' WHERE key = 'k'")  # holds the row lock
+            started = time.perf_counter()
+            waiting = asyncio.create_task(write())
+            await asyncio.sleep(1.5)
+            assert not waiting.done()
+            assert len(waits) == 1 and waits[0] - started < 1.0
+        await asyncio.wait_for(waiting, 10)
+    finally:
+        await other.close()
+    assert len(waits) == 1
+    row = await pgdb.fetchone("SELECT value FROM bot_state WHERE key = 'k'")
+    assert row is not None and row[0] == "3"
 
 
 async def test_a_lock_held_too_long_is_busy_and_a_read_only_database_says_so(
