@@ -16,3 +16,8 @@ class GuildSettings:
     rating_role_id: int | None = None
     min_votes: int = 3
     rating_cooldown: int = 0
+
+
+# Where a server's settings change is announced to the processes sharing the database (Database.notify),
+# with the change's own transaction: the payload is the server's id, and each process drops its cached copy.
+SETTINGS_CHANNEL = "kansou_settings"

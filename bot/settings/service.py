@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Protocol
 
-from bot.settings.models import GuildSettings
+from bot.settings.models import SETTINGS_CHANNEL, GuildSettings
 from bot.storage.db import MISSED
 from bot.storage.settings import SettingsRepo
 
-log = logging.getLogger(__name__)
-
 # Called with the server whose settings changed; None: any server's may have (changes were missed).
 OnChange = Callable[[int | None], None]
-# Where a change is announced to the other processes of a sharded bot (and heard from them).
-CHANNEL = "kansou_settings"
 
 
 class Bus(Protocol):
-    """Messages between the processes sharing the database (PostgreSQL: LISTEN/NOTIFY)."""
+    """Messages between the processes sharing the database (Database.listen)."""
 
     async def listen(self, channel: str, callback: Callable[[str], object]) -> None: ...
-
-    async def notify(self, channel: str, payload: str = "") -> None: ...
 
 
 class SettingsService:
@@ -37,7 +30,7 @@ class SettingsService:
     async def share_changes(self) -> None:
         """Hear the changes other processes make, so that this one's cached copies are dropped too."""
         if self._bus is not None:
-            await self._bus.listen(CHANNEL, self._changed_elsewhere)
+            await self._bus.listen(SETTINGS_CHANNEL, self._changed_elsewhere)
 
     def on_change(self, callback: OnChange) -> None:
         """Call `callback(guild_id)` after each change (e.g. to drop a cached copy); `callback(None)` when
@@ -48,14 +41,10 @@ class SettingsService:
         return await self.store.get(guild_id)
 
     async def update(self, guild_id: int, **changes: int | None) -> GuildSettings:
-        """Change some settings of a server and return them all."""
+        """Change some settings of a server and return them all (the store announces the change to the other
+        processes in the same transaction)."""
         settings = await self.store.update(guild_id, **changes)
         self._changed(guild_id)  # here at once; the other processes when the announcement reaches them
-        if self._bus is not None:
-            try:
-                await self._bus.notify(CHANNEL, str(guild_id))
-            except Exception:  # stored already; elsewhere the cached copies expire on their own (30 s)
-                log.exception("could not announce the settings change of server %s to other processes", guild_id)
         return settings
 
     def _changed(self, guild_id: int | None) -> None:

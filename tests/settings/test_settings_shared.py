@@ -9,8 +9,9 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.scores.service import RatingService
+from bot.settings.models import SETTINGS_CHANNEL
 from bot.settings.service import SettingsService
-from bot.storage.db import Database, open_database
+from bot.storage.db import CheckViolation, Database, open_database
 from bot.storage.ratings import RatingRepo
 from bot.storage.settings import SettingsRepo
 from bot.storage.sqlite import SQLiteDatabase
@@ -60,6 +61,22 @@ async def test_without_sharing_the_cached_copy_stays(db: Database, other: Databa
     assert (await lonely.guild_settings(GUILD)).rating_cooldown == 0
 
 
+async def test_a_change_that_is_refused_is_not_announced(db: Database, other: Database) -> None:
+    """The announcement belongs to the change's transaction: a refused change (out of range) sends none,
+    and the next one is heard alone."""
+    heard: list[str] = []
+    await other.listen(SETTINGS_CHANNEL, heard.append)
+    with pytest.raises(CheckViolation):
+        await SettingsRepo(db).update(GUILD, rating_cooldown=10**9)
+    await SettingsRepo(db).update(GUILD + 1, rating_cooldown=5)
+    for _ in range(500):
+        if heard:
+            break
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.1)
+    assert heard == [str(GUILD + 1)]
+
+
 @pytest.mark.sqlite_only
 async def test_after_missed_announcements_every_cached_copy_is_dropped(db: Database, other: Database) -> None:
     """A process whose poller fell behind the pruning of notices hears MISSED and reads every server's settings
@@ -68,7 +85,8 @@ async def test_after_missed_announcements_every_cached_copy_is_dropped(db: Datab
     other.notice_poll_seconds = 3600  # it reads the notices when the test says so
     _, ratings_there = await process(other)
     assert (await ratings_there.guild_settings(GUILD)).rating_cooldown == 0
-    await SettingsRepo(db).update(GUILD, rating_cooldown=60)  # stored, its announcement lost
+    # Stored, its announcement lost (as if pruned unread: written here without one).
+    await db.execute("INSERT INTO guild_settings (guild_id, rating_cooldown) VALUES (?, 60)", (GUILD,))
     db.notice_keep_seconds = 0
     await db.notify("kansou_other", "one")
     await db.notify("kansou_other", "two")  # prunes "one" before the other process read it
