@@ -6,17 +6,15 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.catalog.index import CatalogIndex
 from bot.catalog.models import AniListMedia, Title
 from bot.catalog.service import CatalogService, same_show
 from bot.config import Settings
 from bot.errors import InvalidInput
 from bot.storage.db import Database, open_database
-from bot.storage.local_titles import LocalTitleRepo
-from bot.storage.merge import merge_title
 from bot.storage.ratings import RatingRepo
 from bot.storage.titles import TitleRepo
 from tests.catalog.sample import sample_titles
+from tests.catalog.stores import StubAniList, catalog_service
 from tests.conftest import seed_titles
 
 G = 77
@@ -39,18 +37,6 @@ PLUTO = AniListMedia(
 )
 
 
-class StubAniList:
-    """AniListClient's `search`, answering from a dict; records what was asked."""
-
-    def __init__(self, answers: dict[str, AniListMedia] | None = None) -> None:
-        self.answers = answers or {}
-        self.asked: list[str] = []
-
-    async def search(self, name: str) -> AniListMedia | None:
-        self.asked.append(name)
-        return self.answers.get(name.lower())
-
-
 @pytest.fixture
 async def db(settings: Settings) -> AsyncIterator[Database]:
     path = settings.database
@@ -60,24 +46,6 @@ async def db(settings: Settings) -> AsyncIterator[Database]:
     await database.close()
 
 
-async def service(db: Database, anilist: StubAniList | None) -> CatalogService:
-    repo = TitleRepo(db)
-
-    async def merge(local_id: int, real_id: int) -> None:
-        await merge_title(db, local_id, real_id)
-
-    stored = await repo.load_all()
-    return CatalogService(
-        CatalogIndex(t for t in stored if not t.local),
-        store=LocalTitleRepo(db),
-        local_titles=[t for t in stored if t.local],
-        guild_titles=repo.guild_title_ids,
-        anilist=anilist,
-        create_from_anilist=repo.create_from_anilist,
-        merge=merge,
-    )
-
-
 async def find_or_create(catalog: CatalogService, name: str, guild_id: int = G) -> Title:
     """What /rate does once the member confirmed: the known title, else a new one of the server."""
     return await catalog.lookup(name, guild_id) or await catalog.create_local(name, guild_id, user_id=1)
@@ -85,13 +53,13 @@ async def find_or_create(catalog: CatalogService, name: str, guild_id: int = G) 
 
 async def test_a_name_the_catalog_knows_never_asks_anilist(db: Database) -> None:
     stub = StubAniList({"monster": PLUTO})
-    title = await (await service(db, stub)).lookup("Monster", G)
+    title = await (await catalog_service(db, stub)).lookup("Monster", G)
     assert title is not None and (title.id, title.name) == (14, "Monster")
     assert stub.asked == []
 
 
 async def test_a_show_anilist_knows_becomes_a_real_catalog_title(db: Database) -> None:
-    catalog = await service(db, StubAniList({"pluto": PLUTO}))
+    catalog = await catalog_service(db, StubAniList({"pluto": PLUTO}))
     before = await TitleRepo(db).count()
     title = await catalog.lookup("Pluto", G)
     assert title is not None and not title.local
@@ -114,14 +82,14 @@ async def test_the_same_anilist_show_is_never_stored_twice(db: Database) -> None
 
 
 async def test_an_unknown_show_becomes_a_local_title(db: Database) -> None:
-    catalog = await service(db, StubAniList())
+    catalog = await catalog_service(db, StubAniList())
     title = await find_or_create(catalog, "  Our  Club's Fan Film ")
     assert title.local and title.name == "Our Club's Fan Film" and title.sources == ()
     assert await catalog.confident("our club's fan film", guild_id=G) == title
 
 
 async def test_anilists_guess_for_a_different_name_is_not_taken(db: Database) -> None:
-    catalog = await service(db, StubAniList({"plutonium dreams": PLUTO}))
+    catalog = await catalog_service(db, StubAniList({"plutonium dreams": PLUTO}))
     assert await catalog.lookup("Plutonium Dreams", G) is None
     title = await find_or_create(catalog, "Plutonium Dreams")
     assert title.local and title.name == "Plutonium Dreams"
@@ -129,7 +97,7 @@ async def test_anilists_guess_for_a_different_name_is_not_taken(db: Database) ->
 
 
 async def test_without_anilist_an_unknown_show_becomes_a_local_title(db: Database) -> None:
-    catalog = await service(db, None)
+    catalog = await catalog_service(db, None)
     assert await catalog.lookup("Pluto", G) is None
     assert (await find_or_create(catalog, "Pluto")).local
 
@@ -137,7 +105,7 @@ async def test_without_anilist_an_unknown_show_becomes_a_local_title(db: Databas
 @pytest.mark.parametrize("typed", ["", "   ", "x" * 500, "🎉🎉", "**__**", "@everyone", "<@&123>", "\x00\x1b"])
 async def test_bad_names_are_refused_and_nothing_is_stored(db: Database, typed: str) -> None:
     stub = StubAniList({"pluto": PLUTO})
-    catalog = await service(db, stub)
+    catalog = await catalog_service(db, stub)
     before = await TitleRepo(db).count()
     with pytest.raises(InvalidInput):
         await find_or_create(catalog, typed)
@@ -146,10 +114,10 @@ async def test_bad_names_are_refused_and_nothing_is_stored(db: Database, typed: 
 
 
 async def test_a_local_title_anilist_later_finds_is_merged_with_its_ratings(db: Database) -> None:
-    offline = await service(db, StubAniList())
+    offline = await catalog_service(db, StubAniList())
     local = await find_or_create(offline, "Pluto")
     await RatingRepo(db).rate(G, local.id, 1, 9)
-    catalog = await service(db, StubAniList({"pluto": PLUTO}))
+    catalog = await catalog_service(db, StubAniList({"pluto": PLUTO}))
     assert await catalog.guild_title_ids(G) == {local.id}
 
     merged = await catalog.lookup_local_titles()

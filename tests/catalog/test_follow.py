@@ -10,15 +10,14 @@ from dataclasses import dataclass, field
 import pytest
 
 from bot.catalog.follow import CatalogFollower
-from bot.catalog.index import CatalogIndex
 from bot.catalog.models import CATALOG_CHANNEL, NEW_CATALOG, AniListMedia, TitleChange
 from bot.catalog.service import CatalogService
 from bot.config import Settings
 from bot.storage.db import MISSED, Database, open_database
 from bot.storage.local_titles import LocalTitleRepo
-from bot.storage.merge import merge_title
 from bot.storage.titles import TitleRepo
 from tests.catalog.sample import sample_titles
+from tests.catalog.stores import StubAniList, catalog_service
 from tests.conftest import quick_notices, seed_titles
 
 G = 77
@@ -27,14 +26,6 @@ PLUTO = AniListMedia(id=99088, site_url="https://anilist.co/anime/99088", romaji
 
 
 STARTED: list[Process] = []
-
-
-class StubAniList:
-    def __init__(self, answers: dict[str, AniListMedia]) -> None:
-        self.answers = answers
-
-    async def search(self, name: str) -> AniListMedia | None:
-        return self.answers.get(name.lower())
 
 
 @dataclass
@@ -49,20 +40,7 @@ class Process:
 
 async def start(db: Database, anilist: StubAniList | None = None, *, follow: bool = True) -> Process:
     repo = TitleRepo(db)
-    stored = await repo.load_all()
-
-    async def merge(local_id: int, real_id: int) -> None:
-        await merge_title(db, local_id, real_id)
-
-    catalog = CatalogService(
-        CatalogIndex(t for t in stored if not t.local),
-        store=LocalTitleRepo(db),
-        local_titles=[t for t in stored if t.local],
-        guild_titles=repo.guild_title_ids,
-        anilist=anilist,
-        create_from_anilist=repo.create_from_anilist,
-        merge=merge,
-    )
+    catalog = await catalog_service(db, anilist)
     checks: list[bool] = []
 
     async def check_catalog(*, announced: bool) -> bool:
