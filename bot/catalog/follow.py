@@ -12,12 +12,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from typing import Protocol
 
 from bot.catalog.models import CATALOG_CHANNEL, NEW_CATALOG, TitleChange
 from bot.catalog.service import CatalogService, TitleStore
-from bot.storage.db import MISSED
+from bot.storage.db import MISSED, Bus
 
 log = logging.getLogger(__name__)
 
@@ -29,12 +29,6 @@ class CatalogCheck(Protocol):
     """Look for a newly imported catalog and load it; `announced`: its import said the saved index is ready."""
 
     def __call__(self, *, announced: bool) -> Awaitable[object]: ...
-
-
-class Bus(Protocol):
-    """Messages between the processes sharing the database (bot.storage.db.Database)."""
-
-    async def listen(self, channel: str, callback: Callable[[str], object]) -> None: ...
 
 
 class CatalogFollower:

@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
 
 from bot.settings.models import SETTINGS_CHANNEL, GuildSettings
-from bot.storage.db import MISSED
+from bot.storage.db import MISSED, Bus
 from bot.storage.settings import SettingsRepo
 
 # Called with the server whose settings changed; None: any server's may have (changes were missed).
 OnChange = Callable[[int | None], None]
-
-
-class Bus(Protocol):
-    """Messages between the processes sharing the database (Database.listen)."""
-
-    async def listen(self, channel: str, callback: Callable[[str], object]) -> None: ...
 
 
 class SettingsService:

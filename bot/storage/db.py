@@ -155,6 +155,12 @@ def newer_schema(current: int, latest: int) -> StorageError:
     )
 
 
+class Bus(Protocol):
+    """What a feature kept in step with the other processes needs of the database: listening (Database.listen)."""
+
+    async def listen(self, channel: str, callback: Listener) -> None: ...
+
+
 class Listeners:
     """This process's listeners by channel; each payload is handed to them on the event loop, in order."""
 
@@ -349,6 +355,7 @@ __all__ = [
     "MISSED",
     "NOW",
     "NOW_SECONDS",
+    "Bus",
     "CheckViolation",
     "ConstraintViolation",
     "Database",
